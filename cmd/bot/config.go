@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is every setting of the bot. It is read once, here, from the
+// environment and an optional .env file; other packages get values, never
+// the environment.
+type Config struct {
+	// Content
+	FAQDir   string // FAQ_DIR: replaces the embedded FAQ
+	RulesDir string // RULES_DIR: replaces the embedded rules
+
+	// Search thresholds (empty: the index package's measured defaults)
+	AnswerThreshold    float64 // SEARCH_ANSWER_THRESHOLD
+	AmbiguousThreshold float64 // SEARCH_AMBIGUOUS_THRESHOLD
+
+	// Runtime
+	Addr            string        // BOT_ADDR, default 127.0.0.1:8080
+	DataDir         string        // BOT_DATA_DIR, default ./data
+	SessionTTL      time.Duration // SESSION_TTL, default 30m
+	Retention       time.Duration // DATA_RETENTION, default 720h (30 days)
+	EscalationEmail string        // ESCALATION_EMAIL
+	LogMessageText  bool          // LOG_MESSAGE_TEXT: operator opt-in; off by default
+	Debug           bool          // BOT_DEBUG
+
+	// Slack
+	SlackBotToken      string // SLACK_BOT_TOKEN
+	SlackSigningSecret string // SLACK_SIGNING_SECRET
+	SlackAppToken      string // SLACK_APP_TOKEN (Socket Mode)
+	SlackCommand       string // SLACK_COMMAND, default /ia
+	SlackAPIURL        string // SLACK_API_URL
+
+	// Microsoft Teams
+	TeamsAppID       string // TEAMS_APP_ID
+	TeamsAppPassword string // TEAMS_APP_PASSWORD
+	TeamsTenantID    string // TEAMS_TENANT_ID
+	TeamsOpenIDURL   string // TEAMS_OPENID_URL
+	TeamsTokenURL    string // TEAMS_TOKEN_URL
+
+	// Discord
+	DiscordBotToken  string // DISCORD_BOT_TOKEN
+	DiscordAppID     string // DISCORD_APP_ID
+	DiscordGuildID   string // DISCORD_GUILD_ID
+	DiscordPublicKey string // DISCORD_PUBLIC_KEY (hex)
+}
+
+// Defaults.
+const (
+	DefaultAddr            = "127.0.0.1:8080"
+	DefaultDataDir         = "./data"
+	DefaultEscalationEmail = "encadrement.ia@mcn.gouv.qc.ca"
+	DefaultSlackCommand    = "/ia"
+	DefaultSessionTTL      = 30 * time.Minute
+	DefaultRetention       = 30 * 24 * time.Hour
+	DefaultTeamsOpenIDURL  = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+	DefaultTeamsTokenURL   = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+	DefaultSlackAPIURL     = "https://slack.com/api/"
+)
+
+// LoadConfig reads .env (if present; real environment variables win) and
+// then the variables through lookup.
+func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
+	// A missing .env is normal: defaults need no file.
+	_ = godotenv.Load()
+	get := func(k, def string) string {
+		if v, ok := lookup(k); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	var errs []string
+	dur := func(k string, def time.Duration) time.Duration {
+		v := get(k, "")
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("%s=%q: durée attendue / expected a duration such as 30m", k, v))
+			return def
+		}
+		return d
+	}
+	boolean := func(k string) bool {
+		v := get(k, "")
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s=%q: true ou false attendu / expected true or false", k, v))
+		}
+		return b
+	}
+	float := func(k string) float64 {
+		v := get(k, "")
+		if v == "" {
+			return 0
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			errs = append(errs, fmt.Sprintf("%s=%q: nombre entre 0 et 1 attendu / expected a number between 0 and 1", k, v))
+			return 0
+		}
+		return f
+	}
+	c := Config{
+		FAQDir:             get("FAQ_DIR", ""),
+		RulesDir:           get("RULES_DIR", ""),
+		AnswerThreshold:    float("SEARCH_ANSWER_THRESHOLD"),
+		AmbiguousThreshold: float("SEARCH_AMBIGUOUS_THRESHOLD"),
+		Addr:               get("BOT_ADDR", DefaultAddr),
+		DataDir:            get("BOT_DATA_DIR", DefaultDataDir),
+		SessionTTL:         dur("SESSION_TTL", DefaultSessionTTL),
+		Retention:          dur("DATA_RETENTION", DefaultRetention),
+		EscalationEmail:    get("ESCALATION_EMAIL", DefaultEscalationEmail),
+		LogMessageText:     boolean("LOG_MESSAGE_TEXT"),
+		Debug:              boolean("BOT_DEBUG"),
+		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
+		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
+		SlackCommand:       get("SLACK_COMMAND", DefaultSlackCommand),
+		SlackAPIURL:        get("SLACK_API_URL", DefaultSlackAPIURL),
+		TeamsAppID:         get("TEAMS_APP_ID", ""),
+		TeamsAppPassword:   get("TEAMS_APP_PASSWORD", ""),
+		TeamsTenantID:      get("TEAMS_TENANT_ID", ""),
+		TeamsOpenIDURL:     get("TEAMS_OPENID_URL", DefaultTeamsOpenIDURL),
+		TeamsTokenURL:      get("TEAMS_TOKEN_URL", DefaultTeamsTokenURL),
+		DiscordBotToken:    get("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:       get("DISCORD_APP_ID", ""),
+		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
+		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
+	}
+	if !strings.HasPrefix(c.SlackCommand, "/") {
+		errs = append(errs, fmt.Sprintf("SLACK_COMMAND=%q: doit commencer par « / » / must start with /", c.SlackCommand))
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}

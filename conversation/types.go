@@ -1,0 +1,205 @@
+// Package conversation is the platform-neutral core of the bot: adapters turn
+// a platform event into a Message, call Handler.Handle, and render the Reply.
+// Adapters never decide what to answer.
+package conversation
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Platform names used in Message.Platform and in store keys.
+const (
+	PlatformWeb     = "web"
+	PlatformConsole = "console"
+	PlatformSlack   = "slack"
+	PlatformTeams   = "teams"
+	PlatformDiscord = "discord"
+)
+
+// Languages of a reply.
+const (
+	LangFR = "fr"
+	LangEN = "en"
+)
+
+// Message is one thing a user did: typed Text, or clicked the button whose
+// stable id is Action. UserID and ConversationID are opaque platform ids; the
+// engine hashes them before storing or logging anything.
+type Message struct {
+	Platform       string
+	UserID         string
+	ConversationID string
+	ThreadID       string
+	Text           string
+	Action         string // id of a clicked Action; empty for typed text
+	Locale         string // platform locale hint ("fr-CA", "en-US"); may be empty
+}
+
+// Reply holds neutral parts that each adapter renders within its platform's
+// limits, splitting and never cutting text.
+type Reply struct {
+	Lang        string       // LangFR or LangEN
+	Text        []string     // the bot's own paragraphs: greetings, notices, help
+	Answer      *Answer      // an official FAQ entry, verbatim
+	Question    *Question    // the next eligibility question
+	Verdict     *Verdict     // the end of the eligibility dialog
+	Suggestions []Suggestion // entries the user may have meant
+	Escalation  *Escalation  // the MCN contact and a ready e-mail
+	Actions     []Action     // buttons, in display order
+}
+
+// Source is the document an answer is quoted from.
+type Source struct {
+	Title     string
+	Issuer    string // "MCN"
+	Reference string // "IA-RI-2025-001-OP"
+	Date      time.Time
+	Label     string // ready-made line, e.g. "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"
+}
+
+// Answer is an official entry quoted exactly.
+type Answer struct {
+	EntryID  string
+	Question string // the entry's official question, used as a title
+	Text     string // the official answer, verbatim (may hold "- " lists and [title](url) links)
+	Source   Source
+}
+
+// Question is one eligibility question with its choices.
+type Question struct {
+	Fact    string
+	Prompt  string
+	Why     string // "why we ask", citing the FAQ
+	Step    int    // 1-based number of this question in the dialog
+	Choices []Action
+}
+
+// Citation points at an FAQ entry a verdict rests on.
+type Citation struct {
+	EntryID  string
+	Question string
+}
+
+// Verdict ends the eligibility dialog.
+type Verdict struct {
+	Code        string   // hors-portee, usage-individuel, usage-individuel-non-permis, exception, suspendu, indetermine
+	Title       string   // short headline in the reply's language
+	Exceptions  []string // exception names when Code is "exception"
+	Explanation string
+	ToVerify    []string // questions to verify when Code is "indetermine"
+	Citations   []Citation
+}
+
+// Suggestion is an entry offered when the bot is unsure or has no answer.
+type Suggestion struct {
+	EntryID  string
+	Question string
+	Action   Action
+}
+
+// Escalation is the hand-over to a human: the user decides to send the e-mail.
+type Escalation struct {
+	Email   string
+	Subject string
+	Body    string
+	Mailto  string // mailto: URL holding Subject and Body
+}
+
+// Action is a button. ID is stable and opaque to adapters: they send it back
+// unchanged in Message.Action. IDs are at most 100 bytes (Discord's custom_id limit).
+type Action struct {
+	ID    string
+	Label string
+	Style string // "", "primary" or "danger"
+	URL   string // set for link buttons (mailto:); such a button sends no Action back
+}
+
+// Handler is what adapters call: one Message in, one Reply out.
+type Handler interface {
+	Handle(ctx context.Context, m Message) (Reply, error)
+}
+
+// HandlerFunc adapts a function to Handler (handy in tests).
+type HandlerFunc func(ctx context.Context, m Message) (Reply, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, m Message) (Reply, error) { return f(ctx, m) }
+
+// Deduper remembers platform event ids so that a retried delivery is handled once.
+type Deduper interface {
+	// FirstSeen records key and reports whether it had not been seen within ttl.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// IsEmpty reports whether the reply has nothing to show.
+func (r Reply) IsEmpty() bool {
+	return len(r.Text) == 0 && r.Answer == nil && r.Question == nil && r.Verdict == nil &&
+		len(r.Suggestions) == 0 && r.Escalation == nil && len(r.Actions) == 0
+}
+
+// PlainText renders the whole reply as plain text, paragraphs separated by a
+// blank line. Buttons are not included: adapters render Actions themselves.
+func (r Reply) PlainText() string {
+	var parts []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	en := r.Lang == LangEN
+	for _, t := range r.Text {
+		add(t)
+	}
+	if a := r.Answer; a != nil {
+		add(a.Question)
+		add(a.Text)
+		add(a.Source.Label)
+	}
+	if q := r.Question; q != nil {
+		add(q.Prompt)
+		add(q.Why)
+	}
+	if v := r.Verdict; v != nil {
+		add(v.Title)
+		add(v.Explanation)
+		if len(v.ToVerify) > 0 {
+			head := "À vérifier :"
+			if en {
+				head = "To verify:"
+			}
+			add(head + "\n- " + strings.Join(v.ToVerify, "\n- "))
+		}
+		if len(v.Citations) > 0 {
+			head := "Références (FAQ) :"
+			if en {
+				head = "References (FAQ):"
+			}
+			var lines []string
+			for _, c := range v.Citations {
+				lines = append(lines, "- "+c.Question)
+			}
+			add(head + "\n" + strings.Join(lines, "\n"))
+		}
+	}
+	if len(r.Suggestions) > 0 {
+		head := "Vouliez-vous dire :"
+		if en {
+			head = "Did you mean:"
+		}
+		var lines []string
+		for _, s := range r.Suggestions {
+			lines = append(lines, "- "+s.Question)
+		}
+		add(head + "\n" + strings.Join(lines, "\n"))
+	}
+	if e := r.Escalation; e != nil {
+		head := "Pour joindre le MCN : " + e.Email
+		if en {
+			head = "To reach the MCN: " + e.Email
+		}
+		add(head)
+	}
+	return strings.Join(parts, "\n\n")
+}
