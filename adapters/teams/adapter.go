@@ -1,0 +1,310 @@
+// Package teams connects the bot to Microsoft Teams through the Bot Framework
+// protocol, implemented directly (no maintained Go SDK exists): inbound
+// activities are authenticated by the Bot Connector rules before anything in
+// them is trusted, replies are Adaptive Cards posted to the Bot Connector
+// REST API with a client-credentials token.
+package teams
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// Path is where the Bot Connector posts activities (the bot's messaging endpoint).
+const Path = "/api/messages"
+
+const (
+	maxBody     = 256 << 10 // activities are a few KB; Teams caps messages at ~28 KB
+	authTimeout = 15 * time.Second
+	workTimeout = 2 * time.Minute
+	dedupeTTL   = time.Hour
+)
+
+// Config configures an Adapter. AppID, Password and Handler are required.
+type Config struct {
+	AppID     string // Microsoft App ID of the bot registration (the token audience)
+	Password  string // client secret
+	TenantID  string // single-tenant bots; empty: the legacy botframework.com tenant
+	OpenIDURL string // default DefaultOpenIDURL
+	TokenURL  string // default DefaultTokenURL; {tenant} is replaced
+
+	Handler conversation.Handler
+	Deduper conversation.Deduper // optional: drops redelivered activities
+	Logger  *slog.Logger
+	// LogMessageText lets the operator log message text (off by default).
+	LogMessageText bool
+
+	HTTPClient *http.Client     // outbound calls; default: 20 s timeout
+	Now        func() time.Time // default time.Now
+	Sleep      Sleeper          // retry backoff; default a context-aware timer
+}
+
+// Adapter serves the messaging endpoint and replies through the connector.
+type Adapter struct {
+	handler  conversation.Handler
+	deduper  conversation.Deduper
+	log      *slog.Logger
+	logText  bool
+	verifier *verifier
+	conn     *connector
+	hashKey  []byte
+	limit    int // card size limit, lowered in tests
+
+	base   context.Context // background work stops when it ends
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New checks cfg and builds an Adapter.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.AppID == "" || cfg.Password == "" {
+		return nil, errors.New("teams: TEAMS_APP_ID et TEAMS_APP_PASSWORD requis / required")
+	}
+	if cfg.Handler == nil {
+		return nil, errors.New("teams: no conversation handler")
+	}
+	if cfg.OpenIDURL == "" {
+		cfg.OpenIDURL = DefaultOpenIDURL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	// Keyed hash of ids for the logs: stable within a process, useless outside.
+	mac := hmac.New(sha256.New, []byte(cfg.Password))
+	mac.Write([]byte("teams-log-ids"))
+	base, cancel := context.WithCancel(context.Background())
+	return &Adapter{
+		handler: cfg.Handler,
+		deduper: cfg.Deduper,
+		log:     cfg.Logger.With("component", "teams"),
+		logText: cfg.LogMessageText,
+		verifier: &verifier{appID: cfg.AppID, now: cfg.Now,
+			keys: newKeyCache(cfg.OpenIDURL, cfg.HTTPClient, cfg.Now)},
+		conn: &connector{client: cfg.HTTPClient, sleep: cfg.Sleep, now: cfg.Now,
+			tokens: newTokenSource(cfg.TokenURL, cfg.TenantID, cfg.AppID, cfg.Password, cfg.HTTPClient, cfg.Now)},
+		hashKey: mac.Sum(nil),
+		limit:   maxCardBytes,
+		base:    base,
+		cancel:  cancel,
+	}, nil
+}
+
+// Close stops background replies and waits for them to finish.
+func (a *Adapter) Close() {
+	a.cancel()
+	a.wg.Wait()
+}
+
+// Wait blocks until every reply in progress is sent or abandoned.
+func (a *Adapter) Wait() { a.wg.Wait() }
+
+// ServeHTTP is the messaging endpoint. The request is authenticated before
+// anything in it is used, acknowledged at once, and answered in the
+// background: the Bot Connector expects a fast acknowledgement.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	// Parsed only to learn which serviceUrl and channelId the token must
+	// vouch for; nothing else is read before the token is verified.
+	var act Activity
+	if err := json.Unmarshal(body, &act); err != nil {
+		// Still authenticate first, so that an anonymous caller learns nothing.
+		if verr := a.verify(r.Context(), auth, "", ""); verr != nil && isUnauthorized(verr) {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		http.Error(w, "invalid activity", http.StatusBadRequest)
+		return
+	}
+	if err := a.verify(r.Context(), auth, act.ChannelID, act.ServiceURL); err != nil {
+		var ae *authError
+		status := http.StatusUnauthorized
+		if errors.As(err, &ae) {
+			status = ae.Status
+		}
+		a.log.Warn("refused activity", "status", status, "reason", err.Error())
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	if a.duplicate(r.Context(), &act) {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	a.wg.Add(1)
+	go a.process(act)
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *Adapter) verify(ctx context.Context, auth, channelID, serviceURL string) error {
+	ctx, cancel := context.WithTimeout(ctx, authTimeout)
+	defer cancel()
+	return a.verifier.verify(ctx, auth, channelID, serviceURL)
+}
+
+func isUnauthorized(err error) bool {
+	var ae *authError
+	return errors.As(err, &ae) && ae.Status == http.StatusUnauthorized
+}
+
+// duplicate reports whether this activity was already received (the
+// connector redelivers when an acknowledgement is slow).
+func (a *Adapter) duplicate(ctx context.Context, act *Activity) bool {
+	if a.deduper == nil || act.ID == "" {
+		return false
+	}
+	first, err := a.deduper.FirstSeen(ctx, "teams:"+a.hash(act.Conversation.ID+"\x00"+act.ID), dedupeTTL)
+	if err != nil {
+		a.log.Warn("dedupe unavailable", "err", err)
+		return false
+	}
+	return !first
+}
+
+func (a *Adapter) hash(s string) string {
+	m := hmac.New(sha256.New, a.hashKey)
+	m.Write([]byte(s))
+	return hex.EncodeToString(m.Sum(nil)[:8])
+}
+
+// process handles one authenticated activity in the background.
+func (a *Adapter) process(act Activity) {
+	defer a.wg.Done()
+	ctx, cancel := context.WithTimeout(a.base, workTimeout)
+	defer cancel()
+	log := a.log.With("conversation", a.hash(act.Conversation.ID), "type", act.Type)
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("panic while handling an activity", "panic", fmt.Sprint(p))
+		}
+	}()
+	msg, ok := a.message(&act)
+	if !ok {
+		log.Debug("activity ignored")
+		return
+	}
+	if a.logText {
+		log = log.With("text", msg.Text, "action", msg.Action)
+	}
+	reply, err := a.handler.Handle(ctx, msg)
+	if err != nil {
+		log.Error("handler failed", "err", err)
+		reply = errorReply(msg.Locale)
+	}
+	if reply.IsEmpty() {
+		log.Debug("nothing to reply")
+		return
+	}
+	if err := a.reply(ctx, &act, reply); err != nil {
+		log.Error("reply not delivered", "err", err)
+		return
+	}
+	log.Debug("replied")
+}
+
+// message turns an activity into the engine's Message; false when the
+// activity needs no answer.
+func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
+	m := conversation.Message{
+		Platform:       conversation.PlatformTeams,
+		UserID:         act.userID(),
+		ConversationID: act.Conversation.ID,
+		Locale:         act.Locale,
+	}
+	switch act.Type {
+	case "message":
+		if id := act.submitAction(); id != "" {
+			m.Action = id
+			return m, true
+		}
+		m.Text = cleanText(act.Text)
+		return m, true
+	case "conversationUpdate":
+		if !act.botAdded() {
+			return m, false
+		}
+		// The welcome is the engine's help text: adapters never write answers.
+		m.Text = welcomeCommand
+		return m, true
+	default:
+		return m, false
+	}
+}
+
+// welcomeCommand is what the engine answers with its greeting and help.
+const welcomeCommand = "aide"
+
+func errorReply(locale string) conversation.Reply {
+	if strings.HasPrefix(strings.ToLower(locale), "en") {
+		return conversation.Reply{Lang: conversation.LangEN, Text: []string{
+			"Sorry, something went wrong on our side. Please try again in a moment.",
+			"Désolé, une erreur est survenue de notre côté. Réessayez dans un instant."}}
+	}
+	return conversation.Reply{Lang: conversation.LangFR, Text: []string{
+		"Désolé, une erreur est survenue de notre côté. Réessayez dans un instant.",
+		"Sorry, something went wrong on our side. Please try again in a moment."}}
+}
+
+// reply posts the rendered cards in the activity's thread, in order.
+func (a *Adapter) reply(ctx context.Context, act *Activity, r conversation.Reply) error {
+	endpoint, err := activityURL(act.ServiceURL, act.Conversation.ID, act.ID)
+	if err != nil {
+		return err
+	}
+	replyTo := act.ID
+	if act.Type != "message" {
+		// Nothing to reply to (a member joined): post to the conversation.
+		if endpoint, err = activityURL(act.ServiceURL, act.Conversation.ID, ""); err != nil {
+			return err
+		}
+		replyTo = ""
+	}
+	for _, c := range renderCards(r, a.limit) {
+		out := &outActivity{
+			Type:         "message",
+			From:         &act.Recipient,
+			Conversation: Conversation{ID: act.Conversation.ID},
+			ReplyToID:    replyTo,
+			Locale:       act.Locale,
+			Attachments:  []attachment{{ContentType: cardContentType, Content: c}},
+		}
+		if err := a.conn.send(ctx, endpoint, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
