@@ -1,0 +1,142 @@
+package web
+
+import (
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// replyJSON is the body of a 200 from /api/chat: the whole reply as plain
+// text (for simple clients) beside the structured parts the page renders.
+type replyJSON struct {
+	Lang        string           `json:"lang"`
+	Text        string           `json:"text"`
+	Paragraphs  []string         `json:"paragraphs"`
+	Answer      *answerJSON      `json:"answer,omitempty"`
+	Question    *questionJSON    `json:"question,omitempty"`
+	Verdict     *verdictJSON     `json:"verdict,omitempty"`
+	Suggestions []suggestionJSON `json:"suggestions"`
+	Escalation  *escalationJSON  `json:"escalation,omitempty"`
+	Actions     []actionJSON     `json:"actions"`
+}
+
+type actionJSON struct {
+	ID    string `json:"id,omitempty"`
+	Label string `json:"label"`
+	Style string `json:"style,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+type sourceJSON struct {
+	Title     string `json:"title,omitempty"`
+	Issuer    string `json:"issuer,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	Date      string `json:"date,omitempty"` // YYYY-MM-DD
+	Label     string `json:"label"`
+}
+
+type answerJSON struct {
+	EntryID  string     `json:"entry_id"`
+	Question string     `json:"question"`
+	Text     string     `json:"text"`
+	Source   sourceJSON `json:"source"`
+}
+
+type questionJSON struct {
+	Fact    string       `json:"fact"`
+	Prompt  string       `json:"prompt"`
+	Why     string       `json:"why,omitempty"`
+	Step    int          `json:"step,omitempty"`
+	Choices []actionJSON `json:"choices"`
+}
+
+type citationJSON struct {
+	EntryID  string `json:"entry_id"`
+	Question string `json:"question"`
+}
+
+type verdictJSON struct {
+	Code        string         `json:"code"`
+	Title       string         `json:"title"`
+	Exceptions  []string       `json:"exceptions,omitempty"`
+	Explanation string         `json:"explanation,omitempty"`
+	ToVerify    []string       `json:"to_verify,omitempty"`
+	Citations   []citationJSON `json:"citations,omitempty"`
+}
+
+type suggestionJSON struct {
+	EntryID  string     `json:"entry_id"`
+	Question string     `json:"question"`
+	Action   actionJSON `json:"action"`
+}
+
+type escalationJSON struct {
+	Email   string `json:"email"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+	Mailto  string `json:"mailto"`
+}
+
+func toJSON(r conversation.Reply) replyJSON {
+	lang := r.Lang
+	if lang == "" {
+		lang = conversation.LangFR
+	}
+	out := replyJSON{
+		Lang:        lang,
+		Text:        r.PlainText(),
+		Paragraphs:  append([]string{}, r.Text...),
+		Actions:     actions(r.Actions),
+		Suggestions: []suggestionJSON{},
+	}
+	if a := r.Answer; a != nil {
+		out.Answer = &answerJSON{
+			EntryID:  a.EntryID,
+			Question: a.Question,
+			Text:     a.Text,
+			Source: sourceJSON{
+				Title:     a.Source.Title,
+				Issuer:    a.Source.Issuer,
+				Reference: a.Source.Reference,
+				Date:      date(a.Source.Date),
+				Label:     a.Source.Label,
+			},
+		}
+	}
+	if q := r.Question; q != nil {
+		out.Question = &questionJSON{Fact: q.Fact, Prompt: q.Prompt, Why: q.Why, Step: q.Step, Choices: actions(q.Choices)}
+	}
+	if v := r.Verdict; v != nil {
+		vj := &verdictJSON{Code: v.Code, Title: v.Title, Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify}
+		for _, c := range v.Citations {
+			vj.Citations = append(vj.Citations, citationJSON(c))
+		}
+		out.Verdict = vj
+	}
+	for _, s := range r.Suggestions {
+		out.Suggestions = append(out.Suggestions, suggestionJSON{EntryID: s.EntryID, Question: s.Question, Action: action(s.Action)})
+	}
+	if e := r.Escalation; e != nil {
+		out.Escalation = &escalationJSON{Email: e.Email, Subject: e.Subject, Body: e.Body, Mailto: e.Mailto}
+	}
+	return out
+}
+
+func action(a conversation.Action) actionJSON {
+	return actionJSON{ID: a.ID, Label: a.Label, Style: a.Style, URL: a.URL}
+}
+
+func actions(as []conversation.Action) []actionJSON {
+	out := make([]actionJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, action(a))
+	}
+	return out
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}

@@ -1,0 +1,244 @@
+// Package web is the browser adapter: a small accessible chat page served
+// from embedded assets and a JSON endpoint that turns each request into a
+// conversation.Message and the Reply into JSON. It decides nothing about
+// what to answer.
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// MaxBody is the largest request body /api/chat accepts.
+const MaxBody = 64 << 10
+
+//go:embed static
+var staticFS embed.FS
+
+// Server serves the chat page, /api/chat and /healthz.
+type Server struct {
+	handler conversation.Handler
+	logger  *slog.Logger
+	assets  http.Handler
+	index   []byte
+}
+
+// New returns a Server that sends every message to h.
+func New(h conversation.Handler, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic("web: embedded assets missing: " + err.Error()) // a build defect, not input
+	}
+	index, err := fs.ReadFile(sub, "index.html")
+	if err != nil {
+		panic("web: embedded index.html missing: " + err.Error())
+	}
+	return &Server{
+		handler: h,
+		logger:  logger.With("component", "web"),
+		assets:  http.StripPrefix("/static/", http.FileServerFS(sub)),
+		index:   index,
+	}
+}
+
+// Register mounts the page, its assets, /api/chat and /healthz on mux.
+// Methods are checked by the handlers (not by mux patterns) so that a wrong
+// method gets a JSON 405 and the routes never conflict with other mounts.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.Handle("/{$}", secure(allow(s.page, http.MethodGet, http.MethodHead)))
+	mux.Handle("/static/", secure(allow(s.static, http.MethodGet, http.MethodHead)))
+	mux.Handle("/api/chat", secure(allow(s.chat, http.MethodPost)))
+	mux.Handle("/healthz", secure(allow(s.healthz, http.MethodGet, http.MethodHead)))
+}
+
+// secure sets the headers every response of this adapter carries: the page
+// loads nothing but its own assets, is never framed and leaks no referrer.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func allow(next http.HandlerFunc, methods ...string) http.Handler {
+	allowed := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range methods {
+			if r.Method == m {
+				next(w, r)
+				return
+			}
+		}
+		w.Header().Set("Allow", allowed)
+		writeError(w, http.StatusMethodNotAllowed,
+			"Méthode non permise ; utilisez "+allowed+".",
+			"Method not allowed; use "+allowed+".")
+	})
+}
+
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(s.index)
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache")
+	s.assets.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// chatRequest is the body of POST /api/chat: Text or Action, not both.
+type chatRequest struct {
+	Session string `json:"session"`
+	Text    string `json:"text"`
+	Action  string `json:"action"`
+	Lang    string `json:"lang"`
+}
+
+// validSession reports whether id looks like what the page generates: an
+// opaque random token. The shape check keeps arbitrary strings out of the
+// store keys; any well-shaped unknown id simply starts a new session.
+func validSession(id string) bool {
+	if len(id) < 16 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// locale maps the page's language switch to a Message locale hint.
+func locale(lang string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(lang)) {
+	case "":
+		return "", true
+	case "fr", "fr-ca":
+		return "fr-CA", true
+	case "en", "en-ca":
+		return "en-CA", true
+	}
+	return "", false
+}
+
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+		// A cross-site HTML form cannot send application/json without a
+		// CORS preflight, which this server never grants.
+		writeError(w, http.StatusUnsupportedMediaType,
+			"Le corps doit être du JSON (Content-Type: application/json).",
+			"The body must be JSON (Content-Type: application/json).")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	var req chatRequest
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(&req)
+	if err == nil {
+		// Anything after the object is a malformed body, not a second request.
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("trailing data")
+		}
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge,
+				"Message trop long : 64 Ko au maximum.",
+				"Message too large: 64 KB at most.")
+			return
+		}
+		writeError(w, http.StatusBadRequest,
+			"JSON invalide : envoyez {\"session\": \"…\", \"text\": \"…\"} ou {\"session\": \"…\", \"action\": \"…\"}.",
+			"Invalid JSON: send {\"session\": \"…\", \"text\": \"…\"} or {\"session\": \"…\", \"action\": \"…\"}.")
+		return
+	}
+	if !validSession(req.Session) {
+		writeError(w, http.StatusBadRequest,
+			"Champ « session » manquant ou invalide : 16 à 64 caractères parmi A-Z, a-z, 0-9, - et _.",
+			"Missing or invalid \"session\": 16 to 64 characters among A-Z, a-z, 0-9, - and _.")
+		return
+	}
+	hasText, hasAction := strings.TrimSpace(req.Text) != "", req.Action != ""
+	if hasText == hasAction {
+		writeError(w, http.StatusBadRequest,
+			"Envoyez soit « text » (non vide), soit « action », mais pas les deux.",
+			"Send either \"text\" (not empty) or \"action\", not both.")
+		return
+	}
+	loc, ok := locale(req.Lang)
+	if !ok {
+		writeError(w, http.StatusBadRequest,
+			"Champ « lang » invalide : « fr » ou « en ».",
+			"Invalid \"lang\": \"fr\" or \"en\".")
+		return
+	}
+	msg := conversation.Message{
+		Platform:       conversation.PlatformWeb,
+		UserID:         req.Session,
+		ConversationID: req.Session,
+		Text:           req.Text,
+		Action:         req.Action,
+		Locale:         loc,
+	}
+	start := time.Now()
+	reply, err := s.handler.Handle(r.Context(), msg)
+	if err != nil {
+		// The detail goes to the operator; the user gets a short message.
+		s.logger.ErrorContext(r.Context(), "handle message", "err", err, "action", hasAction, "duration", time.Since(start))
+		writeError(w, http.StatusInternalServerError,
+			"Désolé, une erreur est survenue. Réessayez dans un instant.",
+			"Sorry, something went wrong. Please try again in a moment.")
+		return
+	}
+	writeJSON(w, http.StatusOK, toJSON(reply))
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
+}
+
+type errorJSON struct {
+	Error   string `json:"error"`
+	ErrorFR string `json:"error_fr"`
+	ErrorEN string `json:"error_en"`
+}
+
+func writeError(w http.ResponseWriter, status int, fr, en string) {
+	writeJSON(w, status, errorJSON{Error: fr + " / " + en, ErrorFR: fr, ErrorEN: en})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
