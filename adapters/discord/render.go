@@ -1,0 +1,251 @@
+package discord
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// Discord's limits (discord.com/developers/docs: message content, components).
+const (
+	MaxMessageLen    = 2000 // characters of message content
+	maxRows          = 5    // action rows per message
+	maxButtonsPerRow = 5
+	maxLabelLen      = 80  // characters of a button label
+	maxCustomIDLen   = 100 // bytes of a custom_id
+)
+
+// outMessage is one Discord message of a rendered reply. Only the last
+// message of a reply carries the buttons, so they sit under the text they
+// act on.
+type outMessage struct {
+	Content    string
+	Components []discordgo.MessageComponent
+}
+
+// render turns a neutral reply into one or more Discord messages: the text
+// split within MaxMessageLen, never cut, and the buttons in at most 5 rows
+// of 5. dropped counts actions that could not be shown (logged by callers).
+func render(r conversation.Reply) (msgs []outMessage, dropped int) {
+	text := r.PlainText()
+	var links []string
+	buttons, links, dropped := components(r)
+	if len(links) > 0 {
+		text = strings.TrimSpace(text + "\n\n" + strings.Join(links, "\n"))
+	}
+	if text == "" {
+		// Discord refuses a message with neither content nor embeds.
+		text = "…"
+	}
+	for _, c := range split(text, MaxMessageLen) {
+		msgs = append(msgs, outMessage{Content: c})
+	}
+	msgs[len(msgs)-1].Components = buttons
+	return msgs, dropped
+}
+
+// components lays out the reply's buttons: the question's choices, then the
+// suggestions, then the other actions, each id once. Actions whose URL
+// Discord cannot open from a button (mailto:) come back as text lines.
+func components(r conversation.Reply) (rows []discordgo.MessageComponent, links []string, dropped int) {
+	var all []conversation.Action
+	if r.Question != nil {
+		all = append(all, r.Question.Choices...)
+	}
+	for _, s := range r.Suggestions {
+		all = append(all, s.Action)
+	}
+	all = append(all, r.Actions...)
+
+	var buttons []discordgo.MessageComponent
+	seen := map[string]bool{}
+	for _, a := range all {
+		key := a.ID
+		if a.URL != "" {
+			key = "url:" + a.URL
+		}
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		var b discordgo.Button
+		switch {
+		case a.URL != "" && buttonURL(a.URL):
+			b = discordgo.Button{Label: label(a.Label), Style: discordgo.LinkButton, URL: a.URL}
+		case a.URL != "":
+			if line := linkText(a, r); line != "" {
+				links = append(links, line)
+			}
+			continue
+		case len(a.ID) > maxCustomIDLen:
+			dropped++
+			continue
+		default:
+			b = discordgo.Button{Label: label(a.Label), Style: style(a.Style), CustomID: a.ID}
+		}
+		if len(buttons) == maxRows*maxButtonsPerRow {
+			dropped++
+			continue
+		}
+		buttons = append(buttons, b)
+	}
+	for len(buttons) > 0 {
+		n := min(maxButtonsPerRow, len(buttons))
+		rows = append(rows, discordgo.ActionsRow{Components: buttons[:n]})
+		buttons = buttons[n:]
+	}
+	return rows, links, dropped
+}
+
+// buttonURL reports whether Discord accepts u on a link button: only
+// http, https and discord URLs are allowed, so a mailto: link must be text.
+func buttonURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "http", "https", "discord":
+		return true
+	}
+	return false
+}
+
+// linkText renders a link Discord cannot put on a button: for mailto:, the
+// label, the address and the suggested subject, so the user can write the
+// e-mail themselves.
+func linkText(a conversation.Action, r conversation.Reply) string {
+	colon := " : "
+	if r.Lang == conversation.LangEN {
+		colon = ": "
+	}
+	p, err := url.Parse(a.URL)
+	if err != nil || !strings.EqualFold(p.Scheme, "mailto") {
+		return strings.TrimSpace(a.Label) + colon + a.URL
+	}
+	addr := p.Opaque
+	if addr == "" {
+		addr = p.Path
+	}
+	if dec, err := url.PathUnescape(addr); err == nil {
+		addr = dec
+	}
+	line := "✉️ " + strings.TrimSpace(a.Label) + colon + addr
+	subject := p.Query().Get("subject")
+	if r.Escalation != nil && r.Escalation.Subject != "" {
+		subject = r.Escalation.Subject
+	}
+	switch {
+	case subject == "":
+	case r.Lang == conversation.LangEN:
+		line += " (subject: “" + subject + "”)"
+	default:
+		line += " (objet : « " + subject + " »)"
+	}
+	return line
+}
+
+func style(s string) discordgo.ButtonStyle {
+	switch s {
+	case "primary":
+		return discordgo.PrimaryButton
+	case "danger":
+		return discordgo.DangerButton
+	}
+	return discordgo.SecondaryButton
+}
+
+// label keeps a button label within Discord's 80 characters; a label is a
+// short name of an action, so an ellipsis loses nothing the user needs.
+func label(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "…"
+	}
+	if utf8.RuneCountInString(s) <= maxLabelLen {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:maxLabelLen-1])) + "…"
+}
+
+// length counts characters the way Discord's limit does in the worst case
+// (UTF-16 code units: an emoji may count as two).
+func length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// split cuts text into pieces of at most limit characters on paragraph
+// boundaries, then line, then word boundaries; a single word longer than
+// limit (a long URL) is the only thing split inside. Joining the pieces
+// with the separators they were split on gives the text back.
+func split(text string, limit int) []string {
+	if length(text) <= limit {
+		return []string{text}
+	}
+	var out []string
+	for _, sep := range []string{"\n\n", "\n", " "} {
+		if !strings.Contains(text, sep) {
+			continue
+		}
+		var cur string
+		flush := func() {
+			if cur != "" {
+				out = append(out, cur)
+				cur = ""
+			}
+		}
+		for _, part := range strings.Split(text, sep) {
+			switch {
+			case cur == "" && length(part) <= limit:
+				cur = part
+			case cur != "" && length(cur)+length(sep)+length(part) <= limit:
+				cur += sep + part
+			default:
+				flush()
+				if length(part) <= limit {
+					cur = part
+				} else {
+					out = append(out, split(part, limit)...)
+				}
+			}
+		}
+		flush()
+		return trimAll(out)
+	}
+	// One word longer than limit: split between runes.
+	for text != "" {
+		n, i := 0, 0
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if n+utf16.RuneLen(r) > limit {
+				break
+			}
+			n += utf16.RuneLen(r)
+			i += size
+		}
+		out = append(out, text[:i])
+		text = text[i:]
+	}
+	return out
+}
+
+// trimAll drops pieces that are only whitespace (Discord refuses empty
+// messages); text is never lost since only blanks are dropped.
+func trimAll(parts []string) []string {
+	out := parts[:0]
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package discord
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+func TestSplit(t *testing.T) {
+	t.Parallel()
+	para := func(c string, n int) string { return strings.Repeat(c, n) }
+	words := strings.TrimSpace(strings.Repeat("directive ", 30)) // 299 characters
+	tests := []struct {
+		name      string
+		text      string
+		limit     int
+		wantParts int
+		sep       string // what the parts are joined with to give the text back
+	}{
+		{"fits", "court", 10, 1, ""},
+		{"exactly the limit", para("a", 10), 10, 1, ""},
+		{"paragraphs packed", "aaaa\n\nbbbb\n\ncccc", 10, 2, "\n\n"},
+		{"one long paragraph of lines", "aaaa\nbbbb\ncccc", 10, 2, "\n"},
+		{"words", words, 100, 3, " "},
+		{"a word longer than the limit", para("x", 25), 10, 3, ""},
+		{"emoji count twice", strings.Repeat("😀", 6), 10, 2, ""},
+		{"discord size", strings.Repeat(para("é", 900)+"\n\n", 5), 2000, 3, "\n\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			parts := split(tc.text, tc.limit)
+			if len(parts) != tc.wantParts {
+				t.Errorf("%d parts, want %d: %q", len(parts), tc.wantParts, parts)
+			}
+			for i, p := range parts {
+				if length(p) > tc.limit || strings.TrimSpace(p) == "" {
+					t.Errorf("part %d: %d characters (limit %d) %q", i, length(p), tc.limit, p)
+				}
+			}
+			if got := strings.Join(parts, tc.sep); got != strings.TrimRight(tc.text, "\n") && got != tc.text {
+				t.Errorf("joined parts %q, want the text back %q", got, tc.text)
+			}
+		})
+	}
+}
+
+// Mixed separators: no word is cut or lost, in order.
+func TestSplitKeepsEveryWord(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&b, "mot%d", i)
+		switch {
+		case i%50 == 49:
+			b.WriteString("\n\n")
+		case i%7 == 6:
+			b.WriteString("\n")
+		default:
+			b.WriteString(" ")
+		}
+	}
+	text := b.String()
+	parts := split(text, 300)
+	if got, want := strings.Fields(strings.Join(parts, " ")), strings.Fields(text); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("words differ after splitting")
+	}
+	for i, p := range parts {
+		if length(p) > 300 {
+			t.Errorf("part %d: %d characters", i, length(p))
+		}
+	}
+}
+
+func TestComponents(t *testing.T) {
+	t.Parallel()
+	many := func(n int) []conversation.Action {
+		var as []conversation.Action
+		for i := range n {
+			as = append(as, conversation.Action{ID: fmt.Sprintf("a%d", i), Label: fmt.Sprintf("Choix %d", i)})
+		}
+		return as
+	}
+	tests := []struct {
+		name      string
+		reply     conversation.Reply
+		wantRows  []int // buttons per row
+		wantText  []string
+		wantDrop  int
+		checkBtns func(t *testing.T, bs []discordgo.Button)
+	}{
+		{name: "no buttons", reply: conversation.Reply{Text: []string{"x"}}},
+		{name: "seven buttons in two rows", reply: conversation.Reply{Actions: many(7)}, wantRows: []int{5, 2}},
+		{name: "at most 5 rows of 5", reply: conversation.Reply{Actions: many(30)}, wantRows: []int{5, 5, 5, 5, 5}, wantDrop: 5},
+		{
+			name: "choices, suggestions, then actions, each id once",
+			reply: conversation.Reply{
+				Question:    &conversation.Question{Prompt: "?", Choices: []conversation.Action{{ID: "yes", Label: "Oui"}, {ID: "no", Label: "Non"}}},
+				Suggestions: []conversation.Suggestion{{EntryID: "faq-02", Question: "Q2", Action: conversation.Action{ID: "sugg:faq-02", Label: "Q2"}}},
+				Actions:     []conversation.Action{{ID: "yes", Label: "Oui"}, {ID: "back", Label: "Retour", Style: "danger"}},
+			},
+			wantRows: []int{4},
+			checkBtns: func(t *testing.T, bs []discordgo.Button) {
+				var ids []string
+				for _, b := range bs {
+					ids = append(ids, b.CustomID)
+				}
+				if strings.Join(ids, ",") != "yes,no,sugg:faq-02,back" {
+					t.Errorf("ids %v", ids)
+				}
+				if bs[3].Style != discordgo.DangerButton || bs[0].Style != discordgo.SecondaryButton {
+					t.Errorf("styles %v %v", bs[0].Style, bs[3].Style)
+				}
+			},
+		},
+		{
+			name:     "long labels and ids",
+			reply:    conversation.Reply{Actions: []conversation.Action{{ID: "ok", Label: strings.Repeat("é", 120)}, {ID: strings.Repeat("x", 101), Label: "trop long"}}},
+			wantRows: []int{1}, wantDrop: 1,
+			checkBtns: func(t *testing.T, bs []discordgo.Button) {
+				if n := len([]rune(bs[0].Label)); n > maxLabelLen || !strings.HasSuffix(bs[0].Label, "…") {
+					t.Errorf("label of %d characters: %q", n, bs[0].Label)
+				}
+			},
+		},
+		{
+			name: "mailto becomes text, https a link button",
+			reply: conversation.Reply{
+				Escalation: &conversation.Escalation{Email: "encadrement.ia@mcn.gouv.qc.ca", Subject: "Question sur la directive"},
+				Actions: []conversation.Action{
+					{ID: "esc", Label: "Écrire au MCN", URL: "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=Question%20sur%20la%20directive&body=Bonjour"},
+					{ID: "doc", Label: "Directive", URL: "https://www.quebec.ca/directive"},
+				},
+			},
+			wantRows: []int{1},
+			wantText: []string{"✉️ Écrire au MCN : encadrement.ia@mcn.gouv.qc.ca (objet : « Question sur la directive »)"},
+			checkBtns: func(t *testing.T, bs []discordgo.Button) {
+				if bs[0].Style != discordgo.LinkButton || bs[0].URL != "https://www.quebec.ca/directive" || bs[0].CustomID != "" {
+					t.Errorf("link button %+v", bs[0])
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msgs, dropped := render(tc.reply)
+			last := msgs[len(msgs)-1]
+			var rows []int
+			var bs []discordgo.Button
+			for _, c := range last.Components {
+				row := c.(discordgo.ActionsRow)
+				rows = append(rows, len(row.Components))
+				for _, b := range row.Components {
+					bs = append(bs, b.(discordgo.Button))
+				}
+			}
+			if fmt.Sprint(rows) != fmt.Sprint(tc.wantRows) {
+				t.Errorf("rows %v, want %v", rows, tc.wantRows)
+			}
+			if dropped != tc.wantDrop {
+				t.Errorf("dropped %d, want %d", dropped, tc.wantDrop)
+			}
+			for _, w := range tc.wantText {
+				if !strings.Contains(last.Content, w) {
+					t.Errorf("content %q lacks %q", last.Content, w)
+				}
+			}
+			if tc.checkBtns != nil {
+				tc.checkBtns(t, bs)
+			}
+		})
+	}
+}
+
+func TestRenderEmptyReply(t *testing.T) {
+	t.Parallel()
+	msgs, _ := render(conversation.Reply{})
+	if len(msgs) != 1 || msgs[0].Content == "" {
+		t.Errorf("empty reply rendered as %+v; Discord refuses empty messages", msgs)
+	}
+}
