@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -19,6 +21,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.s.Token == "" {
 		return errors.New("discord : DISCORD_BOT_TOKEN manquant / missing DISCORD_BOT_TOKEN")
 	}
+	routeLibraryLogs(a.log)
 	// discordgo reconnects an open session, but not a first connection
 	// that failed (network down at start): retry it with a backoff.
 	for wait := 5 * time.Second; ; wait = min(2*wait, 5*time.Minute) {
@@ -115,6 +118,28 @@ func stripMention(text, id string) string {
 		text = strings.NewReplacer("<@"+id+">", " ", "<@!"+id+">", " ").Replace(text)
 	}
 	return strings.Join(strings.Fields(text), " ")
+}
+
+// libraryLogs sends discordgo's own messages (gateway errors, reconnects)
+// to the first adapter's logger instead of the standard log package:
+// discordgo.Logger is package-wide, and one process runs one adapter.
+var libraryLogs sync.Once
+
+func routeLibraryLogs(log *slog.Logger) {
+	libraryLogs.Do(func() {
+		discordgo.Logger = func(level, _ int, format string, args ...any) {
+			l := slog.LevelInfo
+			switch level {
+			case discordgo.LogError:
+				l = slog.LevelError
+			case discordgo.LogWarning:
+				l = slog.LevelWarn
+			case discordgo.LogDebug:
+				l = slog.LevelDebug
+			}
+			log.Log(context.Background(), l, "discordgo", "detail", redactURL(fmt.Sprintf(format, args...)))
+		}
+	})
 }
 
 // onRateLimit logs a REST rate limit that discordgo waits out by itself.

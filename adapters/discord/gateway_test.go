@@ -221,6 +221,9 @@ func TestRegisterCommands(t *testing.T) {
 	if err := a.RegisterCommands(); err == nil {
 		t.Error("registered without app id and token")
 	}
+	if err := a.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+		t.Errorf("gateway without a token: err %v", err)
+	}
 }
 
 func TestCommandsAreLocalized(t *testing.T) {
