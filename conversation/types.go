@@ -47,7 +47,7 @@ type Reply struct {
 	Verdict     *Verdict     // the end of the eligibility dialog
 	Suggestions []Suggestion // entries the user may have meant
 	Escalation  *Escalation  // the MCN contact and a ready e-mail
-	Actions     []Action     // buttons, in display order
+	Actions     []Action     // other buttons, in display order: never repeats Question.Choices or Suggestions' actions
 }
 
 // Source is the document an answer is quoted from.
@@ -71,9 +71,9 @@ type Answer struct {
 type Question struct {
 	Fact    string
 	Prompt  string
-	Why     string // "why we ask", citing the FAQ
-	Step    int    // 1-based number of this question in the dialog
-	Choices []Action
+	Why     string   // "why we ask", citing the FAQ
+	Step    int      // 1-based number of this question in the dialog
+	Choices []Action // rendered with the question; not repeated in Reply.Actions
 }
 
 // Citation points at an FAQ entry a verdict rests on.

@@ -1,0 +1,148 @@
+// Package console runs the conversation engine in a terminal: the reply as
+// plain text, its buttons numbered; typing a number clicks that button.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// Options configure a terminal session.
+type Options struct {
+	Handler conversation.Handler
+	In      io.Reader
+	Out     io.Writer
+	Locale  string // hint for the first reply's language; French when empty
+}
+
+var words = map[string]struct{ banner, prompt, bye, link, step, failure string }{
+	conversation.LangFR: {
+		banner: "Assistant sur l'indication d'application IA-RI-2025-001-OP (FAQ officielle du MCN).\n" +
+			"Écrivez votre question, « admissibilité » pour vérifier votre projet, « aide » pour l'aide.\n" +
+			"Tapez le numéro d'un bouton pour le choisir. Ctrl-D pour quitter.",
+		prompt: "> ", bye: "Au revoir!", link: "lien", step: "Question",
+		failure: "Désolé, une erreur est survenue. Réessayez.",
+	},
+	conversation.LangEN: {
+		prompt: "> ", bye: "Goodbye!", link: "link", step: "Question",
+		failure: "Sorry, something went wrong. Please try again.",
+	},
+}
+
+// Run reads lines from In until it ends or ctx is done, and prints each
+// reply to Out. End of input is a clean exit (nil).
+func Run(ctx context.Context, o Options) error {
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(o.In)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+		close(lines)
+	}()
+
+	w := bufio.NewWriter(o.Out)
+	defer w.Flush()
+	lang := conversation.LangFR
+	if strings.HasPrefix(strings.ToLower(o.Locale), "en") {
+		lang = conversation.LangEN
+	}
+	fmt.Fprintln(w, words[conversation.LangFR].banner)
+	var buttons []conversation.Action
+	for {
+		fmt.Fprint(w, words[lang].prompt)
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(w)
+			return nil
+		case line, ok = <-lines:
+		}
+		if !ok {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, words[lang].bye)
+			return <-readErr
+		}
+		m := conversation.Message{Platform: conversation.PlatformConsole, UserID: "local",
+			ConversationID: "terminal", Text: line, Locale: o.Locale}
+		if n, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && n >= 1 && n <= len(buttons) {
+			b := buttons[n-1]
+			if b.URL != "" {
+				// A link button sends nothing: show the link to open.
+				fmt.Fprintf(w, "%s : %s\n\n", b.Label, b.URL)
+				continue
+			}
+			m.Text, m.Action = "", b.ID
+		}
+		r, err := o.Handler.Handle(ctx, m)
+		if err != nil {
+			fmt.Fprintln(w, words[lang].failure)
+			continue
+		}
+		if r.Lang != "" {
+			lang = r.Lang
+		}
+		buttons = render(w, r)
+	}
+}
+
+// render prints r and returns its buttons in the order they were numbered:
+// the question's choices, the suggestions, then the other actions.
+func render(w io.Writer, r conversation.Reply) []conversation.Action {
+	wd := words[r.Lang]
+	if wd.prompt == "" {
+		wd = words[conversation.LangFR]
+	}
+	text := r.PlainText()
+	if q := r.Question; q != nil && q.Step > 0 {
+		text = strings.Replace(text, q.Prompt, fmt.Sprintf("%s %d. %s", wd.step, q.Step, q.Prompt), 1)
+	}
+	fmt.Fprintln(w, text)
+	var all []conversation.Action
+	if r.Question != nil {
+		all = append(all, r.Question.Choices...)
+	}
+	for _, s := range r.Suggestions {
+		all = append(all, s.Action)
+	}
+	all = append(all, r.Actions...)
+	var buttons []conversation.Action
+	seen := map[string]bool{}
+	for _, a := range all {
+		key := a.ID + "\x00" + a.URL
+		if seen[key] || (a.ID == "" && a.URL == "") {
+			continue
+		}
+		seen[key] = true
+		buttons = append(buttons, a)
+	}
+	if len(buttons) > 0 {
+		fmt.Fprintln(w)
+	}
+	for i, b := range buttons {
+		if b.URL != "" {
+			fmt.Fprintf(w, "  %d. %s (%s)\n", i+1, b.Label, wd.link)
+			continue
+		}
+		fmt.Fprintf(w, "  %d. %s\n", i+1, b.Label)
+	}
+	fmt.Fprintln(w)
+	return buttons
+}

@@ -1,0 +1,200 @@
+package conversation
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxText is the longest text the engine reads; longer messages are answered
+// on their start, with a notice.
+const MaxText = 2000
+
+// DefaultSessionTTL is how long an idle dialog is kept.
+const DefaultSessionTTL = 30 * time.Minute
+
+// Decision is what the search made of a question.
+type Decision int
+
+// Search decisions.
+const (
+	DecideFallback  Decision = iota // no entry answers: say so, suggest, escalate
+	DecideAnswer                    // Hits[0] answers the question
+	DecideAmbiguous                 // one of the first hits probably answers: let the user choose
+)
+
+// SearchResult is a ranked list of FAQ entry ids and the decision on it.
+type SearchResult struct {
+	Decision Decision
+	Hits     []string // entry ids, best first
+}
+
+// Searcher finds the FAQ entries that answer a question.
+type Searcher interface {
+	Search(ctx context.Context, text string) (SearchResult, error)
+}
+
+// Entries gives the official entries, verbatim, with their source line in lang.
+type Entries interface {
+	Answer(entryID, lang string) (Answer, bool)
+}
+
+// Eligibility is the rules engine as the dialog needs it.
+type Eligibility interface {
+	// Step returns the next question to ask (Fact, Prompt, Why) or the
+	// verdict, given the answers so far.
+	Step(answers []FactAnswer, lang string) (*Question, *Verdict, error)
+	// Prompt returns the question of a fact in lang.
+	Prompt(fact, lang string) (string, bool)
+}
+
+// Options configure an Engine. KB, Index and Store are required; without
+// Rules the eligibility dialog says it is unavailable.
+type Options struct {
+	KB              Entries
+	Index           Searcher
+	Rules           Eligibility
+	Store           Store
+	EscalationEmail string        // default DefaultEscalationEmail
+	SessionTTL      time.Duration // default DefaultSessionTTL
+	Logger          *slog.Logger  // default: discard
+	LogText         bool          // log message text (operator opt-in)
+}
+
+// Engine is the platform-neutral bot: it implements Handler.
+type Engine struct {
+	kb     Entries
+	index  Searcher
+	rules  Eligibility
+	store  Store
+	email  string
+	ttl    time.Duration
+	log    *slog.Logger
+	logTxt bool
+	logKey []byte
+	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
+}
+
+var _ Handler = (*Engine)(nil)
+
+// New builds an Engine.
+func New(o Options) *Engine {
+	e := &Engine{kb: o.KB, index: o.Index, rules: o.Rules, store: o.Store, email: o.EscalationEmail,
+		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText}
+	if e.email == "" {
+		e.email = DefaultEscalationEmail
+	}
+	if e.ttl <= 0 {
+		e.ttl = DefaultSessionTTL
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	e.log = e.log.With("component", "conversation")
+	e.logKey = make([]byte, 32)
+	_, _ = rand.Read(e.logKey)
+	return e
+}
+
+// sessionKey identifies one user in one conversation thread. The store hashes it.
+func sessionKey(m Message) string {
+	return m.Platform + "\x00" + m.ConversationID + "\x00" + m.ThreadID + "\x00" + m.UserID
+}
+
+// logID is a short keyed hash of a session key, so that logs can relate the
+// lines of one user without holding their id.
+func (e *Engine) logID(key string) string {
+	h := hmac.New(sha256.New, e.logKey)
+	h.Write([]byte(key))
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+func (e *Engine) lock(key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	mu := &e.locks[h.Sum32()%uint32(len(e.locks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// Handle answers one message. Two messages of one session are handled one
+// after the other, so the session is never written from two stale copies.
+// Store failures are logged and the user still gets a reply.
+func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
+	start := time.Now()
+	key := sessionKey(m)
+	unlock := e.lock(key)
+	defer unlock()
+
+	sess, _, err := e.store.GetSession(ctx, key)
+	if err != nil {
+		e.log.ErrorContext(ctx, "session read failed", "err", err)
+		sess = Session{}
+	}
+	t := &turn{e: e, ctx: ctx, m: m, sess: sess}
+	t.lang = t.replyLang()
+	reply := t.route()
+	reply.Lang = t.lang
+	if t.lang != t.sess.Lang {
+		t.sess.Lang = t.lang
+		t.dirty = true
+	}
+	if t.dirty {
+		if err := e.store.PutSession(ctx, key, t.sess, e.ttl); err != nil {
+			e.log.ErrorContext(ctx, "session write failed", "err", err)
+		}
+	}
+	attrs := []any{"platform", m.Platform, "session", e.logID(key), "kind", t.kind,
+		"lang", t.lang, "dur", time.Since(start)}
+	if t.entry != "" {
+		attrs = append(attrs, "entry", t.entry)
+	}
+	if m.Action != "" {
+		attrs = append(attrs, "action", actionKind(m.Action))
+	}
+	if e.logTxt {
+		attrs = append(attrs, "text", m.Text)
+	}
+	e.log.InfoContext(ctx, "message", attrs...)
+	return reply, nil
+}
+
+// replyLang follows the message's language; on no clue, the session's, then
+// the platform locale, then French.
+func (t *turn) replyLang() string {
+	if l := detectLang(t.m.Text); l != "" {
+		return l
+	}
+	if c, ok := commandWords[normalize(t.m.Text)]; ok && c.lang != "" {
+		return c.lang
+	}
+	if t.sess.Lang != "" {
+		return t.sess.Lang
+	}
+	if l := localeLang(t.m.Locale); l != "" {
+		return l
+	}
+	return LangFR
+}
+
+// truncate returns the first MaxText runes of s and whether it cut.
+func truncate(s string) (string, bool) {
+	if utf8.RuneCountInString(s) <= MaxText {
+		return s, false
+	}
+	n := 0
+	for i := range s {
+		if n == MaxText {
+			return s[:i], true
+		}
+		n++
+	}
+	return s, false
+}

@@ -1,0 +1,365 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Action ids. They are stable: adapters send them back unchanged, possibly
+// long after the reply (an old message's button), so every handler checks
+// them against the current session.
+const (
+	ActHelp         = "help"
+	ActEligStart    = "elig:start"
+	ActEligBack     = "elig:back"
+	ActEligRestart  = "elig:restart"
+	ActEligCancel   = "elig:cancel"
+	ActEscalate     = "esc"
+	actEligAnswer   = "elig:ans:" // + fact + ":" + yes|no|unknown
+	actFAQ          = "faq:"      // + entry id
+	actFeedback     = "fb:"       // + entry id + ":" + up|down
+	maxActionID     = 100
+	maxButtonLabel  = 75 // Slack's limit on button text, the smallest of the platforms
+	maxSuggestions  = 3
+	maxVotedEntries = 64
+)
+
+type command int
+
+const (
+	cmdHelp command = iota + 1
+	cmdElig
+	cmdBack
+	cmdRestart
+	cmdCancel
+	cmdEsc
+	cmdGreet
+	cmdThanks
+)
+
+type commandWord struct {
+	cmd  command
+	lang string // the language the word gives away, "" when shared
+}
+
+// commandWords are whole messages, normalized (see normalize).
+var commandWords = map[string]commandWord{}
+
+// choiceWords are typed answers to a dialog question, normalized.
+var choiceWords = map[string]string{}
+
+func init() {
+	add := func(c command, lang, list string) {
+		for _, w := range strings.Split(list, "|") {
+			commandWords[w] = commandWord{c, lang}
+		}
+	}
+	add(cmdHelp, LangFR, "aide|menu|au secours|que peux tu faire|que pouvez vous faire")
+	add(cmdHelp, LangEN, "help|what can you do")
+	add(cmdHelp, "", "?")
+	add(cmdElig, LangFR, "admissibilite|verifier|verifier admissibilite|verifier l admissibilite|verification|suis je vise|sommes nous vises")
+	add(cmdElig, LangEN, "eligibility|check|check eligibility|am i covered")
+	add(cmdBack, LangFR, "retour|precedent|revenir|question precedente")
+	add(cmdBack, LangEN, "back|go back|previous")
+	add(cmdRestart, LangFR, "recommencer|reprendre|recommencer la verification")
+	add(cmdRestart, LangEN, "restart|start over|reset")
+	add(cmdCancel, LangFR, "annuler|arreter|quitter|fin")
+	add(cmdCancel, LangEN, "cancel|stop|quit|exit")
+	add(cmdEsc, LangFR, "escalader|humain|parler a un humain|parler a quelqu un|joindre le mcn|ecrire au mcn|courriel")
+	add(cmdEsc, LangEN, "escalate|human|talk to a human|talk to someone|contact the mcn|email")
+	add(cmdEsc, "", "contact")
+	add(cmdGreet, LangFR, "bonjour|salut|allo|bonsoir|coucou|bon matin|bonjour a vous|allo le robot")
+	add(cmdGreet, LangEN, "hello|hi|hey|good morning|good afternoon|good evening|hi there|hello there")
+	add(cmdThanks, LangFR, "merci|merci beaucoup|merci bien|merci bonne journee|super merci|parfait merci")
+	add(cmdThanks, LangEN, "thanks|thank you|thank you very much|thanks a lot|thx|great thanks")
+
+	choices := map[string]string{
+		Yes:     "oui|o|yes|y|1|ouais|yep|exact|tout a fait",
+		No:      "non|n|no|2|nope|pas du tout",
+		Unknown: "je ne sais pas|je sais pas|ne sais pas|sais pas|jsp|je ne le sais pas|aucune idee|pas sur|inconnu|3|i don t know|i dont know|don t know|dont know|idk|not sure|no idea|unknown",
+	}
+	for v, list := range choices {
+		for _, w := range strings.Split(list, "|") {
+			choiceWords[w] = v
+		}
+	}
+}
+
+// turn is the handling of one message: the session it reads and changes, and
+// what the log line will say.
+type turn struct {
+	e     *Engine
+	ctx   context.Context
+	m     Message
+	sess  Session
+	lang  string
+	dirty bool
+	kind  string // what the reply was, for the log
+	entry string // the entry answered, for the log
+}
+
+func (t *turn) ui() *ui { return textFor(t.lang) }
+
+func (t *turn) route() Reply {
+	if t.m.Action != "" {
+		return t.action(t.m.Action)
+	}
+	text := strings.TrimSpace(t.m.Text)
+	if text == "" {
+		t.kind = "empty"
+		return Reply{Text: []string{t.ui().empty}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
+	}
+	text, cut := truncate(text)
+	r := t.text(text)
+	if cut {
+		r.Text = append([]string{t.ui().truncated}, r.Text...)
+	}
+	return r
+}
+
+func (t *turn) text(text string) Reply {
+	n := normalize(text)
+	if c, ok := commandWords[n]; ok {
+		return t.command(c.cmd)
+	}
+	if t.dialogOpen() {
+		if v, ok := choiceWords[n]; ok {
+			return t.answerFact("", v)
+		}
+	}
+	return t.question(text)
+}
+
+func (t *turn) command(c command) Reply {
+	u := t.ui()
+	switch c {
+	case cmdHelp:
+		t.kind = "help"
+		return t.keepDialog(Reply{Text: []string{u.help}, Actions: []Action{t.btn(ActEligStart), t.btn(ActEscalate)}})
+	case cmdElig:
+		if t.dialogOpen() {
+			return t.step()
+		}
+		return t.startDialog()
+	case cmdBack:
+		return t.back()
+	case cmdRestart:
+		return t.startDialog()
+	case cmdCancel:
+		return t.cancel()
+	case cmdEsc:
+		return t.escalate()
+	case cmdGreet:
+		t.kind = "greeting"
+		return t.keepDialog(Reply{Text: []string{u.greeting}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}})
+	case cmdThanks:
+		t.kind = "thanks"
+		return t.keepDialog(Reply{Text: []string{u.thanks}})
+	}
+	return t.stale()
+}
+
+func (t *turn) action(id string) Reply {
+	switch id {
+	case ActHelp:
+		return t.command(cmdHelp)
+	case ActEligStart:
+		return t.command(cmdElig)
+	case ActEligBack:
+		return t.back()
+	case ActEligRestart:
+		return t.startDialog()
+	case ActEligCancel:
+		return t.cancel()
+	case ActEscalate:
+		return t.escalate()
+	}
+	switch {
+	case strings.HasPrefix(id, actEligAnswer):
+		rest := id[len(actEligAnswer):]
+		i := strings.LastIndexByte(rest, ':')
+		if i <= 0 {
+			return t.stale()
+		}
+		fact, v := rest[:i], rest[i+1:]
+		if v != Yes && v != No && v != Unknown {
+			return t.stale()
+		}
+		return t.answerFact(fact, v)
+	case strings.HasPrefix(id, actFAQ):
+		id = id[len(actFAQ):]
+		r, ok := t.answer(id)
+		if !ok {
+			t.kind = "stale"
+			r = Reply{Text: []string{t.ui().staleEntry}, Actions: []Action{t.btn(ActHelp)}}
+		}
+		return t.keepDialog(r)
+	case strings.HasPrefix(id, actFeedback):
+		rest := id[len(actFeedback):]
+		i := strings.LastIndexByte(rest, ':')
+		if i <= 0 || (rest[i+1:] != "up" && rest[i+1:] != "down") {
+			return t.stale()
+		}
+		return t.feedback(rest[:i], rest[i+1:] == "up")
+	}
+	return t.stale()
+}
+
+// stale answers an action id that no longer (or never) matched the session.
+func (t *turn) stale() Reply {
+	t.kind = "stale"
+	r := Reply{Text: []string{t.ui().stale}}
+	if t.dialogOpen() {
+		return t.keepDialog(r)
+	}
+	r.Actions = []Action{t.btn(ActEligStart), t.btn(ActHelp)}
+	return r
+}
+
+// question answers free text from the FAQ. During the dialog the pending
+// question is shown again after the answer, so the dialog is not lost.
+func (t *turn) question(text string) Reply {
+	res, err := t.e.index.Search(t.ctx, text)
+	if err != nil {
+		t.e.log.ErrorContext(t.ctx, "search failed", "err", err)
+		t.kind = "error"
+		return t.keepDialog(Reply{Text: []string{t.ui().failure}})
+	}
+	switch res.Decision {
+	case DecideAnswer:
+		if len(res.Hits) > 0 {
+			if r, ok := t.answer(res.Hits[0]); ok {
+				return t.keepDialog(r)
+			}
+		}
+	case DecideAmbiguous:
+		if s := t.suggestions(res.Hits); len(s) > 0 {
+			t.kind = "ambiguous"
+			return t.keepDialog(Reply{Text: []string{t.ui().ambiguous}, Suggestions: s})
+		}
+	}
+	if t.dialogOpen() {
+		// Mid-dialog, text that is neither a choice nor an FAQ question is most
+		// likely a mistyped answer: say what is expected.
+		t.kind = "not-choice"
+		return t.keepDialog(Reply{Text: []string{t.ui().notChoice}})
+	}
+	return t.fallback(text, res.Hits)
+}
+
+func (t *turn) fallback(text string, hits []string) Reply {
+	t.kind = "fallback"
+	u := t.ui()
+	if err := t.e.store.AddUnanswered(t.ctx, Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}); err != nil {
+		t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
+	}
+	esc := t.e.questionDraft(t.lang, text)
+	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: t.suggestions(hits), Escalation: esc,
+		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}
+}
+
+// answer quotes entry id, with the feedback buttons.
+func (t *turn) answer(id string) (Reply, bool) {
+	a, ok := t.e.kb.Answer(id, t.lang)
+	if !ok {
+		return Reply{}, false
+	}
+	t.kind, t.entry = "answer", id
+	u := t.ui()
+	r := Reply{Answer: &a}
+	for _, b := range []struct{ vote, label string }{{"up", u.fbUp}, {"down", u.fbDown}} {
+		if act, ok := action(actFeedback+id+":"+b.vote, b.label); ok {
+			r.Actions = append(r.Actions, act)
+		}
+	}
+	return r, true
+}
+
+func (t *turn) suggestions(ids []string) []Suggestion {
+	var out []Suggestion
+	for _, id := range ids {
+		if len(out) == maxSuggestions {
+			break
+		}
+		a, ok := t.e.kb.Answer(id, t.lang)
+		if !ok {
+			continue
+		}
+		if act, ok := action(actFAQ+id, a.Question); ok {
+			out = append(out, Suggestion{EntryID: id, Question: a.Question, Action: act})
+		}
+	}
+	return out
+}
+
+func (t *turn) feedback(id string, up bool) Reply {
+	u := t.ui()
+	if _, ok := t.e.kb.Answer(id, t.lang); !ok {
+		t.kind = "stale"
+		return t.keepDialog(Reply{Text: []string{u.staleEntry}})
+	}
+	t.kind, t.entry = "feedback", id
+	for _, v := range t.sess.Voted {
+		if v == id {
+			return t.keepDialog(Reply{Text: []string{u.fbAlready}})
+		}
+	}
+	if err := t.e.store.AddFeedback(t.ctx, id, up); err != nil {
+		t.e.log.ErrorContext(t.ctx, "feedback not kept", "err", err)
+		return t.keepDialog(Reply{Text: []string{u.failure}})
+	}
+	t.sess.Voted = append(t.sess.Voted, id)
+	if len(t.sess.Voted) > maxVotedEntries {
+		t.sess.Voted = t.sess.Voted[1:]
+	}
+	t.dirty = true
+	return t.keepDialog(Reply{Text: []string{u.fbThanks}})
+}
+
+func (t *turn) escalate() Reply {
+	t.kind = "escalation"
+	var esc *Escalation
+	if d := t.sess.Dialog; d != nil && len(d.Answers) > 0 && t.e.rules != nil {
+		_, v, err := t.e.rules.Step(d.Answers, t.lang)
+		if err != nil {
+			v = nil
+		}
+		esc = t.e.dialogDraft(t.lang, d, v)
+	} else {
+		esc = t.e.genericDraft(t.lang)
+	}
+	u := t.ui()
+	return t.keepDialog(Reply{Text: []string{u.escIntro}, Escalation: esc,
+		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}})
+}
+
+// btn is one of the bot's fixed buttons in the reply's language.
+func (t *turn) btn(id string) Action {
+	u := t.ui()
+	label := map[string]string{ActHelp: u.btnHelp, ActEligStart: u.btnElig, ActEligBack: u.btnBack,
+		ActEligRestart: u.btnRestart, ActEligCancel: u.btnCancel, ActEscalate: u.btnEsc}[id]
+	style := ""
+	if id == ActEligStart {
+		style = "primary"
+	}
+	return Action{ID: id, Label: label, Style: style}
+}
+
+// action builds a button whose id carries data, refusing ids over the
+// 100-byte limit rather than sending one a platform would reject.
+func action(id, label string) (Action, bool) {
+	if len(id) > maxActionID {
+		return Action{}, false
+	}
+	return Action{ID: id, Label: clip(label, maxButtonLabel)}, true
+}
+
+// actionKind is an action id without its data, for the log.
+func actionKind(id string) string {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) >= 2 && parts[0] == "elig" {
+		return parts[0] + ":" + parts[1]
+	}
+	return parts[0]
+}

@@ -1,0 +1,76 @@
+package conversation
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps what the engine must remember between messages. Implementations
+// live under store/ (SQLite by default, in memory for tests). Keys are opaque
+// strings built by the engine from platform ids: an implementation that
+// persists them must store a keyed hash, never the key itself.
+type Store interface {
+	Deduper
+
+	// GetSession returns the session saved under key, or ok=false when there
+	// is none or it expired.
+	GetSession(ctx context.Context, key string) (s Session, ok bool, err error)
+	// PutSession saves s under key for ttl.
+	PutSession(ctx context.Context, key string, s Session, ttl time.Duration) error
+
+	// AddFeedback counts one vote on an FAQ entry.
+	AddFeedback(ctx context.Context, entryID string, up bool) error
+	// FeedbackCounts returns the votes per entry, by entry id.
+	FeedbackCounts(ctx context.Context) ([]FeedbackCount, error)
+
+	// AddUnanswered keeps a question the FAQ did not answer. The engine
+	// redacts it first (see Redact).
+	AddUnanswered(ctx context.Context, q Unanswered) error
+	// Unanswered returns the most recent unanswered questions first, at most limit.
+	Unanswered(ctx context.Context, limit int) ([]Unanswered, error)
+
+	// PurgeExpired deletes expired sessions and de-duplication keys, and the
+	// feedback and unanswered questions older than retention.
+	PurgeExpired(ctx context.Context, retention time.Duration) error
+}
+
+// Session is one user's state in one conversation (and thread).
+type Session struct {
+	Lang   string       `json:"lang,omitempty"`   // language of the last reply
+	Dialog *DialogState `json:"dialog,omitempty"` // nil when no eligibility dialog was started
+	Voted  []string     `json:"voted,omitempty"`  // entries this session already rated
+}
+
+// DialogState is the eligibility dialog: the answers given so far, in the
+// order they were asked, and the verdict once reached.
+type DialogState struct {
+	Answers []FactAnswer `json:"answers,omitempty"`
+	Verdict string       `json:"verdict,omitempty"` // verdict code once decided
+}
+
+// FactAnswer is one answer of the dialog.
+type FactAnswer struct {
+	Fact  string `json:"fact"`
+	Value string `json:"value"` // Yes, No or Unknown
+}
+
+// Fact values.
+const (
+	Yes     = "yes"
+	No      = "no"
+	Unknown = "unknown"
+)
+
+// FeedbackCount is the votes on one FAQ entry.
+type FeedbackCount struct {
+	EntryID string
+	Up      int
+	Down    int
+}
+
+// Unanswered is a question the FAQ did not answer, already redacted.
+type Unanswered struct {
+	Text string
+	Lang string
+	At   time.Time
+}

@@ -1,0 +1,102 @@
+package conversation
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestDetectLang(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"Puis-je encore utiliser ChatGPT ?", LangFR},
+		{"est-ce que mon organisation est concernee", LangFR},
+		{"Can I still use the web version of ChatGPT?", LangEN},
+		{"what are the exceptions", LangEN},
+		{"oui", LangFR},
+		{"yes", LangEN},
+		{"non", LangFR},
+		{"no", LangEN},
+		{"Qu'en est-il des exceptions?", LangFR},
+		{"durée", LangFR},
+		{"1", ""},
+		{"ChatGPT", ""},
+		{"", ""},
+		{"I don't know", LangEN},
+		{"je ne sais pas", LangFR},
+	}
+	for _, tt := range tests {
+		if got := detectLang(tt.text); got != tt.want {
+			t.Errorf("detectLang(%q) = %q; want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Admissibilité !", "admissibilite"},
+		{"/aide", "aide"},
+		{"  Je ne sais   pas. ", "je ne sais pas"},
+		{"I don’t know", "i don t know"},
+		{"?", "?"},
+		{"PARLER À UN HUMAIN", "parler a un humain"},
+	}
+	for _, tt := range tests {
+		if got := normalize(tt.in); got != tt.want {
+			t.Errorf("normalize(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"écrivez-moi à jean.tremblay@mcn.gouv.qc.ca svp", "écrivez-moi à [courriel] svp"},
+		{"mon numéro : (514) 555-1234", "mon numéro : [téléphone]"},
+		{"appelez 418.555.0199 poste 2234", "appelez [téléphone]"},
+		{"+1 514 555 1234", "[téléphone]"},
+		{"5145551234", "[téléphone]"},
+		{"NAS 123 456 789 et 987-654-321 ou 123456789", "NAS [NAS] et [NAS] ou [NAS]"},
+		{"la directive IA-RI-2025-001-OP du 18 mars 2025", "la directive IA-RI-2025-001-OP du 18 mars 2025"},
+		{"article 8, 5 critères sur 6", "article 8, 5 critères sur 6"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMailto(t *testing.T) {
+	t.Parallel()
+	body := "Bonjour,\n\n« Puis-je utiliser ChatGPT & Copilot ? » 100% + sûr=oui\n\nMerci."
+	link := mailto("encadrement.ia@mcn.gouv.qc.ca", "Question sur l'IA", body)
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Scheme != "mailto" || u.Opaque != "encadrement.ia@mcn.gouv.qc.ca" {
+		t.Errorf("mailto address = %q:%q", u.Scheme, u.Opaque)
+	}
+	if strings.Contains(u.RawQuery, "+") {
+		t.Errorf("query %q holds '+', which mail clients show literally; want %%20", u.RawQuery)
+	}
+	q := u.Query()
+	if q.Get("subject") != "Question sur l'IA" || q.Get("body") != body {
+		t.Errorf("mailto decodes to subject %q body %q; want the originals", q.Get("subject"), q.Get("body"))
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", MaxText+10)
+	got, cut := truncate(long)
+	if !cut || utf8.RuneCountInString(got) != MaxText || !utf8.ValidString(got) {
+		t.Errorf("truncate(%d runes) = %d runes, cut %v; want %d, true", MaxText+10, utf8.RuneCountInString(got), cut, MaxText)
+	}
+	if got, cut := truncate("court"); cut || got != "court" {
+		t.Errorf("truncate(short) = %q, %v", got, cut)
+	}
+}
