@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"strings"
+)
+
+// VerdictTitle is a verdict's short headline in "fr" or "en" (the code
+// itself when unknown).
+func (rs *RuleSet) VerdictTitle(code, lang string) string {
+	if v := rs.verdictIdx[code]; v != nil {
+		return v.title.in(lang)
+	}
+	return code
+}
+
+// ExceptionLabel names an exception in "fr" or "en" (the name itself when
+// unknown).
+func (rs *RuleSet) ExceptionLabel(name, lang string) string {
+	if i, ok := rs.excIdx[name]; ok {
+		return rs.exceptions[i].label.in(lang)
+	}
+	return name
+}
+
+// AnswerWord is how an answer reads in a sentence.
+func AnswerWord(v Value, lang string) string {
+	en := lang == "en"
+	switch v {
+	case Yes:
+		if en {
+			return "yes"
+		}
+		return "oui"
+	case No:
+		if en {
+			return "no"
+		}
+		return "non"
+	case Unknown:
+		if en {
+			return "don't know"
+		}
+		return "je ne sais pas"
+	}
+	return string(v)
+}
+
+// Explain says in plain language which answers led to the outcome and which
+// clause applies, from the verdict's template. While undecided it says why
+// the next question is asked.
+func (rs *RuleSet) Explain(o Outcome, f Facts, lang string) string {
+	if o.Verdict == "" {
+		if fact, ok := rs.Fact(o.Next); ok {
+			return fact.Why(lang)
+		}
+		return ""
+	}
+	v := rs.verdictIdx[o.Verdict]
+	if v == nil {
+		return ""
+	}
+	sep := " ; "
+	or := " ou "
+	if lang == "en" {
+		sep, or = "; ", " or "
+	}
+	var answers []string
+	if v.when != nil {
+		st := rs.states(f)
+		for _, fi := range rs.supportOf(v, st) {
+			fact := rs.facts[fi]
+			answers = append(answers, fact.Label(lang)+" : "+AnswerWord(f[fact.Name], lang))
+		}
+	}
+	var excs, verify, possible []string
+	for _, e := range o.Exceptions {
+		excs = append(excs, rs.ExceptionLabel(e, lang))
+	}
+	for _, name := range o.ToVerify {
+		if fact, ok := rs.Fact(name); ok {
+			verify = append(verify, "« "+fact.Label(lang)+" »")
+		}
+	}
+	for _, c := range o.Possible {
+		possible = append(possible, "« "+rs.VerdictTitle(c, lang)+" »")
+	}
+	if lang == "en" {
+		for i := range answers {
+			answers[i] = strings.Replace(answers[i], " : ", ": ", 1)
+		}
+		for i := range verify {
+			verify[i] = strings.NewReplacer("« ", "\"", " »", "\"").Replace(verify[i])
+		}
+		for i := range possible {
+			possible[i] = strings.NewReplacer("« ", "\"", " »", "\"").Replace(possible[i])
+		}
+	}
+	return strings.NewReplacer(
+		"{answers}", strings.Join(answers, sep),
+		"{exceptions}", strings.Join(excs, sep),
+		"{to_verify}", joinList(verify, lang),
+		"{possible}", strings.Join(possible, or),
+		"{contact}", rs.Contact,
+	).Replace(v.explanation.in(lang))
+}
+
+// joinList joins "a, b et c" / "a, b and c".
+func joinList(items []string, lang string) string {
+	and := " et "
+	if lang == "en" {
+		and = " and "
+	}
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
+}
