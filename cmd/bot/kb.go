@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+)
+
+// loadKB returns the FAQ named by FAQ_DIR, or the embedded official FAQ.
+// Every command that answers questions loads it through here.
+func loadKB(cfg Config) (*faq.KB, error) {
+	if cfg.FAQDir != "" {
+		kb, err := faq.LoadDir(cfg.FAQDir)
+		if err != nil {
+			return nil, fmt.Errorf("FAQ_DIR=%s: %w", cfg.FAQDir, err)
+		}
+		return kb, nil
+	}
+	return faq.Default()
+}
+
+// newIndex builds the search index with the configured thresholds
+// (0 = the index package's measured defaults).
+func newIndex(cfg Config, kb *faq.KB) (*index.Index, error) {
+	return index.New(kb, index.Options{
+		AnswerThreshold:    cfg.AnswerThreshold,
+		AmbiguousThreshold: cfg.AmbiguousThreshold,
+	})
+}
+
+// answerFor quotes an entry as a neutral conversation.Answer, with the
+// source line in lang ("fr" or "en"); the official text stays French.
+func answerFor(kb *faq.KB, e *faq.Entry, lang string) *conversation.Answer {
+	return &conversation.Answer{
+		EntryID:  e.ID,
+		Question: e.Question,
+		Text:     e.Answer,
+		Source: conversation.Source{
+			Title:     kb.Doc.Title,
+			Issuer:    kb.Doc.Issuer,
+			Reference: kb.Doc.Reference,
+			Date:      kb.Doc.Date,
+			Label:     kb.Doc.SourceLabel(lang),
+		},
+	}
+}

@@ -1,0 +1,73 @@
+// Package faq holds the official FAQ on directive IA-RI-2025-001-OP as data:
+// the source document, the entries (official question and answer, verbatim,
+// plus alternate phrasings and keywords used only for search) and the
+// synonym groups the search folds user words into. The official FAQ is
+// embedded; LoadDir reads an edited copy from disk.
+package faq
+
+import (
+	"fmt"
+	"time"
+)
+
+// Document is the official source every answer is quoted from.
+type Document struct {
+	Title     string
+	Issuer    string // "MCN"
+	Reference string // "IA-RI-2025-001-OP"
+	Date      time.Time
+	URL       string
+}
+
+var frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"}
+
+// SourceLabel is the line printed under an answer, in French unless lang is "en":
+// "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025" or
+// "Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025".
+func (d Document) SourceLabel(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Source: FAQ %s, %s, %s", d.Reference, d.Issuer, d.Date.Format("January 2, 2006"))
+	}
+	day := fmt.Sprint(d.Date.Day())
+	if d.Date.Day() == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("Source : FAQ %s, %s, %s %s %d", d.Reference, d.Issuer, day, frMonths[d.Date.Month()-1], d.Date.Year())
+}
+
+// Entry is one official question and answer. Question and Answer are the
+// official text, quoted exactly (the answer may hold "- " lists and
+// [title](url) links); Alternates and Keywords only help search.
+type Entry struct {
+	ID         string
+	Question   string
+	Answer     string
+	Alternates []string
+	Keywords   []string
+}
+
+// SynonymGroup maps the words people type (Variants: single words or
+// phrases, French or English) onto one Term used in the official text.
+type SynonymGroup struct {
+	Term     string
+	Variants []string
+}
+
+// KB is a loaded knowledge base: the document, its entries in FAQ order,
+// and the synonym groups for search.
+type KB struct {
+	Doc      Document
+	Entries  []Entry
+	Synonyms []SynonymGroup
+}
+
+// Entry returns the entry with the given id.
+func (kb *KB) Entry(id string) (*Entry, bool) {
+	for i := range kb.Entries {
+		if kb.Entries[i].ID == id {
+			return &kb.Entries[i], true
+		}
+	}
+	return nil, false
+}

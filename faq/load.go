@@ -1,0 +1,367 @@
+package faq
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// File names inside an FAQ directory. Every other *.yaml file is one entry.
+const (
+	DocumentFile = "document.yaml"
+	SynonymsFile = "synonyms.yaml"
+)
+
+//go:embed data/*.yaml
+var embedded embed.FS
+
+// Default returns the official FAQ embedded in the binary.
+func Default() (*KB, error) {
+	return LoadFS(embedded, "data")
+}
+
+// LoadDir reads an FAQ directory (document.yaml, one YAML file per entry,
+// optional synonyms.yaml). Without synonyms.yaml, the embedded synonyms are
+// used: they describe how employees speak, not the answers.
+func LoadDir(dir string) (*KB, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("faq: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("faq: %s is not a directory", dir)
+	}
+	kb, err := loadFS(os.DirFS(dir), ".", dir)
+	if err != nil {
+		return nil, err
+	}
+	if kb.Synonyms == nil {
+		def, err := loadFS(embedded, "data", "")
+		if err != nil {
+			return nil, err
+		}
+		kb.Synonyms = def.Synonyms
+	}
+	return kb, nil
+}
+
+// LoadFS reads an FAQ directory root inside fsys (see LoadDir); a missing
+// synonyms.yaml leaves KB.Synonyms nil.
+func LoadFS(fsys fs.FS, root string) (*KB, error) {
+	return loadFS(fsys, root, root)
+}
+
+// Problem is one validation finding, located in a file.
+type Problem struct {
+	File string
+	Line int // 0 when the problem concerns the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// ValidationError lists every problem found in an FAQ directory.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	s := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		s[i] = p.String()
+	}
+	return "faq: " + strings.Join(s, "; ")
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+type loader struct {
+	problems []Problem
+	file     string // shown in messages
+}
+
+func (l *loader) add(line int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: l.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
+	names, err := fs.Glob(fsys, path.Join(root, "*.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("faq: %w", err)
+	}
+	sort.Strings(names)
+	l := &loader{}
+	kb := &KB{}
+	haveDoc := false
+	firstLine := map[string]string{} // id -> "file:line" of its first definition
+	for _, name := range names {
+		base := path.Base(name)
+		l.file = path.Join(shown, base)
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			l.add(0, "%v", err)
+			continue
+		}
+		body := l.parse(data)
+		if body == nil {
+			continue
+		}
+		switch base {
+		case DocumentFile:
+			haveDoc = true
+			kb.Doc = l.document(body)
+		case SynonymsFile:
+			kb.Synonyms = l.synonyms(body)
+			if kb.Synonyms == nil {
+				kb.Synonyms = []SynonymGroup{}
+			}
+		default:
+			e, line, ok := l.entry(body)
+			if !ok {
+				continue
+			}
+			if prev, dup := firstLine[e.ID]; dup {
+				l.add(line, "identifiant en double « %s » (déjà défini à %s) / duplicate id %q (first at %s)", e.ID, prev, e.ID, prev)
+				continue
+			}
+			firstLine[e.ID] = fmt.Sprintf("%s:%d", l.file, line)
+			kb.Entries = append(kb.Entries, e)
+		}
+	}
+	if !haveDoc {
+		l.file = path.Join(shown, DocumentFile)
+		l.add(0, "fichier manquant / missing file")
+	}
+	if len(kb.Entries) == 0 && len(names) > 0 {
+		l.file = shown
+		l.add(0, "aucune entrée de FAQ / no FAQ entries")
+	}
+	if len(names) == 0 {
+		l.file = shown
+		l.add(0, "aucun fichier .yaml / no .yaml files")
+	}
+	if len(l.problems) > 0 {
+		return nil, &ValidationError{Problems: l.problems}
+	}
+	return kb, nil
+}
+
+// parse returns the single document's body, or nil after recording a problem.
+func (l *loader) parse(data []byte) ast.Node {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		var ye yaml.Error
+		if errors.As(err, &ye) && ye.GetToken() != nil {
+			l.add(ye.GetToken().Position.Line, "YAML invalide / invalid YAML: %s", ye.GetMessage())
+		} else {
+			l.add(0, "YAML invalide / invalid YAML: %v", err)
+		}
+		return nil
+	}
+	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
+		l.add(0, "un seul document YAML attendu / expected exactly one YAML document")
+		return nil
+	}
+	return f.Docs[0].Body
+}
+
+func line(n ast.Node) int {
+	if n == nil || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// fields checks that n is a mapping with only known keys, each at most once,
+// and returns the value nodes by key with the line of each key.
+func (l *loader) fields(n ast.Node, known ...string) (map[string]ast.Node, map[string]int, bool) {
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		l.add(line(n), "un dictionnaire (clé: valeur) est attendu / expected a mapping")
+		return nil, nil, false
+	}
+	vals, lines := map[string]ast.Node{}, map[string]int{}
+	for _, mv := range m.Values {
+		k := mv.Key.String()
+		ln := line(mv.Key)
+		if !contains(known, k) {
+			l.add(ln, "champ inconnu « %s » (attendus : %s) / unknown field %q", k, strings.Join(known, ", "), k)
+			continue
+		}
+		if _, dup := vals[k]; dup {
+			l.add(ln, "champ « %s » en double / duplicate field %q", k, k)
+			continue
+		}
+		vals[k], lines[k] = mv.Value, ln
+	}
+	return vals, lines, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// str reads a required, non-blank string field.
+func (l *loader) str(vals map[string]ast.Node, lines map[string]int, key string, at int) string {
+	n, ok := vals[key]
+	if !ok {
+		l.add(at, "champ obligatoire « %s » manquant / missing required field %q", key, key)
+		return ""
+	}
+	var s string
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		if err := yaml.NodeToValue(n, &s); err != nil {
+			l.add(lines[key], "« %s » : texte attendu / %q: expected text", key, key)
+			return ""
+		}
+	case *ast.NullNode:
+	default:
+		l.add(lines[key], "« %s » : texte attendu / %q: expected text", key, key)
+		return ""
+	}
+	if strings.TrimSpace(s) == "" {
+		l.add(lines[key], "champ « %s » vide / empty field %q", key, key)
+	}
+	return s
+}
+
+// list reads an optional list of non-blank strings.
+func (l *loader) list(vals map[string]ast.Node, lines map[string]int, key string) []string {
+	n, ok := vals[key]
+	if !ok {
+		return nil
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		if _, null := n.(*ast.NullNode); null {
+			return nil
+		}
+		l.add(lines[key], "« %s » : liste attendue / %q: expected a list", key, key)
+		return nil
+	}
+	var out []string
+	for _, item := range seq.Values {
+		var s string
+		switch item.(type) {
+		case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode:
+			if err := yaml.NodeToValue(item, &s); err != nil {
+				l.add(line(item), "« %s » : texte attendu / %q: expected text", key, key)
+				continue
+			}
+		default:
+			if _, null := item.(*ast.NullNode); !null {
+				l.add(line(item), "« %s » : texte attendu / %q: expected text", key, key)
+				continue
+			}
+		}
+		if strings.TrimSpace(s) == "" {
+			ln := line(item)
+			if ln == 0 {
+				ln = lines[key]
+			}
+			l.add(ln, "élément vide dans « %s » / empty item in %q", key, key)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (l *loader) document(body ast.Node) Document {
+	vals, lines, ok := l.fields(body, "title", "issuer", "reference", "date", "url")
+	if !ok {
+		return Document{}
+	}
+	d := Document{
+		Title:     l.str(vals, lines, "title", 1),
+		Issuer:    l.str(vals, lines, "issuer", 1),
+		Reference: l.str(vals, lines, "reference", 1),
+	}
+	if date := l.str(vals, lines, "date", 1); date != "" {
+		t, err := time.Parse("2006-01-02", date)
+		if err != nil {
+			l.add(lines["date"], "date « %s » invalide, AAAA-MM-JJ attendu / invalid date, expected YYYY-MM-DD", date)
+		}
+		d.Date = t
+	}
+	if _, ok := vals["url"]; ok {
+		d.URL = l.str(vals, lines, "url", 1)
+	}
+	return d
+}
+
+func (l *loader) entry(body ast.Node) (Entry, int, bool) {
+	vals, lines, ok := l.fields(body, "id", "question", "answer", "alternates", "keywords")
+	if !ok {
+		return Entry{}, 0, false
+	}
+	before := len(l.problems)
+	e := Entry{
+		ID:         l.str(vals, lines, "id", 1),
+		Question:   l.str(vals, lines, "question", 1),
+		Answer:     l.str(vals, lines, "answer", 1),
+		Alternates: l.list(vals, lines, "alternates"),
+		Keywords:   l.list(vals, lines, "keywords"),
+	}
+	if e.ID != "" && !idPattern.MatchString(e.ID) {
+		l.add(lines["id"], "identifiant « %s » invalide (minuscules, chiffres, tirets) / invalid id (lowercase, digits, dashes)", e.ID)
+	}
+	at := lines["id"]
+	if at == 0 {
+		at = 1
+	}
+	return e, at, len(l.problems) == before
+}
+
+func (l *loader) synonyms(body ast.Node) []SynonymGroup {
+	seq, ok := body.(*ast.SequenceNode)
+	if !ok {
+		l.add(line(body), "une liste de groupes (term, variants) est attendue / expected a list of groups (term, variants)")
+		return nil
+	}
+	var out []SynonymGroup
+	seen := map[string]int{}
+	for _, item := range seq.Values {
+		vals, lines, ok := l.fields(item, "term", "variants")
+		if !ok {
+			continue
+		}
+		at := line(item)
+		g := SynonymGroup{Term: l.str(vals, lines, "term", at), Variants: l.list(vals, lines, "variants")}
+		if len(g.Variants) == 0 {
+			l.add(at, "groupe « %s » sans variantes / group %q has no variants", g.Term, g.Term)
+			continue
+		}
+		for _, v := range g.Variants {
+			k := strings.ToLower(strings.TrimSpace(v))
+			if prev, dup := seen[k]; dup {
+				l.add(lines["variants"], "variante « %s » déjà utilisée ligne %d / variant %q already used at line %d", v, prev, v, prev)
+			}
+			seen[k] = lines["variants"]
+		}
+		out = append(out, g)
+	}
+	return out
+}

@@ -1,0 +1,37 @@
+package index
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+type devQuestion struct {
+	Q      string `json:"q"`
+	Expect string `json:"expect"`
+	Kind   string `json:"kind"`
+}
+
+// readDevSet reads the development questions copied from ../shared/eval.
+func readDevSet(t testing.TB) []devQuestion {
+	t.Helper()
+	f, err := os.Open("../testdata/dev_questions.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qs []devQuestion
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var q devQuestion
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}

@@ -1,0 +1,439 @@
+// Package index searches the FAQ: a Bleve index over the entries with a
+// French analysis chain (accent folding, synonyms, elision, stop words, light
+// stemming), field boosts, typo correction for unknown words, and a
+// confidence that decides between answering, offering choices and falling
+// back.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/qc-ia/conformbot/faq"
+)
+
+// MaxQuestionRunes is how much of a question is searched; the rest is ignored
+// and Result.Truncated says so.
+const MaxQuestionRunes = 2000
+
+// Default thresholds, measured on the development set (see index_test.go).
+const (
+	DefaultAnswerThreshold    = 0.5
+	DefaultAmbiguousThreshold = 0.5
+)
+
+// Options tunes decisions; zero values take the defaults.
+type Options struct {
+	AnswerThreshold    float64 // confidence at or above which the best entry is the answer
+	AmbiguousThreshold float64 // below AnswerThreshold, entries this relevant (2 or 3 of them) are offered as choices
+}
+
+// Decision is what to do with a question.
+type Decision string
+
+// Decisions.
+const (
+	Answer    Decision = "answer"    // Hits[0] is the answer
+	Ambiguous Decision = "ambiguous" // Hits holds the 2–3 plausible entries: ask which one
+	Fallback  Decision = "fallback"  // no answer: say so; Hits holds at most 3 weak suggestions
+)
+
+// Hit is one ranked entry.
+type Hit struct {
+	Entry      *faq.Entry
+	Score      float64 // Bleve score
+	Confidence float64 // calibrated probability that this entry is the answer
+	Relevance  float64 // how well the entry covers the question, rivals aside (0..1)
+}
+
+// Result of a search.
+type Result struct {
+	Decision   Decision
+	Hits       []Hit // best first
+	Confidence float64
+	Truncated  bool // input was cut to MaxQuestionRunes
+}
+
+// Field names and boosts: the official question and the alternate
+// phrasings say what an entry is about; the answer only helps.
+const (
+	fieldQuestion   = "question"
+	fieldAlternates = "alternates"
+	fieldKeywords   = "keywords"
+	fieldAnswer     = "answer"
+)
+
+var boosts = map[string]float64{fieldQuestion: 3, fieldAlternates: 2, fieldKeywords: 2, fieldAnswer: 0.7}
+
+// maxHits is how many entries a search returns.
+const maxHits = 5
+
+// Index is safe for concurrent use.
+type Index struct {
+	kb       *faq.KB
+	opts     Options
+	bi       bleve.Index
+	analyzer analysis.Analyzer
+	byID     map[string]int
+	// Per term: in how many entries it appears (any field), and for each
+	// entry whether it appears in its question side (question, alternates,
+	// keywords) or only in the answer.
+	df     map[string]int
+	qside  []map[string]bool
+	aside  []map[string]bool
+	typos  *typoIndex
+	unkW   float64
+	nEntry float64
+}
+
+type doc struct {
+	Question   string   `json:"question"`
+	Alternates []string `json:"alternates"`
+	Keywords   []string `json:"keywords"`
+	Answer     string   `json:"answer"`
+}
+
+func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomTokenFilter(kbSynonymsName, synonymConfig(kb.Synonyms)); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomTokenFilter(stopName+"_filter", map[string]interface{}{
+		"type": stop.Name, "stop_token_map": stopName}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
+		"type":      "custom",
+		"tokenizer": unicodetok.Name,
+		"token_filters": []string{lowercase.Name, foldName, kbSynonymsName, fr.ElisionName,
+			stopName + "_filter", fr.LightStemmerName},
+	}); err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = analyzerName
+	m.ScoringModel = "bm25"
+	dm := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzerName
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = false
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	m.DefaultMapping = dm
+	return m, nil
+}
+
+// New builds an in-memory index over kb.
+func New(kb *faq.KB, opts Options) (*Index, error) {
+	if kb == nil || len(kb.Entries) == 0 {
+		return nil, errors.New("index: empty knowledge base")
+	}
+	if opts.AnswerThreshold <= 0 {
+		opts.AnswerThreshold = DefaultAnswerThreshold
+	}
+	if opts.AmbiguousThreshold <= 0 {
+		opts.AmbiguousThreshold = DefaultAmbiguousThreshold
+	}
+	if opts.AnswerThreshold > 1 || opts.AmbiguousThreshold > 1 {
+		return nil, fmt.Errorf("index: thresholds must be in [0,1]: %+v", opts)
+	}
+	m, err := buildMapping(kb)
+	if err != nil {
+		return nil, fmt.Errorf("index: mapping: %w", err)
+	}
+	// Scorch in memory: faster searches than the upsidedown store.
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	ix := &Index{kb: kb, opts: opts, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{},
+		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
+	if ix.analyzer == nil {
+		return nil, errors.New("index: analyzer not found")
+	}
+	ix.qside = make([]map[string]bool, len(kb.Entries))
+	ix.aside = make([]map[string]bool, len(kb.Entries))
+	batch := bi.NewBatch()
+	for i := range kb.Entries {
+		e := &kb.Entries[i]
+		if _, dup := ix.byID[e.ID]; dup {
+			return nil, fmt.Errorf("index: duplicate entry id %q", e.ID)
+		}
+		ix.byID[e.ID] = i
+		q := map[string]bool{}
+		for _, s := range append(append([]string{e.Question}, e.Alternates...), e.Keywords...) {
+			for _, t := range ix.terms(s) {
+				q[t] = true
+			}
+		}
+		a := map[string]bool{}
+		for _, t := range ix.terms(e.Answer) {
+			a[t] = true
+		}
+		ix.qside[i], ix.aside[i] = q, a
+		for t := range q {
+			ix.df[t]++
+		}
+		for t := range a {
+			if !q[t] {
+				ix.df[t]++
+			}
+		}
+		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer}); err != nil {
+			return nil, fmt.Errorf("index: %s: %w", e.ID, err)
+		}
+		if batch.Size() >= 1000 {
+			if err := bi.Batch(batch); err != nil {
+				return nil, fmt.Errorf("index: %w", err)
+			}
+			batch = bi.NewBatch()
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	ix.typos = newTypoIndex(ix.df)
+	ix.unkW = math.Log(1 + ix.nEntry)
+	return ix, nil
+}
+
+// Close releases the Bleve index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// KB returns the knowledge base the index was built from.
+func (ix *Index) KB() *faq.KB { return ix.kb }
+
+// Options returns the thresholds in effect.
+func (ix *Index) Options() Options { return ix.opts }
+
+// terms analyzes s with the index's chain, unique terms in order.
+func (ix *Index) terms(s string) []string {
+	toks := ix.analyzer.Analyze([]byte(s))
+	out := make([]string, 0, len(toks))
+	seen := make(map[string]bool, len(toks))
+	for _, t := range toks {
+		w := string(t.Term)
+		if w == "" || seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+// clean truncates text to MaxQuestionRunes and replaces control and invalid
+// characters by spaces.
+func clean(text string) (string, bool) {
+	truncated := false
+	if utf8.RuneCountInString(text) > MaxQuestionRunes {
+		n := 0
+		for i := range text {
+			if n == MaxQuestionRunes {
+				text = text[:i]
+				break
+			}
+			n++
+		}
+		truncated = true
+	}
+	text = strings.ToValidUTF8(text, " ")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfeff || (r >= 0x200b && r <= 0x200f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return ' '
+		}
+		return r
+	}, text), truncated
+}
+
+// Search ranks the entries for a question typed by a user. The text is
+// analyzed, never parsed as a query string.
+func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	text, truncated := clean(text)
+	res := Result{Decision: Fallback, Truncated: truncated}
+	terms := ix.queryTerms(text)
+	if len(terms) == 0 {
+		return res, nil
+	}
+	var clauses []query.Query
+	for _, t := range terms {
+		if t.weight == 0 || ix.df[t.term] == 0 {
+			continue
+		}
+		for f, b := range boosts {
+			tq := bleve.NewTermQuery(t.term)
+			tq.SetField(f)
+			tq.SetBoost(b)
+			clauses = append(clauses, tq)
+		}
+	}
+	if len(clauses) == 0 {
+		return res, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxHits, 0, false)
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("index: search: %w", err)
+	}
+	for _, h := range sr.Hits {
+		i, ok := ix.byID[h.ID]
+		if !ok {
+			continue
+		}
+		res.Hits = append(res.Hits, Hit{Entry: &ix.kb.Entries[i], Score: h.Score})
+	}
+	ix.decide(&res, terms)
+	return res, nil
+}
+
+type qterm struct {
+	term   string
+	weight float64 // information carried by the term (idf-like)
+}
+
+// queryTerms analyzes a question and corrects unknown words that are one
+// edit away from a word of the FAQ.
+func (ix *Index) queryTerms(text string) []qterm {
+	raw := ix.terms(text)
+	out := make([]qterm, 0, len(raw))
+	seen := make(map[string]bool, len(raw))
+	for _, t := range raw {
+		if ix.df[t] == 0 {
+			if c, ok := ix.typos.correct(t); ok {
+				t = c
+			}
+		}
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, qterm{term: t, weight: ix.weight(t)})
+	}
+	return out
+}
+
+func (ix *Index) weight(t string) float64 {
+	df := ix.df[t]
+	if df == 0 {
+		return ix.unkW
+	}
+	return math.Log(1 + ix.nEntry/float64(df))
+}
+
+// coverage is the share of the question's information found in entry i:
+// full credit on its question side, partial credit in the answer only.
+func (ix *Index) coverage(i int, terms []qterm) float64 {
+	var got, total float64
+	for _, t := range terms {
+		total += t.weight
+		switch {
+		case ix.qside[i][t.term]:
+			got += t.weight
+		case ix.aside[i][t.term]:
+			got += 0.5 * t.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// Calibration, fitted on the development set (CALIB=1 go test -run
+// CalibrationFeatures -v ./index/ prints the features). An entry's relevance
+// is a logistic function of its coverage of the question: in-scope questions
+// cover 0.55 or more of their entry, out-of-scope ones 0.35 or less. The
+// confidence in the best entry also needs a lead over the runner-up: when two
+// entries score alike (lead under about 0.25) the bot asks rather than guesses.
+const (
+	covMid   = 0.44
+	covSlope = 12.0
+	leadMid  = 0.25
+	leadSlop = 10.0
+	// minSuggest is the relevance below which an entry is not worth
+	// suggesting after a fallback.
+	minSuggest = 0.1
+)
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func (ix *Index) decide(res *Result, terms []qterm) {
+	if len(res.Hits) == 0 {
+		res.Decision = Fallback
+		return
+	}
+	top := res.Hits[0].Score
+	for k := range res.Hits {
+		h := &res.Hits[k]
+		h.Relevance = sigmoid(covSlope * (ix.coverage(ix.byID[h.Entry.ID], terms) - covMid))
+		lead := 1.0
+		switch {
+		case top <= 0:
+		case k == 0 && len(res.Hits) > 1:
+			lead = (top - res.Hits[1].Score) / top
+		case k > 0:
+			lead = (h.Score - top) / top
+		}
+		h.Confidence = h.Relevance * sigmoid(leadSlop*(lead-leadMid))
+	}
+	res.Confidence = res.Hits[0].Confidence
+	if res.Confidence >= ix.opts.AnswerThreshold {
+		res.Decision = Answer
+		return
+	}
+	// Choices: the entries relevant enough to be offered, best first.
+	var choices []Hit
+	for _, h := range res.Hits {
+		if h.Relevance >= ix.opts.AmbiguousThreshold && len(choices) < 3 {
+			choices = append(choices, h)
+		}
+	}
+	if len(choices) >= 2 {
+		res.Decision, res.Hits = Ambiguous, choices
+		return
+	}
+	res.Decision = Fallback
+	kept := res.Hits[:0]
+	for _, h := range res.Hits {
+		if h.Relevance >= minSuggest && len(kept) < 3 {
+			kept = append(kept, h)
+		}
+	}
+	res.Hits = kept
+}
+
+// Terms shows how a question is read: its terms after analysis (folding,
+// synonyms, stop words, stemming) and typo correction.
+func (ix *Index) Terms(text string) []string {
+	text, _ = clean(text)
+	qt := ix.queryTerms(text)
+	out := make([]string, len(qt))
+	for i, t := range qt {
+		out[i] = t.term
+		if ix.df[t.term] == 0 {
+			out[i] += "?"
+		}
+	}
+	return out
+}
