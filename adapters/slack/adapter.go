@@ -1,0 +1,239 @@
+// Package slack connects the conversation engine to Slack: slash command,
+// app mentions, direct messages and Block Kit buttons, over HTTP (signed
+// requests) or Socket Mode. It only verifies, parses, acknowledges and
+// renders; the engine decides every answer. It is the only package that
+// imports github.com/slack-go/slack.
+package slack
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// Options configures the adapter. BotToken and Handler are required;
+// SigningSecret is required for the HTTP routes, AppToken for Socket Mode.
+type Options struct {
+	BotToken      string // xoxb-…: posts answers
+	SigningSecret string // verifies HTTP requests
+	AppToken      string // xapp-…: Socket Mode
+	Command       string // slash command, default "/ia"
+	APIURL        string // Web API base URL, default Slack's (GovSlack, tests)
+
+	Handler conversation.Handler
+	Deduper conversation.Deduper // nil: an in-memory one (single replica only)
+	Logger  *slog.Logger
+	// LogMessageText lets debug logs hold message text (operator opt-in).
+	LogMessageText bool
+
+	HTTPClient   *http.Client  // outbound calls; default 10 s timeout
+	InlineBudget time.Duration // slash commands answered inline within this, default 2 s
+	WorkTimeout  time.Duration // bound of one answer's work, default 30 s
+	DedupeTTL    time.Duration // how long event ids are remembered, default 24 h
+	MaxRetries   int           // retries of a rate-limited (429) call, default 3
+}
+
+// Adapter serves one Slack app.
+type Adapter struct {
+	opt    Options
+	api    *slack.Client
+	log    *slog.Logger
+	hkey   []byte // keyed hash of ids in logs (random per process)
+	okey   []byte // keyed hash of button owners (stable across restarts)
+	shares *shareCache
+
+	base context.Context // work outlives requests, not the adapter
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+}
+
+// Defaults.
+const (
+	DefaultCommand      = "/ia"
+	DefaultInlineBudget = 2 * time.Second
+	DefaultWorkTimeout  = 30 * time.Second
+	DefaultDedupeTTL    = 24 * time.Hour
+	maxBody             = 1 << 20 // Slack payloads are far smaller
+)
+
+// New checks the options and builds the adapter.
+func New(o Options) (*Adapter, error) {
+	if o.BotToken == "" {
+		return nil, errors.New("slack: SLACK_BOT_TOKEN manquant / missing bot token")
+	}
+	if o.Handler == nil {
+		return nil, errors.New("slack: no conversation handler")
+	}
+	if o.Command == "" {
+		o.Command = DefaultCommand
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.InlineBudget <= 0 {
+		o.InlineBudget = DefaultInlineBudget
+	}
+	if o.WorkTimeout <= 0 {
+		o.WorkTimeout = DefaultWorkTimeout
+	}
+	if o.DedupeTTL <= 0 {
+		o.DedupeTTL = DefaultDedupeTTL
+	}
+	if o.MaxRetries <= 0 {
+		o.MaxRetries = 3
+	}
+	if o.Deduper == nil {
+		o.Deduper = newMemDeduper()
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(o.HTTPClient)}
+	if o.APIURL != "" {
+		u := o.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if o.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
+	}
+	a := &Adapter{
+		opt:    o,
+		api:    slack.New(o.BotToken, opts...),
+		log:    o.Logger.With("component", "slack"),
+		shares: newShareCache(30*time.Minute, 2000),
+	}
+	a.hkey = make([]byte, 32)
+	_, _ = rand.Read(a.hkey)
+	okey := sha256.Sum256([]byte("conformbot/slack/owner:" + o.BotToken))
+	a.okey = okey[:]
+	a.base, a.stop = context.WithCancel(context.Background())
+	return a, nil
+}
+
+// Close cancels work in flight and waits for it to end.
+func (a *Adapter) Close() {
+	a.stop()
+	a.wg.Wait()
+}
+
+// Wait waits for the work started so far (answers being posted).
+func (a *Adapter) Wait() { a.wg.Wait() }
+
+// Register mounts the three HTTP endpoints on mux.
+func (a *Adapter) Register(mux *http.ServeMux) {
+	mux.Handle("POST /slack/commands", a.verified(a.serveCommand))
+	mux.Handle("POST /slack/events", a.verified(a.serveEvent))
+	mux.Handle("POST /slack/interactions", a.verified(a.serveInteraction))
+}
+
+// hash is a keyed hash of a Slack id, so logs can correlate without holding ids.
+func (a *Adapter) hash(id string) string {
+	if id == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, a.hkey)
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil)[:6])
+}
+
+// owner tags the buttons of a reply with a stable keyed hash of its user,
+// so that a click by someone else on a message in a channel is recognised
+// as foreign rather than fed to the clicker's own session.
+func (a *Adapter) owner(userID string) string {
+	m := hmac.New(sha256.New, a.okey)
+	m.Write([]byte(userID))
+	return hex.EncodeToString(m.Sum(nil)[:6])
+}
+
+// textAttr logs message text only when the operator opted in.
+func (a *Adapter) textAttr(text string) slog.Attr {
+	if a.opt.LogMessageText {
+		return slog.String("text", text)
+	}
+	return slog.Int("text_len", len(text))
+}
+
+// goSafe runs f in a goroutine bounded by WorkTimeout; a panic is logged,
+// never taken down the process.
+func (a *Adapter) goSafe(what string, f func(ctx context.Context)) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		ctx, cancel := context.WithTimeout(a.base, a.opt.WorkTimeout)
+		defer cancel()
+		defer a.recoverLog(what)
+		f(ctx)
+	}()
+}
+
+func (a *Adapter) recoverLog(what string) {
+	if v := recover(); v != nil {
+		a.recoverLogValue(what, v)
+	}
+}
+
+func (a *Adapter) recoverLogValue(what string, v any) {
+	a.log.Error("panic recovered", "in", what, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+}
+
+// ask calls the engine and renders its reply; an error becomes a polite
+// message for the user and the detail goes to the log. share adds the button
+// that shares an answer or verdict in the channel.
+func (a *Adapter) ask(ctx context.Context, m conversation.Message, share bool, owner string) (msgs []message) {
+	defer func() {
+		if v := recover(); v != nil {
+			a.recoverLogValue("engine", v)
+			msgs = []message{textMessage(msgError)}
+		}
+	}()
+	start := time.Now()
+	r, err := a.opt.Handler.Handle(ctx, m)
+	if err != nil {
+		timeout := errors.Is(err, context.DeadlineExceeded)
+		a.log.Error("engine error", "err", err, "user", a.hash(m.UserID), "action", m.Action != "", "timeout", timeout)
+		if timeout {
+			return []message{textMessage(msgTimeout)}
+		}
+		return []message{textMessage(msgError)}
+	}
+	a.log.Debug("answered", "user", a.hash(m.UserID), "took", time.Since(start), a.textAttr(m.Text))
+	o := renderOptions{owner: owner}
+	if share && (r.Answer != nil || r.Verdict != nil) {
+		o.shareToken = a.shares.put(r)
+	}
+	msgs = render(r, o)
+	if len(msgs) == 0 {
+		// The engine always has something to say; an empty reply is a bug,
+		// and the user still gets an answer.
+		a.log.Error("engine returned an empty reply", "user", a.hash(m.UserID))
+		return []message{textMessage(msgError)}
+	}
+	return msgs
+}
+
+// identity builds the engine's session identity from Slack ids.
+func identity(team, user, channel, thread string) conversation.Message {
+	return conversation.Message{
+		Platform:       conversation.PlatformSlack,
+		UserID:         team + ":" + user,
+		ConversationID: channel,
+		ThreadID:       thread,
+	}
+}

@@ -1,0 +1,136 @@
+package slack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+func TestToMrkdwn(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"a & b < c > d", "a &amp; b &lt; c &gt; d"},
+		{"voir [le guide](https://quebec.ca/a?b=1&c=2)", "voir <https://quebec.ca/a?b=1&amp;c=2|le guide>"},
+		{"[HTTP](http://x.ca)", "<http://x.ca|HTTP>"},
+		{"[script](javascript:alert(1))", "script)"},
+		{"[écrire](mailto:a@b.ca)", "écrire"},
+		{"[relatif](/chemin)", "relatif"},
+		{"[a <b>](https://x.ca/p|q)", "<https://x.ca/p%7Cq|a &lt;b&gt;>"},
+		{"pas de [lien] (ici)", "pas de [lien] (ici)"},
+		{"<@U123> &amp;", "&lt;@U123&gt; &amp;amp;"},
+	}
+	for _, c := range cases {
+		if got := toMrkdwn(c.in); got != c.want {
+			t.Errorf("toMrkdwn(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSplitMrkdwn(t *testing.T) {
+	t.Parallel()
+	link := "<https://www.quebec.ca/" + strings.Repeat("x", 40) + "|lien>"
+	cases := []struct {
+		name  string
+		in    string
+		limit int
+	}{
+		{"paragraphs", strings.Repeat("Un paragraphe assez long pour compter.\n\n", 50), 200},
+		{"lines", strings.Repeat("- un point de liste\n", 100), 120},
+		{"one long line", strings.Repeat("Une phrase. Une autre phrase, un peu plus longue. ", 60), 300},
+		{"links and entities never split", strings.Repeat("mot &amp; "+link+" ", 80), 100},
+		{"one huge word", strings.Repeat("é", 700), 256},
+		{"emoji count double", strings.Repeat("🙂 ", 400), 101},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			parts := splitMrkdwn(c.in, c.limit)
+			if len(parts) < 2 {
+				t.Fatalf("%d parts, want a split", len(parts))
+			}
+			for _, p := range parts {
+				if n := slackLen(p); n > c.limit {
+					t.Errorf("part of %d > %d characters", n, c.limit)
+				}
+				if strings.Count(p, "<") != strings.Count(p, ">") {
+					t.Errorf("link cut: %q", p)
+				}
+				if i, j := strings.LastIndex(p, "&"), strings.LastIndex(p, ";"); i > j {
+					t.Errorf("entity cut: %q", p)
+				}
+			}
+			norm := func(s string) string { return strings.Join(strings.Fields(s), "") }
+			if got, want := norm(strings.Join(parts, "")), norm(c.in); got != want {
+				t.Errorf("text lost: %d chars, want %d", len(got), len(want))
+			}
+		})
+	}
+}
+
+func TestRenderLimits(t *testing.T) {
+	t.Parallel()
+	var texts []string
+	for range 120 {
+		texts = append(texts, "Un paragraphe.")
+	}
+	var actions []conversation.Action
+	for i := range 30 {
+		actions = append(actions, conversation.Action{ID: "a", Label: strings.Repeat("Étiquette ", 10) + string(rune('A'+i))})
+	}
+	r := conversation.Reply{Lang: conversation.LangEN, Text: texts, Actions: actions,
+		Suggestions: []conversation.Suggestion{{Question: strings.Repeat("Une très longue question ", 10) + "?", Action: conversation.Action{ID: "s1"}}},
+		Escalation:  &conversation.Escalation{Email: "a@b.ca", Subject: "Objet", Body: "Bonjour,\nma question", Mailto: "mailto:a@b.ca?body=" + strings.Repeat("x", 4000)},
+	}
+	msgs := render(r, renderOptions{owner: "abc"})
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want 3 (124 blocks)", len(msgs))
+	}
+	seen := map[string]bool{}
+	for i, m := range msgs {
+		if len(m.Blocks) > maxBlocks {
+			t.Errorf("message %d: %d blocks", i, len(m.Blocks))
+		}
+		j, _ := json.Marshal(m.Blocks)
+		var blocks []map[string]any
+		_ = json.Unmarshal(j, &blocks)
+		ids := map[string]bool{}
+		for _, b := range buttons(blocks) {
+			if slackLen(b.Text) > maxButtonText || len(b.URL) > maxButtonURL {
+				t.Errorf("button over Slack's limits: %+v", b)
+			}
+			if ids[b.ActionID] {
+				t.Errorf("duplicate action_id %q in one message", b.ActionID)
+			}
+			ids[b.ActionID] = true
+			seen[b.Value] = true
+			if b.URL != "" && b.URL != "mailto:a@b.ca" {
+				t.Errorf("mailto too long not reduced to the address: %q", b.URL[:40])
+			}
+		}
+		if i > 0 && !strings.HasSuffix(m.Text, "(continued)") {
+			t.Errorf("fallback of part %d = %q", i, m.Text)
+		}
+	}
+	if !seen["a"] || !seen["s1"] {
+		t.Errorf("engine ids not carried in values: %v", seen)
+	}
+	if kind, owner := parseBlockID("act.abc.a7"); kind != actionBlock || owner != "abc" {
+		t.Errorf("parseBlockID = %q %q", kind, owner)
+	}
+}
+
+func TestRenderEnglishLabels(t *testing.T) {
+	t.Parallel()
+	r := conversation.Reply{Lang: conversation.LangEN, Verdict: &conversation.Verdict{Title: "Out of scope", ToVerify: []string{"x"},
+		Citations: []conversation.Citation{{Question: "Q?"}}}}
+	m := render(r, renderOptions{shareToken: "t"})
+	j, _ := json.Marshal(m[0].Blocks)
+	s := string(j)
+	for _, w := range []string{"To verify:", "References (FAQ):", "Share in the channel"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("English rendering lacks %q", w)
+		}
+	}
+}
