@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -50,7 +49,7 @@ func (a *Adapter) command(cmd slack.SlashCommand, ack func(*slack.WebhookMessage
 		return
 	}
 	m := identity(cmd.TeamID, cmd.UserID, cmd.ChannelID, "")
-	m.Text = strings.TrimSpace(cmd.Text)
+	m.Text = plainText(cmd.Text) // Slack sends &, <, > as entities
 	if m.Text == "" {
 		m.Text = "aide"
 	}

@@ -74,5 +74,6 @@ func (e *fakeEngine) Handle(_ context.Context, m conversation.Message) (conversa
 	return conversation.Reply{Lang: fr, Answer: &a, Actions: []conversation.Action{
 		{ID: "fb:up", Label: "Utile"},
 		{Label: "Écrire au MCN", URL: "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=Question"},
+		{Label: "Guide", URL: "https://www.quebec.ca/guide"},
 	}}, nil
 }

@@ -114,8 +114,11 @@ func TestSlashCommandAnswerAndShare(t *testing.T) {
 			t.Errorf("answer lacks %q:\n%s", w, txt)
 		}
 	}
-	if b := findButton(t, got.Blocks, "Écrire au MCN"); b.URL == "" || b.Value != "" {
-		t.Errorf("link button = %+v, want a url button", b)
+	if !strings.Contains(txt, "✉️ <mailto:encadrement.ia@mcn.gouv.qc.ca?subject=Question|Écrire au MCN>") {
+		t.Errorf("mailto action not shown as a link:\n%s", txt)
+	}
+	if b := findButton(t, got.Blocks, "Guide"); b.URL != "https://www.quebec.ca/guide" || b.Value != "" {
+		t.Errorf("web link button = %+v, want a url button", b)
 	}
 	if b := findButton(t, got.Blocks, "Utile"); b.Value != "fb:up" {
 		t.Errorf("feedback button value = %q, want the engine's id", b.Value)

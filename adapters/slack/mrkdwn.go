@@ -52,9 +52,7 @@ func toMrkdwn(s string) string {
 		title, url := s[m[2]:m[3]], s[m[4]:m[5]]
 		lower := strings.ToLower(url)
 		if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
-			// Inside <url|title>, "|" ends the URL and ">" ends the link.
-			url = strings.NewReplacer("|", "%7C", " ", "%20").Replace(url)
-			b.WriteString("<" + escapeMrkdwn(url) + "|" + escapeMrkdwn(title) + ">")
+			b.WriteString(slackLink(url, title))
 		} else {
 			b.WriteString(escapeMrkdwn(title))
 		}
@@ -62,6 +60,13 @@ func toMrkdwn(s string) string {
 	}
 	b.WriteString(escapeMrkdwn(s[last:]))
 	return b.String()
+}
+
+// slackLink is Slack's <url|title>: inside it, "|" ends the URL and ">"
+// ends the link, so both are kept out.
+func slackLink(url, title string) string {
+	url = strings.NewReplacer("|", "%7C", " ", "%20").Replace(url)
+	return "<" + escapeMrkdwn(url) + "|" + escapeMrkdwn(title) + ">"
 }
 
 // slackLen counts characters the way Slack's limits do (UTF-16 code units).

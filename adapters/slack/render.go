@@ -119,7 +119,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 			rd.suggestion(s)
 		}
 	}
-	extra := []*slack.ButtonBlockElement{}
+	actions := r.Actions
 	if e := r.Escalation; e != nil {
 		text := fmt.Sprintf(rd.l.Contact, escapeMrkdwn(e.Email))
 		if e.Subject != "" {
@@ -130,16 +130,16 @@ func render(r conversation.Reply, o renderOptions) []message {
 			rd.section(quote(escapeMrkdwn(e.Body)))
 		}
 		if e.Mailto != "" && !hasURL(r.Actions, e.Mailto) {
-			if b := rd.button(conversation.Action{Label: rd.l.EmailButton, URL: e.Mailto, Style: "primary"}); b != nil {
-				extra = append(extra, b)
-			}
+			actions = append(actions, conversation.Action{Label: rd.l.EmailButton, URL: e.Mailto})
 		}
 	}
+	rd.links(actions)
+	var extra []*slack.ButtonBlockElement
 	if o.shareToken != "" {
 		extra = append(extra, slack.NewButtonBlockElement(actionShare, o.shareToken,
 			slack.NewTextBlockObject(slack.PlainTextType, rd.l.Share, false, false)))
 	}
-	rd.buttons(r.Actions, extra)
+	rd.buttons(actions, extra)
 	return rd.messages(r.PlainText())
 }
 
@@ -236,19 +236,12 @@ func (rd *renderer) button(a conversation.Action) *slack.ButtonBlockElement {
 	var b *slack.ButtonBlockElement
 	switch {
 	case a.URL != "":
-		url := a.URL
-		if slackLen(url) > maxButtonURL {
-			// A mailto draft too long for a button keeps its address; the
-			// draft itself is shown in the message.
-			if i := strings.IndexByte(url, '?'); strings.HasPrefix(url, "mailto:") && i > 0 {
-				url = url[:i]
-			} else {
-				return nil
-			}
+		if !isWebURL(a.URL) || slackLen(a.URL) > maxButtonURL {
+			return nil // rendered as a link in the text by links
 		}
 		rd.ids++
 		b = slack.NewButtonBlockElement(fmt.Sprintf("%s%d", actionLink, rd.ids), "", nil)
-		b.URL = url
+		b.URL = a.URL
 	case a.ID != "":
 		id := a.ID
 		if rd.actions[id] { // action_id must be unique; value keeps the engine's id
@@ -268,6 +261,40 @@ func (rd *renderer) button(a conversation.Action) *slack.ButtonBlockElement {
 		b.Style = slack.StyleDanger
 	}
 	return b
+}
+
+func isWebURL(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+}
+
+// links shows the link Actions that cannot be url buttons (mailto:, or too
+// long) as mrkdwn links, which Slack documents for mailto: as well. A mailto
+// draft too long for a section keeps its address; the draft itself is shown
+// in the message.
+func (rd *renderer) links(actions []conversation.Action) {
+	var lines []string
+	for _, a := range actions {
+		if a.URL == "" || (isWebURL(a.URL) && slackLen(a.URL) <= maxButtonURL) {
+			continue
+		}
+		url := a.URL
+		if slackLen(url) > maxSectionText-200 {
+			i := strings.IndexByte(url, '?')
+			if !strings.HasPrefix(strings.ToLower(url), "mailto:") || i < 0 {
+				continue
+			}
+			url = url[:i]
+		}
+		label := strings.TrimSpace(a.Label)
+		if label == "" {
+			label = strings.TrimPrefix(url, "mailto:")
+		}
+		lines = append(lines, "✉️ "+slackLink(url, label))
+	}
+	if len(lines) > 0 {
+		rd.section(strings.Join(lines, "\n"))
+	}
 }
 
 // buttons adds actions blocks of at most 25 buttons.

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -105,13 +106,16 @@ func TestRenderLimits(t *testing.T) {
 			}
 			ids[b.ActionID] = true
 			seen[b.Value] = true
-			if b.URL != "" && b.URL != "mailto:a@b.ca" {
-				t.Errorf("mailto too long not reduced to the address: %q", b.URL[:40])
+			if b.URL != "" {
+				t.Errorf("mailto rendered as a url button: %q", b.URL[:40])
 			}
 		}
 		if i > 0 && !strings.HasSuffix(m.Text, "(continued)") {
 			t.Errorf("fallback of part %d = %q", i, m.Text)
 		}
+	}
+	if last := msgs[len(msgs)-1]; !strings.Contains(string(mustJSON(last.Blocks)), "<mailto:a@b.ca|Email the MCN>") {
+		t.Errorf("long mailto not reduced to the address")
 	}
 	if !seen["a"] || !seen["s1"] {
 		t.Errorf("engine ids not carried in values: %v", seen)
@@ -133,4 +137,12 @@ func TestRenderEnglishLabels(t *testing.T) {
 			t.Errorf("English rendering lacks %q", w)
 		}
 	}
+}
+
+func mustJSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.Bytes()
 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+func slackMount(t *testing.T) *mount {
+	t.Helper()
+	for i := range mounts {
+		if mounts[i].name == "slack" {
+			return &mounts[i]
+		}
+	}
+	t.Fatal("slack mount not registered")
+	return nil
+}
+
+func TestSlackMountEnabled(t *testing.T) {
+	t.Parallel()
+	m := slackMount(t)
+	cases := []struct {
+		c    Config
+		want bool
+	}{
+		{Config{}, false},
+		{Config{SlackBotToken: "xoxb"}, false},
+		{Config{SlackSigningSecret: "s", SlackAppToken: "xapp"}, false},
+		{Config{SlackBotToken: "xoxb", SlackSigningSecret: "s"}, true},
+		{Config{SlackBotToken: "xoxb", SlackAppToken: "xapp"}, true},
+	}
+	for _, c := range cases {
+		if got := m.enabled(c.c); got != c.want {
+			t.Errorf("enabled(%+v) = %v, want %v", c.c, got, c.want)
+		}
+	}
+}
+
+// signSlack signs body as Slack does (v0, HMAC-SHA256 of "v0:ts:body").
+func signSlack(r *http.Request, secret string, body string, ts time.Time) {
+	s := strconv.FormatInt(ts.Unix(), 10)
+	m := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(m, "v0:%s:%s", s, body)
+	r.Header.Set("X-Slack-Request-Timestamp", s)
+	r.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(m.Sum(nil)))
+}
+
+func TestSlackMountHTTP(t *testing.T) {
+	t.Parallel()
+	const secret = "test-secret"
+	app := &App{
+		Config: Config{SlackBotToken: "xoxb-test", SlackSigningSecret: secret, SlackCommand: "/ia", SlackAPIURL: "http://127.0.0.1:1/"},
+		Logger: slog.New(slog.DiscardHandler),
+		Handler: conversation.HandlerFunc(func(_ context.Context, m conversation.Message) (conversation.Reply, error) {
+			return conversation.Reply{Lang: "fr", Text: []string{"reçu : " + m.Text}}, nil
+		}),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mux := http.NewServeMux()
+	loop, err := slackMount(t).setup(ctx, app, mux)
+	if err != nil || loop != nil {
+		t.Fatalf("setup = %v, %v; want routes and no loop without SLACK_APP_TOKEN", loop != nil, err)
+	}
+	body := url.Values{"command": {"/ia"}, "text": {"bonjour"}, "team_id": {"T"}, "user_id": {"U"}, "channel_id": {"C"}}.Encode()
+	for _, c := range []struct {
+		name   string
+		secret string
+		want   int
+	}{{"unsigned", "", 401}, {"signed", secret, 200}} {
+		req := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if c.secret != "" {
+			signSlack(req, c.secret, body, time.Now())
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, rec.Code, c.want)
+		}
+		if c.want == 200 && !strings.Contains(rec.Body.String(), "reçu : bonjour") {
+			t.Errorf("%s: answer %s", c.name, rec.Body.String())
+		}
+	}
+}
