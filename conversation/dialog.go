@@ -22,7 +22,7 @@ func (t *turn) startDialog() Reply {
 // step shows the next question, or the verdict once the answers settle it.
 func (t *turn) step() Reply {
 	d := t.sess.Dialog
-	q, v, err := t.e.rules.Step(d.Answers, t.lang)
+	q, v, err := t.e.step(d.Answers, t.lang)
 	if err != nil || (q == nil && v == nil) {
 		t.e.log.ErrorContext(t.ctx, "eligibility step failed", "err", err, "answers", len(d.Answers))
 		t.kind = "error"
@@ -82,7 +82,7 @@ func (t *turn) answerFact(fact, v string) Reply {
 		r.Text = append([]string{t.ui().dialogDone}, r.Text...)
 		return r
 	}
-	q, v0, err := t.e.rules.Step(d.Answers, t.lang)
+	q, v0, err := t.e.step(d.Answers, t.lang)
 	if err != nil || v0 != nil || q == nil {
 		return t.step()
 	}

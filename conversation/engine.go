@@ -11,6 +11,10 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/rules"
 )
 
 // MaxText is the longest text the engine reads; longer messages are answered
@@ -20,47 +24,18 @@ const MaxText = 2000
 // DefaultSessionTTL is how long an idle dialog is kept.
 const DefaultSessionTTL = 30 * time.Minute
 
-// Decision is what the search made of a question.
-type Decision int
-
-// Search decisions.
-const (
-	DecideFallback  Decision = iota // no entry answers: say so, suggest, escalate
-	DecideAnswer                    // Hits[0] answers the question
-	DecideAmbiguous                 // one of the first hits probably answers: let the user choose
-)
-
-// SearchResult is a ranked list of FAQ entry ids and the decision on it.
-type SearchResult struct {
-	Decision Decision
-	Hits     []string // entry ids, best first
-}
-
-// Searcher finds the FAQ entries that answer a question.
+// Searcher finds the FAQ entries that answer a question. *index.Index
+// satisfies it; tests may pass a fake.
 type Searcher interface {
-	Search(ctx context.Context, text string) (SearchResult, error)
-}
-
-// Entries gives the official entries, verbatim, with their source line in lang.
-type Entries interface {
-	Answer(entryID, lang string) (Answer, bool)
-}
-
-// Eligibility is the rules engine as the dialog needs it.
-type Eligibility interface {
-	// Step returns the next question to ask (Fact, Prompt, Why) or the
-	// verdict, given the answers so far.
-	Step(answers []FactAnswer, lang string) (*Question, *Verdict, error)
-	// Prompt returns the question of a fact in lang.
-	Prompt(fact, lang string) (string, bool)
+	Search(ctx context.Context, text string) (index.Result, error)
 }
 
 // Options configure an Engine. KB, Index and Store are required; without
 // Rules the eligibility dialog says it is unavailable.
 type Options struct {
-	KB              Entries
+	KB              *faq.KB
 	Index           Searcher
-	Rules           Eligibility
+	Rules           *rules.RuleSet
 	Store           Store
 	EscalationEmail string        // default DefaultEscalationEmail
 	SessionTTL      time.Duration // default DefaultSessionTTL
@@ -70,9 +45,9 @@ type Options struct {
 
 // Engine is the platform-neutral bot: it implements Handler.
 type Engine struct {
-	kb     Entries
+	kb     *faq.KB
 	index  Searcher
-	rules  Eligibility
+	rules  *rules.RuleSet
 	store  Store
 	email  string
 	ttl    time.Duration

@@ -45,7 +45,7 @@ func (e *Engine) dialogDraft(lang string, d *DialogState, verdict *Verdict) *Esc
 	t := textFor(lang)
 	lines := []string{t.mailDialog}
 	for _, a := range d.Answers {
-		prompt, ok := e.rules.Prompt(a.Fact, lang)
+		prompt, ok := e.prompt(a.Fact, lang)
 		if !ok {
 			prompt = a.Fact
 		}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -79,20 +77,17 @@ func localeLang(locale string) string {
 	return ""
 }
 
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // normalize lower-cases text, folds accents, unifies apostrophes and collapses
 // punctuation into single spaces, so that commands and choices match however
 // they were typed ("Admissibilité !", "/admissibilite", "je sais pas").
 func normalize(s string) string {
-	s = strings.ToLower(s)
-	if folded, _, err := transform.String(foldAccents, s); err == nil {
-		s = folded
-	}
 	var b strings.Builder
 	space := false
-	for _, r := range s {
+	// NFD splits accented letters into letter + combining mark; the marks
+	// are dropped.
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		switch {
+		case unicode.Is(unicode.Mn, r):
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/qc-ia/conformbot/index"
 )
 
 // Action ids. They are stable: adapters send them back unchanged, possibly
@@ -220,21 +222,21 @@ func (t *turn) stale() Reply {
 // question answers free text from the FAQ. During the dialog the pending
 // question is shown again after the answer, so the dialog is not lost.
 func (t *turn) question(text string) Reply {
-	res, err := t.e.index.Search(t.ctx, text)
+	decision, hits, err := t.e.search(t.ctx, text)
 	if err != nil {
 		t.e.log.ErrorContext(t.ctx, "search failed", "err", err)
 		t.kind = "error"
 		return t.keepDialog(Reply{Text: []string{t.ui().failure}})
 	}
-	switch res.Decision {
-	case DecideAnswer:
-		if len(res.Hits) > 0 {
-			if r, ok := t.answer(res.Hits[0]); ok {
+	switch decision {
+	case index.Answer:
+		if len(hits) > 0 {
+			if r, ok := t.answer(hits[0]); ok {
 				return t.keepDialog(r)
 			}
 		}
-	case DecideAmbiguous:
-		if s := t.suggestions(res.Hits); len(s) > 0 {
+	case index.Ambiguous:
+		if s := t.suggestions(hits); len(s) > 0 {
 			t.kind = "ambiguous"
 			return t.keepDialog(Reply{Text: []string{t.ui().ambiguous}, Suggestions: s})
 		}
@@ -245,7 +247,7 @@ func (t *turn) question(text string) Reply {
 		t.kind = "not-choice"
 		return t.keepDialog(Reply{Text: []string{t.ui().notChoice}})
 	}
-	return t.fallback(text, res.Hits)
+	return t.fallback(text, hits)
 }
 
 func (t *turn) fallback(text string, hits []string) Reply {
@@ -261,7 +263,7 @@ func (t *turn) fallback(text string, hits []string) Reply {
 
 // answer quotes entry id, with the feedback buttons.
 func (t *turn) answer(id string) (Reply, bool) {
-	a, ok := t.e.kb.Answer(id, t.lang)
+	a, ok := t.e.answerOf(id, t.lang)
 	if !ok {
 		return Reply{}, false
 	}
@@ -282,7 +284,7 @@ func (t *turn) suggestions(ids []string) []Suggestion {
 		if len(out) == maxSuggestions {
 			break
 		}
-		a, ok := t.e.kb.Answer(id, t.lang)
+		a, ok := t.e.answerOf(id, t.lang)
 		if !ok {
 			continue
 		}
@@ -295,7 +297,7 @@ func (t *turn) suggestions(ids []string) []Suggestion {
 
 func (t *turn) feedback(id string, up bool) Reply {
 	u := t.ui()
-	if _, ok := t.e.kb.Answer(id, t.lang); !ok {
+	if _, ok := t.e.answerOf(id, t.lang); !ok {
 		t.kind = "stale"
 		return t.keepDialog(Reply{Text: []string{u.staleEntry}})
 	}
@@ -321,7 +323,7 @@ func (t *turn) escalate() Reply {
 	t.kind = "escalation"
 	var esc *Escalation
 	if d := t.sess.Dialog; d != nil && len(d.Answers) > 0 && t.e.rules != nil {
-		_, v, err := t.e.rules.Step(d.Answers, t.lang)
+		_, v, err := t.e.step(d.Answers, t.lang)
 		if err != nil {
 			v = nil
 		}

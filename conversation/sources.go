@@ -1,0 +1,91 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/rules"
+)
+
+// The engine's view of the FAQ, the search and the rules: each turns the
+// other packages' types into the neutral parts of a Reply.
+
+// answerOf quotes entry id verbatim, with its source line in lang.
+func (e *Engine) answerOf(id, lang string) (Answer, bool) {
+	en, ok := e.kb.Entry(id)
+	if !ok {
+		return Answer{}, false
+	}
+	d := e.kb.Doc
+	return Answer{EntryID: en.ID, Question: en.Question, Text: en.Answer, Source: Source{
+		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang),
+	}}, true
+}
+
+// search returns the decision on text and the ranked entry ids.
+func (e *Engine) search(ctx context.Context, text string) (index.Decision, []string, error) {
+	res, err := e.index.Search(ctx, text)
+	if err != nil {
+		return index.Fallback, nil, err
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if h.Entry != nil {
+			ids = append(ids, h.Entry.ID)
+		}
+	}
+	return res.Decision, ids, nil
+}
+
+func facts(answers []FactAnswer) rules.Facts {
+	f := make(rules.Facts, len(answers))
+	for _, a := range answers {
+		f[a.Fact] = rules.Value(a.Value)
+	}
+	return f
+}
+
+// step returns the next question (Fact, Prompt, Why) or the verdict for the
+// answers so far.
+func (e *Engine) step(answers []FactAnswer, lang string) (*Question, *Verdict, error) {
+	f := facts(answers)
+	o := e.rules.Evaluate(f)
+	if o.Decided() {
+		v := &Verdict{
+			Code:        o.Verdict,
+			Title:       e.rules.VerdictTitle(o.Verdict, lang),
+			Explanation: e.rules.Explain(o, f, lang),
+		}
+		for _, x := range o.Exceptions {
+			v.Exceptions = append(v.Exceptions, e.rules.ExceptionLabel(x, lang))
+		}
+		for _, name := range o.ToVerify {
+			if fact, ok := e.rules.Fact(name); ok {
+				v.ToVerify = append(v.ToVerify, fact.Question(lang))
+			}
+		}
+		for _, id := range o.Citations {
+			c := Citation{EntryID: id, Question: id}
+			if en, ok := e.kb.Entry(id); ok {
+				c.Question = en.Question
+			}
+			v.Citations = append(v.Citations, c)
+		}
+		return nil, v, nil
+	}
+	fact, ok := e.rules.Fact(o.Next)
+	if !ok {
+		return nil, nil, fmt.Errorf("rules: next fact %q is not declared", o.Next)
+	}
+	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang)}, nil, nil
+}
+
+// prompt is the question of a fact in lang.
+func (e *Engine) prompt(name, lang string) (string, bool) {
+	fact, ok := e.rules.Fact(name)
+	if !ok {
+		return "", false
+	}
+	return fact.Question(lang), true
+}
