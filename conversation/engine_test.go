@@ -323,9 +323,12 @@ func TestDialogNavigation(t *testing.T) {
 		if r.Question != nil || !hasAction(r, conversation.ActEligStart) {
 			t.Fatalf("after cancel: %+v; want no question and a start button", r)
 		}
-		// The dialog is gone: "oui" is no longer an answer.
-		if r := c.say("oui"); r.Question != nil {
-			t.Errorf("oui after cancel resumed the dialog: %+v", r.Question)
+		// The dialog is gone: "oui" is no longer an answer, nor a question to keep.
+		if r := c.say("oui"); r.Question != nil || r.Answer != nil || r.Escalation != nil || !hasAction(r, conversation.ActEligStart) {
+			t.Errorf("oui after cancel: %+v; want a notice and a start button", r)
+		}
+		if un, _ := c.store.Unanswered(context.Background(), 10); len(un) != 0 {
+			t.Errorf("oui after cancel kept as unanswered: %+v", un)
 		}
 	})
 
@@ -504,7 +507,7 @@ func TestLongText(t *testing.T) {
 	t.Parallel()
 	c, f := newChat(t)
 	e, _ := f.kb.Entry("contact")
-	r := c.say(e.Question + " " + strings.Repeat("ceci est un très long message ", 200))
+	r := c.say(strings.Repeat(e.Question+" ", 2*conversation.MaxText/len(e.Question)))
 	if len(r.Text) == 0 || r.Answer == nil || r.Answer.EntryID != e.ID {
 		t.Errorf("long text: notice %v, answer %+v; want a notice and the answer to its start", r.Text, r.Answer)
 	}

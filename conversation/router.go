@@ -125,10 +125,14 @@ func (t *turn) text(text string) Reply {
 	if c, ok := commandWords[n]; ok {
 		return t.command(c.cmd)
 	}
-	if t.dialogOpen() {
-		if v, ok := choiceWords[n]; ok {
+	if v, ok := choiceWords[n]; ok {
+		// "oui", "3"... answer the dialog; with none to answer, they are no
+		// FAQ question either (and must not be kept as unanswered).
+		if t.sess.Dialog != nil && t.e.rules != nil {
 			return t.answerFact("", v)
 		}
+		t.kind = "stale"
+		return Reply{Text: []string{t.ui().noDialog}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
 	}
 	return t.question(text)
 }

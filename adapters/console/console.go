@@ -30,6 +30,9 @@ var words = map[string]struct{ banner, prompt, bye, link, step, failure string }
 		failure: "Désolé, une erreur est survenue. Réessayez.",
 	},
 	conversation.LangEN: {
+		banner: "Assistant on directive IA-RI-2025-001-OP (the MCN's official FAQ).\n" +
+			"Type your question, \"eligibility\" to check your project, \"help\" for help.\n" +
+			"Type a button's number to choose it. Ctrl-D to quit.",
 		prompt: "> ", bye: "Goodbye!", link: "link", step: "Question",
 		failure: "Sorry, something went wrong. Please try again.",
 	},
@@ -60,7 +63,7 @@ func Run(ctx context.Context, o Options) error {
 	if strings.HasPrefix(strings.ToLower(o.Locale), "en") {
 		lang = conversation.LangEN
 	}
-	fmt.Fprintln(w, words[conversation.LangFR].banner)
+	fmt.Fprintln(w, words[lang].banner)
 	var buttons []conversation.Action
 	for {
 		fmt.Fprint(w, words[lang].prompt)

@@ -6,14 +6,24 @@ import (
 	"net/http"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/rules"
 )
 
-// App is what `bot serve` builds once and hands to every platform mount.
+// App is what `bot serve` builds once (see buildApp) and hands to every
+// platform mount.
 type App struct {
 	Config  Config
 	Logger  *slog.Logger
-	Handler conversation.Handler
-	Deduper conversation.Deduper
+	Handler conversation.Handler // the Engine
+	Deduper conversation.Deduper // the Store
+
+	Engine *conversation.Engine
+	Store  conversation.Store
+	KB     *faq.KB
+	Index  *index.Index
+	Rules  *rules.RuleSet
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/qc-ia/conformbot/adapters/console"
+)
+
+func init() {
+	register(command{
+		name:    "chat",
+		summary: "discuter avec l'assistant dans le terminal / chat with the bot in the terminal",
+		run:     runChat,
+	})
+}
+
+func runChat(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	lang := fs.String("lang", "fr", "langue par défaut, fr ou en / default language, fr or en")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot chat [--lang fr|en]")
+		fmt.Fprintln(env.Stderr, "Tapez le numéro d'un bouton pour le choisir; Ctrl-D pour quitter.")
+		fmt.Fprintln(env.Stderr, "Type a button's number to choose it; Ctrl-D to quit.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 || (*lang != "fr" && *lang != "en") {
+		fs.Usage()
+		return exitUsage
+	}
+	if !env.Config.Debug {
+		// One log line per message would interleave with the conversation.
+		env.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	app, cleanup, err := buildApp(ctx, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot chat : %v\n", err)
+		return exitFail
+	}
+	defer cleanup()
+	if err := console.Run(ctx, console.Options{Handler: app.Handler, In: env.Stdin, Out: env.Stdout, Locale: *lang}); err != nil {
+		fmt.Fprintf(env.Stderr, "bot chat : %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
