@@ -605,11 +605,12 @@ func (l *loader) checkLogic() {
 	gapReported := false
 	for bits := uint64(0); bits < 1<<uint(n); bits++ {
 		first := -1
+		count := 0
 		for i, v := range rs.verdicts {
 			if !v.when.evalBool(bits, buf) {
 				continue
 			}
-			reached[i] = true
+			count++
 			if first < 0 {
 				first = i
 				continue
@@ -621,6 +622,9 @@ func (l *loader) checkLogic() {
 					a.code, b.code, rs.describeBits(bits), a.code, b.code)
 			}
 		}
+		if count == 1 {
+			reached[first] = true // a verdict counts as reached only where it alone applies
+		}
 		if first < 0 && !gapReported {
 			gapReported = true
 			l.add(rs.verdicts[0].file, 0, "aucun verdict ne s'applique quand %s / no verdict applies to this combination", rs.describeBits(bits))
@@ -628,7 +632,7 @@ func (l *loader) checkLogic() {
 	}
 	for i, v := range rs.verdicts {
 		if !reached[i] {
-			l.add(v.file, v.whenLine, "verdict « %s » inatteignable : aucune combinaison de réponses n'y mène / verdict %q is unreachable: no combination of answers leads to it", v.code, v.code)
+			l.add(v.file, v.whenLine, "verdict « %s » inatteignable : aucune combinaison de réponses n'y mène sans mener aussi à un autre verdict / verdict %q is unreachable: no combination of answers leads to it alone", v.code, v.code)
 		}
 	}
 }
