@@ -1,21 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func runBot(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func TestCheckJSON(t *testing.T) {
 	t.Parallel()
@@ -42,7 +33,7 @@ func TestCheckJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code, out, stderr := runBot(t, "", append([]string{"check", "--json"}, tt.args...)...)
+			out, stderr, code := runBot(t, "", append([]string{"check", "--json"}, tt.args...)...)
 			if code != exitOK {
 				t.Fatalf("exit %d, stderr %s", code, stderr)
 			}
@@ -97,7 +88,7 @@ func TestCheckBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code, out, stderr := runBot(t, "", append([]string{"check", "--json"}, tt.args...)...)
+			out, stderr, code := runBot(t, "", append([]string{"check", "--json"}, tt.args...)...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d", code, exitUsage)
 			}
@@ -135,7 +126,7 @@ func TestCheckInteractive(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code, out, stderr := runBot(t, tt.input, append([]string{"check"}, tt.args...)...)
+			out, stderr, code := runBot(t, tt.input, append([]string{"check"}, tt.args...)...)
 			if code != exitOK {
 				t.Fatalf("exit %d, stderr %s", code, stderr)
 			}
@@ -150,7 +141,7 @@ func TestCheckInteractive(t *testing.T) {
 		})
 	}
 	// "quitter" stops reading: the answer after it is never used.
-	_, out, _ := runBot(t, "1\nquitter\n1\n", "check")
+	out, _, _ := runBot(t, "1\nquitter\n1\n", "check")
 	if strings.Contains(out, "Question 3 :") {
 		t.Errorf("kept going after quitter:\n%s", out)
 	}
@@ -160,7 +151,7 @@ func TestCheckInteractive(t *testing.T) {
 // file:line and accepts the embedded set.
 func TestValidateRules(t *testing.T) {
 	t.Parallel()
-	code, out, stderr := runBot(t, "", "validate")
+	out, stderr, code := runBot(t, "", "validate")
 	if code != exitOK || !strings.Contains(out, "rules : OK") {
 		t.Fatalf("embedded rules: exit %d\n%s%s", code, out, stderr)
 	}
@@ -169,7 +160,7 @@ func TestValidateRules(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "regles.yaml"), []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr = runBot(t, "", "validate", dir)
+	_, stderr, code = runBot(t, "", "validate", dir)
 	if code != exitFail {
 		t.Errorf("broken rules: exit %d, want %d", code, exitFail)
 	}
@@ -188,7 +179,7 @@ func TestCheckRulesDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("RULES_DIR", dir)
-	code, _, stderr := runBot(t, "", "check", "--json")
+	_, stderr, code := runBot(t, "", "check", "--json")
 	if code != exitFail || !strings.Contains(stderr, filepath.Join(dir, "regles.yaml")+":3:") || !strings.Contains(stderr, `unknown field "sourcedate"`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
