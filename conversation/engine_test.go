@@ -15,6 +15,7 @@ import (
 	"github.com/qc-ia/conformbot/index"
 	"github.com/qc-ia/conformbot/rules"
 	"github.com/qc-ia/conformbot/store/memstore"
+	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
 // content is the official FAQ, its index and the rules, built once: the
@@ -54,14 +55,18 @@ func load(t testing.TB) *fixture {
 type chat struct {
 	t     testing.TB
 	e     *conversation.Engine
-	store *memstore.Store
+	store conversation.Store
 	m     conversation.Message // the user's ids and locale
 }
 
 func newChat(t testing.TB) (*chat, *fixture) {
 	t.Helper()
+	return newChatWith(t, memstore.New())
+}
+
+func newChatWith(t testing.TB, st conversation.Store) (*chat, *fixture) {
+	t.Helper()
 	f := load(t)
-	st := memstore.New()
 	e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: st})
 	return &chat{t: t, e: e, store: st, m: conversation.Message{Platform: conversation.PlatformWeb, UserID: "U-SECRET-42", ConversationID: "C-SECRET-7"}}, f
 }
@@ -149,6 +154,9 @@ func TestCommands(t *testing.T) {
 		{"hello", "en", false, false, conversation.ActEligStart},
 		{"merci", "fr", false, false, ""},
 		{"thank you", "en", false, false, ""},
+		{"Merci beaucoup pour votre aide!", "fr", false, false, ""},
+		{"Bonjour à tous", "fr", false, false, conversation.ActEligStart},
+		{"thanks a lot for your help", "en", false, false, ""},
 		{"   ", "fr", false, false, conversation.ActEligStart},
 	}
 	for _, tt := range tests {
@@ -517,33 +525,61 @@ func TestLongText(t *testing.T) {
 // each sees the previous one's answer, so every step number is distinct.
 func TestConcurrentMessagesOfOneUser(t *testing.T) {
 	t.Parallel()
-	c, _ := newChat(t)
-	c.say("admissibilité")
-	const n = 3
-	steps := make(chan int, n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Go(func() {
-			m := c.m
-			m.Text = "je ne sais pas"
-			r, err := c.e.Handle(context.Background(), m)
+	for name, open := range map[string]func(t *testing.T) conversation.Store{
+		"memory": func(*testing.T) conversation.Store { return memstore.New() },
+		"sqlite": func(t *testing.T) conversation.Store {
+			st, err := sqlite.Open(context.Background(), t.TempDir())
 			if err != nil {
-				t.Error(err)
+				t.Fatal(err)
 			}
-			if r.Question != nil {
-				steps <- r.Question.Step
-			} else {
-				steps <- 0 // verdict
+			t.Cleanup(func() { st.Close() })
+			return st
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newChatWith(t, open(t))
+			c.say("admissibilité")
+			const n = 3
+			steps := make(chan int, n)
+			var wg sync.WaitGroup
+			for range n {
+				wg.Go(func() {
+					m := c.m
+					m.Text = "je ne sais pas"
+					r, err := c.e.Handle(context.Background(), m)
+					if err != nil {
+						t.Error(err)
+					}
+					if r.Question != nil {
+						steps <- r.Question.Step
+					} else {
+						steps <- 0 // verdict
+					}
+				})
+			}
+			wg.Wait()
+			close(steps)
+			seen := map[int]bool{}
+			for s := range steps {
+				if s != 0 && seen[s] {
+					t.Errorf("step %d reached twice: two messages read the same session", s)
+				}
+				seen[s] = true
+			}
+			// The session holds all n answers: the next question is step n+1.
+			if r := c.say("aide"); r.Question != nil && r.Question.Step != n+1 {
+				t.Errorf("after %d answers at once: step %d; want %d", n, r.Question.Step, n+1)
 			}
 		})
 	}
-	wg.Wait()
-	close(steps)
-	seen := map[int]bool{}
-	for s := range steps {
-		if s != 0 && seen[s] {
-			t.Errorf("step %d reached twice: two messages read the same session", s)
-		}
-		seen[s] = true
+}
+
+func TestGreetingWithQuestion(t *testing.T) {
+	t.Parallel()
+	c, _ := newChat(t)
+	r := c.say("Bonjour, puis-je encore utiliser la version web de ChatGPT?")
+	if r.Answer == nil || r.Answer.EntryID != "version-web-copilot-chatgpt" {
+		t.Errorf("greeting then question: answer %+v; want version-web-copilot-chatgpt", r.Answer)
 	}
 }

@@ -88,6 +88,39 @@ func init() {
 	}
 }
 
+// Words of greetings and thanks, and the words that go with them. A message
+// made only of these is small talk, never an FAQ question.
+var (
+	greetWords  = wordSet("bonjour salut allo bonsoir coucou hello hi hey morning afternoon evening")
+	thanksWords = wordSet("merci thanks thank thx")
+	talkFiller  = wordSet(`beaucoup bien pour votre ton ta vos tes aide a tous toutes tout le monde vous toi
+		you very much lot for your help the all everyone good there again encore mille fois super parfait
+		ok okay d accord bonne journee soiree robot bot assistant cool great`)
+)
+
+// smallTalk recognizes a greeting or thanks said with a few more words
+// ("merci beaucoup pour votre aide", "bonjour à tous").
+func smallTalk(n string) (command, bool) {
+	greet, thanks := false, false
+	for _, w := range strings.Fields(n) {
+		switch {
+		case thanksWords[w]:
+			thanks = true
+		case greetWords[w]:
+			greet = true
+		case !talkFiller[w]:
+			return 0, false
+		}
+	}
+	switch {
+	case thanks:
+		return cmdThanks, true
+	case greet:
+		return cmdGreet, true
+	}
+	return 0, false
+}
+
 // turn is the handling of one message: the session it reads and changes, and
 // what the log line will say.
 type turn struct {
@@ -124,6 +157,9 @@ func (t *turn) text(text string) Reply {
 	n := normalize(text)
 	if c, ok := commandWords[n]; ok {
 		return t.command(c.cmd)
+	}
+	if c, ok := smallTalk(n); ok {
+		return t.command(c)
 	}
 	if v, ok := choiceWords[n]; ok {
 		// "oui", "3"... answer the dialog; with none to answer, they are no
