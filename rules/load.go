@@ -261,6 +261,10 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 	}
 	l.build(srcs, names)
 	if len(l.problems) > 0 {
+		sort.SliceStable(l.problems, func(i, j int) bool {
+			a, b := l.problems[i], l.problems[j]
+			return a.File < b.File || a.File == b.File && a.Line < b.Line
+		})
 		return nil, &ValidationError{l.problems}
 	}
 	return l.rs, nil
@@ -359,14 +363,14 @@ func (l *loader) build(srcs []fileSrc, files []string) {
 		}
 	}
 	for _, e := range rs.exceptions {
-		c, _, ok := l.compile(e.file, e.line, e.src)
+		c, _, ok := l.compile(e.file, e.line, e.src, e.name)
 		if ok {
 			e.when = c
 		}
 	}
 	// Definitions are checked even when no verdict uses them.
 	for name, d := range l.defs {
-		l.compile(l.defFile[name], d.Line, d.V.When)
+		l.compile(l.defFile[name], d.Line, d.V.When, name)
 	}
 	for i, src := range srcs {
 		file := files[i]
@@ -402,7 +406,7 @@ func (l *loader) build(srcs []fileSrc, files []string) {
 				l.add(file, vs.Line, "verdict « %s » : condition when requise / verdict %q: when required", v.Code, v.Code)
 				continue
 			}
-			c, excs, ok := l.compile(file, v.When.Line, v.When)
+			c, excs, ok := l.compile(file, v.When.Line, v.When, "")
 			if !ok {
 				continue
 			}
@@ -447,7 +451,7 @@ func (l *loader) nameTaken(n string) bool {
 // compile parses and resolves a condition: facts stay leaves, exceptions and
 // definitions are inlined. It reports unknown names, cycles and facts used
 // twice, and returns the exceptions the condition mentions.
-func (l *loader) compile(file string, itemLine int, src exprSrc) (*cond, []int, bool) {
+func (l *loader) compile(file string, itemLine int, src exprSrc, self string) (*cond, []int, bool) {
 	line := src.Line
 	if line == 0 {
 		line = itemLine
@@ -459,7 +463,10 @@ func (l *loader) compile(file string, itemLine int, src exprSrc) (*cond, []int, 
 	}
 	ok := true
 	var excs []int
-	stack := map[string]bool{}
+	stack := map[string]bool{self: self != ""}
+	// depth > 0 inside an inlined exception or definition: its own
+	// problems are reported once, where it is written.
+	depth := 0
 	var resolve func(a *ast) *resolved
 	resolve = func(a *ast) *resolved {
 		switch a.op {
@@ -478,7 +485,9 @@ func (l *loader) compile(file string, itemLine int, src exprSrc) (*cond, []int, 
 			return &resolved{op: opLit, fact: i}
 		}
 		if stack[a.name] {
-			l.add(file, line, "condition circulaire par « %s » / circular condition through %q", a.name, a.name)
+			if depth <= 1 {
+				l.add(file, line, "condition circulaire par « %s » / circular condition through %q", a.name, a.name)
+			}
 			ok = false
 			return nil
 		}
@@ -489,12 +498,15 @@ func (l *loader) compile(file string, itemLine int, src exprSrc) (*cond, []int, 
 		} else if d, isDef := l.defs[a.name]; isDef {
 			sub = d.V.When
 		} else {
+			ok = false
+			if depth > 0 {
+				return nil
+			}
 			msg := fmt.Sprintf("condition : nom inconnu « %s » (colonne %d) / unknown name %q (column %d): ni fait, ni exception, ni définition / not a fact, exception or definition", a.name, a.col, a.name, a.col)
 			if s := l.closest(a.name); s != "" {
 				msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", s, s)
 			}
 			l.add(file, line, "%s", msg)
-			ok = false
 			return nil
 		}
 		se, err := parseExpr(sub.Text)
@@ -503,7 +515,9 @@ func (l *loader) compile(file string, itemLine int, src exprSrc) (*cond, []int, 
 			return nil
 		}
 		stack[a.name] = true
+		depth++
 		r := resolve(se)
+		depth--
 		delete(stack, a.name)
 		return r
 	}
