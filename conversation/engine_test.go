@@ -583,3 +583,23 @@ func TestGreetingWithQuestion(t *testing.T) {
 		t.Errorf("greeting then question: answer %+v; want version-web-copilot-chatgpt", r.Answer)
 	}
 }
+
+// The e-mail draft of a long dialog stays a link that mail clients open.
+func TestDialogMailtoLength(t *testing.T) {
+	t.Parallel()
+	c, _ := newChat(t)
+	// In scope and not individual use: every exception is asked.
+	given := map[string]string{"organisme_public": "yes", "assistant_iag": "yes", "usage_individuel_gratuit": "no"}
+	r := c.click(conversation.ActEligStart)
+	for r.Verdict == nil {
+		v := given[r.Question.Fact]
+		if v == "" {
+			v = "unknown"
+		}
+		r = c.click("elig:ans:" + r.Question.Fact + ":" + v)
+	}
+	if r.Escalation == nil || len(r.Escalation.Mailto) > 2000 {
+		t.Fatalf("verdict %s: mailto of %d bytes; want at most 2000", r.Verdict.Code, len(r.Escalation.Mailto))
+	}
+	t.Logf("%d bytes:\n%s", len(r.Escalation.Mailto), r.Escalation.Body)
+}

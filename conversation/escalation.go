@@ -44,19 +44,13 @@ func (e *Engine) questionDraft(lang, question string) *Escalation {
 func (e *Engine) dialogDraft(lang string, d *DialogState, verdict *Verdict) *Escalation {
 	t := textFor(lang)
 	lines := []string{t.mailDialog}
+	// Fact labels, not the whole questions, keep the mailto: link short.
 	for _, a := range d.Answers {
-		prompt, ok := e.prompt(a.Fact, lang)
-		if !ok {
-			prompt = a.Fact
-		}
-		lines = append(lines, "- "+prompt+" "+choiceLabel(t, a.Value))
+		lines = append(lines, "- "+e.factLabel(a.Fact, lang)+" : "+choiceLabel(t, a.Value))
 	}
 	lines = append(lines, "")
 	if verdict != nil {
 		lines = append(lines, t.mailVerdict+" "+verdict.Title)
-		if len(verdict.ToVerify) > 0 {
-			lines = append(lines, "- "+strings.Join(verdict.ToVerify, "\n- "))
-		}
 	} else {
 		lines = append(lines, t.mailPending)
 	}

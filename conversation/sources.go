@@ -81,11 +81,12 @@ func (e *Engine) step(answers []FactAnswer, lang string) (*Question, *Verdict, e
 	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang)}, nil, nil
 }
 
-// prompt is the question of a fact in lang.
-func (e *Engine) prompt(name, lang string) (string, bool) {
-	fact, ok := e.rules.Fact(name)
-	if !ok {
-		return "", false
+// factLabel is the short name of a fact in lang, for e-mail drafts.
+func (e *Engine) factLabel(name, lang string) string {
+	if fact, ok := e.rules.Fact(name); ok {
+		if l := fact.Label(lang); l != "" {
+			return l
+		}
 	}
-	return fact.Question(lang), true
+	return name
 }
