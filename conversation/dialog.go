@@ -106,8 +106,7 @@ func (t *turn) answerFact(fact, v string) Reply {
 func (t *turn) back() Reply {
 	d := t.sess.Dialog
 	if d == nil || t.e.rules == nil {
-		t.kind = "stale"
-		return Reply{Text: []string{t.ui().noDialog}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
+		return t.noDialog()
 	}
 	if len(d.Answers) == 0 {
 		r := t.step()
@@ -120,10 +119,15 @@ func (t *turn) back() Reply {
 	return t.step()
 }
 
+// noDialog answers a dialog command or answer when no dialog is open.
+func (t *turn) noDialog() Reply {
+	t.kind = "stale"
+	return Reply{Text: []string{t.ui().noDialog}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
+}
+
 func (t *turn) cancel() Reply {
 	if t.sess.Dialog == nil {
-		t.kind = "stale"
-		return Reply{Text: []string{t.ui().noDialog}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
+		return t.noDialog()
 	}
 	t.kind = "cancel"
 	t.sess.Dialog = nil

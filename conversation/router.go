@@ -167,8 +167,7 @@ func (t *turn) text(text string) Reply {
 		if t.sess.Dialog != nil && t.e.rules != nil {
 			return t.answerFact("", v)
 		}
-		t.kind = "stale"
-		return Reply{Text: []string{t.ui().noDialog}, Actions: []Action{t.btn(ActEligStart), t.btn(ActHelp)}}
+		return t.noDialog()
 	}
 	return t.question(text)
 }
@@ -202,20 +201,13 @@ func (t *turn) command(c command) Reply {
 	return t.stale()
 }
 
+// actionCommands are the fixed buttons, which do what their command does.
+var actionCommands = map[string]command{ActHelp: cmdHelp, ActEligStart: cmdElig, ActEligBack: cmdBack,
+	ActEligRestart: cmdRestart, ActEligCancel: cmdCancel, ActEscalate: cmdEsc}
+
 func (t *turn) action(id string) Reply {
-	switch id {
-	case ActHelp:
-		return t.command(cmdHelp)
-	case ActEligStart:
-		return t.command(cmdElig)
-	case ActEligBack:
-		return t.back()
-	case ActEligRestart:
-		return t.startDialog()
-	case ActEligCancel:
-		return t.cancel()
-	case ActEscalate:
-		return t.escalate()
+	if c, ok := actionCommands[id]; ok {
+		return t.command(c)
 	}
 	switch {
 	case strings.HasPrefix(id, actEligAnswer):
