@@ -79,63 +79,68 @@ func TestLoadErrors(t *testing.T) {
 		old, new string
 		at       string // text on the expected line of the broken file
 		want     string // substring of the message
+		once     bool   // the only problem reported
 	}{
 		{"unknown fact in a condition", "regles.yaml",
 			"when: deploye_avant_suspension and approuve_securite and efvp",
 			"when: deploye_avant_suspension and approuve_securite and evfp",
-			"when: deploye_avant_suspension", `unknown name "evfp"`},
+			"when: deploye_avant_suspension", `unknown name "evfp"`, true},
 		{"suggestion for a misspelt name", "regles.yaml",
 			"when: deploye_avant_suspension and approuve_securite and efvp",
 			"when: deploye_avant_suspension and approuve_securite and evfp",
-			"when: deploye_avant_suspension", `did you mean "efvp"`},
+			"when: deploye_avant_suspension", `did you mean "efvp"`, true},
 		{"fact used twice in a condition", "regles.yaml",
 			"when: projet_vise and not une_exception",
 			"when: projet_vise and not une_exception and usage_individuel_gratuit",
-			"when: projet_vise and not une_exception", `fact "usage_individuel_gratuit" occurs 2 times`},
+			"when: projet_vise and not une_exception", `fact "usage_individuel_gratuit" occurs 2 times`, false},
 		{"verdict no combination reaches alone", "regles.yaml",
 			"when: projet_vise and not une_exception",
 			"when: projet_vise",
-			"when: projet_vise and une_exception", `verdict "exception" is unreachable`},
+			"when: projet_vise and une_exception", `verdict "exception" is unreachable`, false},
 		{"overlapping verdicts", "regles.yaml",
 			"when: assistant_vise and usage_individuel_gratuit and acces_permis",
 			"when: assistant_vise and acces_permis",
-			"when: projet_vise and not une_exception", `verdicts "usage-individuel" and "suspendu" both apply`},
+			"when: projet_vise and not une_exception", `verdicts "usage-individuel" and "suspendu" both apply`, false},
 		{"combination without verdict", "regles.yaml",
 			"when: assistant_vise and usage_individuel_gratuit and not acces_permis",
 			"when: assistant_vise and usage_individuel_gratuit and not acces_permis and experimentation_mcn",
-			"", "no verdict applies"},
+			"", "no verdict applies", false},
+		{"misspelt name reported once, where it is written", "regles.yaml",
+			"and dossier_opportunite and formation and declaration_collecte",
+			"and dossier_opportunite and formaton and declaration_collecte",
+			"when: >-\n      gestion_risques", `unknown name "formaton"`, true},
 		{"unknown field", "regles.yaml",
 			"    cites: [organisations-concernees]\n",
 			"    cites: [organisations-concernees]\n    citation: oops\n",
-			"citation: oops", `unknown field "citation"`},
+			"citation: oops", `unknown field "citation"`, false},
 		{"duplicate fact", "regles.yaml",
 			"  - name: acces_permis", "  - name: assistant_iag",
-			"  - name: assistant_iag\n    label:\n      fr: \"accès", "already used"},
+			"  - name: assistant_iag\n    label:\n      fr: \"accès", "already used", false},
 		{"bad template placeholder", "regles.yaml",
 			"cette exception s'applique : {exceptions}", "cette exception s'applique : {exception}",
-			"  - code: exception", "unknown {exception}"},
+			"  - code: exception", "unknown {exception}", false},
 		{"condition syntax", "regles.yaml",
 			"when: not organisme_public or not assistant_iag",
 			"when: not organisme_public or or not assistant_iag",
-			"when: not organisme_public", "unexpected"},
+			"when: not organisme_public", "unexpected", false},
 		{"circular definition", "regles.yaml",
 			"when: organisme_public and assistant_iag\n", "when: organisme_public and assistant_iag and projet_vise\n",
-			"", "circular"},
+			"", "circular", false},
 		{"bad source date", "regles.yaml",
 			`source_date: "2025-03-18"`, `source_date: "18 mars 2025"`,
-			`version: "2025-03-18.1"`, "YYYY-MM-DD"},
+			`version: "2025-03-18.1"`, "YYYY-MM-DD", false},
 		{"failing scenario", "scenarios.yaml",
 			"accéder à ces outils en ligne.\"\n    facts: {organisme_public: yes, assistant_iag: yes, usage_individuel_gratuit: yes, acces_permis: no}\n    verdict: usage-individuel-non-permis",
 			"accéder à ces outils en ligne.\"\n    facts: {organisme_public: yes, assistant_iag: yes, usage_individuel_gratuit: yes, acces_permis: no}\n    verdict: usage-individuel",
-			"  - story: \"Un conseiller d'un organisme public aimerait", "failing scenario"},
+			"  - story: \"Un conseiller d'un organisme public aimerait", "failing scenario", false},
 		{"scenario with an unknown fact", "scenarios.yaml",
 			"facts: {organisme_public: no, assistant_iag: yes}",
 			"facts: {organisme_publique: no, assistant_iag: yes}",
-			"  - story: \"Une entreprise privée de Montréal", `unknown fact "organisme_publique"`},
+			"  - story: \"Une entreprise privée de Montréal", `unknown fact "organisme_publique"`, false},
 		{"scenario with a bad value", "scenarios.yaml",
 			"facts: {organisme_public: no, assistant_iag: yes}",
 			"facts: {organisme_public: non, assistant_iag: yes}",
-			"  - story: \"Une entreprise privée de Montréal", "allowed yes, no or unknown"},
+			"  - story: \"Une entreprise privée de Montréal", "allowed yes, no or unknown", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +154,9 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatal("loads without error")
 			}
 			msg := err.Error()
+			if n := len(Problems(err)); tt.once && n != 1 {
+				t.Errorf("%d problems, want 1:\n%s", n, msg)
+			}
 			if tt.want != "" && !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q\nwant it to contain %q", msg, tt.want)
 			}
