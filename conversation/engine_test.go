@@ -94,7 +94,14 @@ func (c *chat) send(m conversation.Message) conversation.Reply {
 	if r.IsEmpty() {
 		c.t.Fatalf("Handle(%q/%q) gave an empty reply", m.Text, m.Action)
 	}
-	for _, a := range allActions(r) {
+	raw := append([]conversation.Action(nil), r.Actions...)
+	if r.Question != nil {
+		raw = append(raw, r.Question.Choices...)
+	}
+	for _, sg := range r.Suggestions {
+		raw = append(raw, sg.Action)
+	}
+	for _, a := range raw {
 		if len(a.ID) > 100 || (a.ID == "" && a.URL == "") || a.Label == "" {
 			c.t.Errorf("bad action %+v in reply to %q/%q", a, m.Text, m.Action)
 		}
@@ -102,19 +109,8 @@ func (c *chat) send(m conversation.Message) conversation.Reply {
 	return r
 }
 
-func allActions(r conversation.Reply) []conversation.Action {
-	var all []conversation.Action
-	if r.Question != nil {
-		all = append(all, r.Question.Choices...)
-	}
-	for _, s := range r.Suggestions {
-		all = append(all, s.Action)
-	}
-	return append(all, r.Actions...)
-}
-
 func hasAction(r conversation.Reply, id string) bool {
-	for _, a := range allActions(r) {
+	for _, a := range r.Buttons() {
 		if a.ID == id {
 			return true
 		}
@@ -186,7 +182,7 @@ func TestCommands(t *testing.T) {
 				t.Errorf("escalation = %+v; want the default address", r.Escalation)
 			}
 			if tt.wantActID != "" && !hasAction(r, tt.wantActID) {
-				t.Errorf("actions %+v lack %q", allActions(r), tt.wantActID)
+				t.Errorf("actions %+v lack %q", r.Buttons(), tt.wantActID)
 			}
 			if len(r.Text) == 0 && r.Question == nil && r.Escalation == nil {
 				t.Error("reply has no text")

@@ -100,3 +100,25 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncate(short) = %q, %v", got, cut)
 	}
 }
+
+func TestButtons(t *testing.T) {
+	t.Parallel()
+	yes := Action{ID: "elig:ans:f:yes", Label: "Oui"}
+	mail := Action{Label: "Écrire", URL: "mailto:a@b.c"}
+	r := Reply{
+		Question:    &Question{Choices: []Action{yes}},
+		Suggestions: []Suggestion{{EntryID: "contact", Action: Action{ID: "faq:contact", Label: "Qui"}}},
+		Actions:     []Action{yes, {ID: "elig:back", Label: "Retour"}, mail, mail, {Label: "vide"}},
+	}
+	var got []string
+	for _, a := range r.Buttons() {
+		got = append(got, a.ID+a.URL)
+	}
+	want := "elig:ans:f:yes faq:contact elig:back mailto:a@b.c"
+	if strings.Join(got, " ") != want {
+		t.Errorf("Buttons() = %v; want %s", got, want)
+	}
+	if len(r.Actions) != 5 {
+		t.Error("Buttons() changed r.Actions")
+	}
+}

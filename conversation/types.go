@@ -139,6 +139,34 @@ func (r Reply) IsEmpty() bool {
 		len(r.Suggestions) == 0 && r.Escalation == nil && len(r.Actions) == 0
 }
 
+// Buttons returns every button of the reply in display order: the
+// question's choices, the suggestions, then Actions, each id (or link) once.
+// Renderers that show all buttons in one place can use it.
+func (r Reply) Buttons() []Action {
+	var all []Action
+	if r.Question != nil {
+		all = append(all, r.Question.Choices...)
+	}
+	for _, s := range r.Suggestions {
+		all = append(all, s.Action)
+	}
+	all = append(all, r.Actions...)
+	out := all[:0]
+	seen := make(map[string]bool, len(all))
+	for _, a := range all {
+		key := a.ID
+		if a.URL != "" {
+			key = "url:" + a.URL
+		}
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, a)
+	}
+	return out
+}
+
 // PlainText renders the whole reply as plain text, paragraphs separated by a
 // blank line. Buttons are not included: adapters render Actions themselves.
 func (r Reply) PlainText() string {

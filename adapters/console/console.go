@@ -118,24 +118,7 @@ func render(w io.Writer, r conversation.Reply) []conversation.Action {
 		text = strings.Replace(text, q.Prompt, fmt.Sprintf("%s %d. %s", wd.step, q.Step, q.Prompt), 1)
 	}
 	fmt.Fprintln(w, text)
-	var all []conversation.Action
-	if r.Question != nil {
-		all = append(all, r.Question.Choices...)
-	}
-	for _, s := range r.Suggestions {
-		all = append(all, s.Action)
-	}
-	all = append(all, r.Actions...)
-	var buttons []conversation.Action
-	seen := map[string]bool{}
-	for _, a := range all {
-		key := a.ID + "\x00" + a.URL
-		if seen[key] || (a.ID == "" && a.URL == "") {
-			continue
-		}
-		seen[key] = true
-		buttons = append(buttons, a)
-	}
+	buttons := r.Buttons()
 	if len(buttons) > 0 {
 		fmt.Fprintln(w)
 	}
