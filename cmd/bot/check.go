@@ -111,6 +111,7 @@ type checkJSON struct {
 	Explanation  string   `json:"explanation"`
 	ToVerify     []string `json:"to_verify"`
 	Possible     []string `json:"possible"`
+	Contact      string   `json:"contact,omitempty"` // when unknown answers block the verdict
 	RulesVersion string   `json:"rules_version"`
 	SourceDate   string   `json:"source_date"`
 }
@@ -124,6 +125,9 @@ func printCheckJSON(w io.Writer, rs *rules.RuleSet, o rules.Outcome, given rules
 		Explanation:  rs.Explain(o, given, lang),
 		RulesVersion: rs.Version,
 		SourceDate:   rs.SourceDate.Format("2006-01-02"),
+	}
+	if o.Verdict == rs.FallbackVerdict() {
+		out.Contact = rs.Contact
 	}
 	if o.Verdict != "" {
 		title := rs.VerdictTitle(o.Verdict, lang)

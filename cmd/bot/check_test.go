@@ -58,6 +58,9 @@ func TestCheckJSON(t *testing.T) {
 			if !strings.Contains(got["explanation"].(string), tt.wantText) {
 				t.Errorf("explanation %q, want it to contain %q", got["explanation"], tt.wantText)
 			}
+			if (got["verdict"] == "indetermine") != (got["contact"] == "encadrement.ia@mcn.gouv.qc.ca") {
+				t.Errorf("contact %v with verdict %v: want it exactly when indetermine", got["contact"], got["verdict"])
+			}
 			if tt.wantNext != nil && got["question"] == nil {
 				t.Errorf("no question for next")
 			}
