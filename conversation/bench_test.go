@@ -2,6 +2,8 @@ package conversation_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/qc-ia/conformbot/conversation"
@@ -50,4 +52,23 @@ func BenchmarkHandleDialogStep(b *testing.B) {
 			b.Fatalf("back: %v %+v", err, r.Question)
 		}
 	}
+}
+
+// Questions of many users at once, on every core: answers per second is
+// 1e9 / (ns/op).
+func BenchmarkHandleQuestionParallel(b *testing.B) {
+	c := benchChat(b)
+	ctx := context.Background()
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		m := c.m
+		m.UserID = fmt.Sprint("user-", n.Add(1))
+		m.Text = "Puis-je encore utiliser la version web de ChatGPT?"
+		for pb.Next() {
+			if r, err := c.e.Handle(ctx, m); err != nil || r.Answer == nil {
+				b.Errorf("no answer: %v", err)
+				return
+			}
+		}
+	})
 }
