@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
@@ -598,4 +599,33 @@ func TestDialogMailtoLength(t *testing.T) {
 		t.Fatalf("verdict %s: mailto of %d bytes; want at most 2000", r.Verdict.Code, len(r.Escalation.Mailto))
 	}
 	t.Logf("%d bytes:\n%s", len(r.Escalation.Mailto), r.Escalation.Body)
+}
+
+// Logs hold neither the message text nor the user's ids, unless the
+// operator opts in to the text.
+func TestLogsHoldNoUserData(t *testing.T) {
+	t.Parallel()
+	f := load(t)
+	for _, logText := range []bool{false, true} {
+		var buf strings.Builder // Handle logs before it returns
+		logger := slog.New(slog.NewTextHandler(&buf, nil))
+		e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: memstore.New(), Logger: logger, LogText: logText})
+		m := conversation.Message{Platform: "slack", UserID: "U-SECRET-42", ConversationID: "C-SECRET-7", ThreadID: "T-SECRET",
+			Text: "Ma question confidentielle sur le stationnement, jean@exemple.ca"}
+		if _, err := e.Handle(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, s := range []string{"U-SECRET", "C-SECRET", "T-SECRET"} {
+			if strings.Contains(out, s) {
+				t.Errorf("LogText=%v: log holds %q:\n%s", logText, s, out)
+			}
+		}
+		if got := strings.Contains(out, "confidentielle"); got != logText {
+			t.Errorf("LogText=%v: text logged = %v:\n%s", logText, got, out)
+		}
+		if !strings.Contains(out, "kind=fallback") || !strings.Contains(out, "session=") {
+			t.Errorf("log lacks the reply kind or the session hash:\n%s", out)
+		}
+	}
 }
