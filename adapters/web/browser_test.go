@@ -54,14 +54,7 @@ func TestBrowserPage(t *testing.T) {
 	srv := httptest.NewServer(newMux(fake, nil))
 	t.Cleanup(srv.Close)
 
-	js := func(expr string) any {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
-		return v
-	}
+	js := func(expr string) any { t.Helper(); return browsertest.Eval(t, ctx, expr) }
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {

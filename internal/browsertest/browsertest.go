@@ -67,3 +67,13 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 	t.Cleanup(cancelTimeout)
 	return ctx
 }
+
+// Eval evaluates a JavaScript expression in the page and fails t on error.
+func Eval(t testing.TB, ctx context.Context, expr string) any {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}

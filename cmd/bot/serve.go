@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/qc-ia/conformbot/adapters/web"
+)
+
+// HTTP limits of `bot serve`. Chat requests are small and answered in
+// milliseconds; the timeouts only bound slow or stuck clients.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+func init() {
+	register(command{
+		name:    "serve",
+		summary: "clavardage web et plateformes configurées / web chat and configured platforms",
+		run:     runServe,
+	})
+}
+
+func runServe(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	addr := fs.String("addr", env.Config.Addr, "adresse d'écoute (BOT_ADDR) / listen address")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot serve [--addr 127.0.0.1:8080]")
+		fmt.Fprintln(env.Stderr, "Lance le clavardage web, puis Slack, Teams et Discord s'ils sont configurés (.env).")
+		fmt.Fprintln(env.Stderr, "Runs the web chat, then Slack, Teams and Discord when configured (.env).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	app, closeApp, err := buildApp(ctx, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot serve : démarrage impossible / cannot start: %v\n", err)
+		return exitFail
+	}
+	defer func() {
+		if err := closeApp(); err != nil {
+			env.Logger.Error("close app", "err", err)
+		}
+	}()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot serve : impossible d'écouter sur %s (adresse déjà utilisée ? essayez --addr 127.0.0.1:8081) / cannot listen on %s (address in use? try --addr 127.0.0.1:8081): %v\n", *addr, *addr, err)
+		return exitFail
+	}
+	if err := serve(ctx, env.Stdout, app, ln, mounts); err != nil {
+		fmt.Fprintf(env.Stderr, "bot serve : %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve runs the web chat and every enabled platform on ln until ctx ends,
+// then shuts down gracefully. A platform that fails to set up or whose loop
+// fails is logged and left out: the web chat keeps running.
+func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platforms []mount) error {
+	logger := app.Logger.With("component", "serve")
+	mux := webMux(app)
+
+	loopCtx, stopLoops := context.WithCancel(ctx)
+	defer stopLoops()
+	var loops sync.WaitGroup
+	for _, m := range platforms {
+		if !m.enabled(app.Config) {
+			continue
+		}
+		loop, err := m.setup(loopCtx, app, mux)
+		if err != nil {
+			logger.Error("platform setup failed; continuing without it", "platform", m.name, "err", err)
+			fmt.Fprintf(out, "%s : désactivé, voir le journal / disabled, see the log\n", m.name)
+			continue
+		}
+		logger.Info("platform enabled", "platform", m.name)
+		if loop != nil {
+			loops.Go(func() { runLoop(loopCtx, logger.With("platform", m.name), loop) })
+		}
+	}
+
+	srv := &http.Server{
+		Handler:           harden(mux, logger),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	url := browserURL(ln.Addr())
+	fmt.Fprintf(out, "Clavardage web prêt : ouvrez %s dans votre navigateur (Ctrl+C pour arrêter).\n", url)
+	fmt.Fprintf(out, "Web chat ready: open %s in your browser (Ctrl+C to stop).\n", url)
+	logger.Info("listening", "url", url)
+
+	var err error
+	select {
+	case err = <-served: // the listener failed
+	case <-ctx.Done():
+		logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+		<-served // http.ErrServerClosed once Shutdown has begun
+	}
+	stopLoops()
+	waitLoops(&loops, logger)
+	return err
+}
+
+// webMux is a mux with the web chat mounted, before any other platform.
+func webMux(app *App) *http.ServeMux {
+	mux := http.NewServeMux()
+	web.New(app.Handler, app.Logger).Register(mux)
+	return mux
+}
+
+// runLoop runs a platform's background loop; its errors and panics are
+// logged and never stop the process.
+func runLoop(ctx context.Context, logger *slog.Logger, loop func(context.Context) error) {
+	defer func() {
+		if v := recover(); v != nil {
+			logger.Error("platform loop panicked", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
+		}
+	}()
+	if err := loop(ctx); err != nil && ctx.Err() == nil {
+		logger.Error("platform loop stopped", "err", err)
+	}
+}
+
+// waitLoops bounds the wait so that a loop ignoring its context cannot keep
+// the process alive after Ctrl+C.
+func waitLoops(loops *sync.WaitGroup, logger *slog.Logger) {
+	done := make(chan struct{})
+	go func() { loops.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownTimeout):
+		logger.Warn("platform loops still running after shutdown timeout")
+	}
+}
+
+// browserURL is the address to open: an unspecified host (0.0.0.0, ::)
+// is reachable on this machine through the loopback address.
+func browserURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// harden wraps every route of `bot serve`: requests are logged (route,
+// status, size, duration; never bodies, queries or ids) and a panic becomes
+// a 500 instead of a dropped connection.
+func harden(next http.Handler, logger *slog.Logger) http.Handler {
+	return logRequests(recoverPanics(next, logger), logger)
+}
+
+func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			aborted := recover() // only http.ErrAbortHandler gets past recoverPanics
+			level := slog.LevelInfo
+			if r.Pattern == "/healthz" {
+				level = slog.LevelDebug
+			}
+			route := r.Pattern // the mux pattern, not the raw path: paths may carry ids
+			if route == "" {
+				route = "(none)"
+			}
+			logger.Log(r.Context(), level, "http request",
+				"method", r.Method, "route", route, "status", sw.code(), "bytes", sw.bytes,
+				"duration_ms", float64(time.Since(start).Microseconds())/1000, "aborted", aborted != nil)
+			if aborted != nil {
+				panic(aborted)
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func recoverPanics(next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v) // net/http's own way to abort a response quietly
+			}
+			// The panic value may quote user input: log its type and stack only.
+			logger.Error("panic in handler", "route", r.Pattern, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
+			if sw.wrote {
+				// Part of a response is out; abort rather than end it as if complete.
+				panic(http.ErrAbortHandler)
+			}
+			h := sw.Header()
+			h.Set("Content-Type", "application/json; charset=utf-8")
+			h.Set("Cache-Control", "no-store")
+			sw.WriteHeader(http.StatusInternalServerError)
+			_ = json.NewEncoder(sw).Encode(map[string]string{
+				"error":    "Erreur interne du serveur. / Internal server error.",
+				"error_fr": "Erreur interne du serveur. Réessayez dans un instant.",
+				"error_en": "Internal server error. Please try again in a moment.",
+			})
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// statusWriter records what a handler wrote, for the log and the recovery.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) code() int {
+	if !w.wrote {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Flush keeps streaming handlers working behind the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		if !w.wrote {
+			w.status, w.wrote = http.StatusOK, true
+		}
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/qc-ia/conformbot/internal/browsertest"
+	"github.com/qc-ia/conformbot/internal/testlog"
+)
+
+// The official question and the start of its answer, quoted from the FAQ of
+// 18 March 2025: the page must show the entry verbatim.
+const (
+	officialQuestion    = "Puis-je encore utiliser la version web de Copilot ou ChatGPT ?"
+	officialAnswerStart = "La suspension ne concerne pas l'utilisation individuelle"
+)
+
+// newRealApp builds the app `bot serve` runs (real engine, FAQ, rules and
+// SQLite store) on a fresh data directory.
+func newRealApp(t testing.TB, logs io.Writer) *App {
+	t.Helper()
+	cfg, err := LoadConfig(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Config: cfg,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	app, closeApp, err := buildApp(context.Background(), env)
+	if err != nil {
+		t.Fatalf("buildApp: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := closeApp(); err != nil {
+			t.Errorf("close app: %v", err)
+		}
+	})
+	return app
+}
+
+func newSession(t testing.TB) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type chatReply struct {
+	Lang       string   `json:"lang"`
+	Text       string   `json:"text"`
+	Paragraphs []string `json:"paragraphs"`
+	Answer     *struct {
+		EntryID, Question, Text string
+	} `json:"answer"`
+	Question *struct {
+		Prompt  string `json:"prompt"`
+		Choices []struct {
+			ID    string `json:"id"`
+			Label string `json:"label"`
+		} `json:"choices"`
+	} `json:"question"`
+	Verdict *struct {
+		Code  string `json:"code"`
+		Title string `json:"title"`
+	} `json:"verdict"`
+	Escalation *struct {
+		Mailto string `json:"mailto"`
+	} `json:"escalation"`
+	Actions []struct {
+		ID    string `json:"id"`
+		Label string `json:"label"`
+		URL   string `json:"url"`
+	} `json:"actions"`
+}
+
+func postChat(h http.Handler, payload map[string]string) (*httptest.ResponseRecorder, chatReply) {
+	rec := serveChat(h, payload)
+	var r chatReply
+	_ = json.Unmarshal(rec.Body.Bytes(), &r)
+	return rec, r
+}
+
+func serveChat(h http.Handler, payload map[string]string) *httptest.ResponseRecorder {
+	b, _ := json.Marshal(payload)
+	req := httptest.NewRequest("POST", "/api/chat", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// The JSON API with the real engine: bad input gets a helpful reply.
+func TestWebChatRealEngine(t *testing.T) {
+	t.Parallel()
+	var logs testlog.Buffer
+	app := newRealApp(t, &logs)
+	h := harden(webMux(app), app.Logger)
+
+	t.Run("official answer", func(t *testing.T) {
+		rec, r := postChat(h, map[string]string{"session": newSession(t), "text": officialQuestion})
+		if rec.Code != 200 || r.Answer == nil || !strings.HasPrefix(r.Answer.Text, officialAnswerStart) {
+			t.Fatalf("status %d, answer %+v", rec.Code, r.Answer)
+		}
+		if !strings.Contains(r.Text, officialAnswerStart) {
+			t.Errorf("plain text lacks the answer: %q", r.Text)
+		}
+	})
+	t.Run("stale action", func(t *testing.T) {
+		rec, r := postChat(h, map[string]string{"session": newSession(t), "action": "elig:ans:no-such-fact:yes"})
+		if rec.Code != 200 || strings.TrimSpace(r.Text) == "" || len(r.Actions) == 0 {
+			t.Fatalf("status %d, reply %q with %d actions: want a helpful reply with buttons", rec.Code, r.Text, len(r.Actions))
+		}
+	})
+	t.Run("garbage action", func(t *testing.T) {
+		rec, r := postChat(h, map[string]string{"session": newSession(t), "action": strings.Repeat("\u00e9<>", 500)})
+		if rec.Code != 200 || strings.TrimSpace(r.Text) == "" {
+			t.Fatalf("status %d, reply %q", rec.Code, r.Text)
+		}
+	})
+	t.Run("long text", func(t *testing.T) {
+		long := strings.Repeat(officialQuestion+" ", 60) // about 3,800 characters
+		rec, r := postChat(h, map[string]string{"session": newSession(t), "text": long})
+		if rec.Code != 200 || len(r.Paragraphs) == 0 {
+			t.Fatalf("status %d, paragraphs %q: want the answer with a notice", rec.Code, r.Paragraphs)
+		}
+		if r.Answer == nil || !strings.HasPrefix(r.Answer.Text, officialAnswerStart) {
+			t.Errorf("the start of a long text was not answered: %+v", r.Answer)
+		}
+	})
+	t.Run("unknown session starts a dialog", func(t *testing.T) {
+		sess := newSession(t)
+		rec, r := postChat(h, map[string]string{"session": sess, "text": "admissibilite"})
+		if rec.Code != 200 || r.Question == nil || len(r.Question.Choices) == 0 {
+			t.Fatalf("status %d, question %+v", rec.Code, r.Question)
+		}
+		rec, r = postChat(h, map[string]string{"session": sess, "action": r.Question.Choices[0].ID})
+		if rec.Code != 200 || (r.Question == nil && r.Verdict == nil) {
+			t.Fatalf("status %d: the dialog did not go on: %q", rec.Code, r.Text)
+		}
+	})
+	t.Run("english", func(t *testing.T) {
+		rec, r := postChat(h, map[string]string{"session": newSession(t), "text": "help", "lang": "en"})
+		if rec.Code != 200 || r.Lang != "en" {
+			t.Fatalf("status %d, lang %q", rec.Code, r.Lang)
+		}
+	})
+	if strings.Contains(logs.String(), officialQuestion) {
+		t.Errorf("logs hold message text")
+	}
+}
+
+// TestWebChatInBrowser drives the page as a new user would: ask, run the
+// check to a verdict by clicking, then ask for a human.
+func TestWebChatInBrowser(t *testing.T) {
+	ctx := browsertest.New(t, 2*time.Minute)
+	app := newRealApp(t, io.Discard)
+	srv := httptest.NewServer(harden(webMux(app), app.Logger))
+	t.Cleanup(srv.Close)
+
+	js := func(expr string) any { t.Helper(); return browsertest.Eval(t, ctx, expr) }
+	botCount := func() int { return int(js(`document.querySelectorAll('#log .msg.bot').length`).(float64)) }
+	// act runs steps and waits for the next bot message.
+	act := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		n := botCount()
+		steps = append(steps, chromedp.Poll[chromedp.Void](
+			"document.querySelectorAll('#log .msg.bot').length > "+strconv.Itoa(n), chromedp.WithPollingTimeout(20*time.Second)))
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	const last = `#log .msg.bot:last-child`
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	act("ask", chromedp.SendKeys(chromedp.CSS("#text"), officialQuestion), chromedp.Click(chromedp.CSS("#send")))
+	title := js(`(document.querySelector('` + last + ` .answer h3') || {}).textContent || ""`).(string)
+	official := js(`(document.querySelector('` + last + ` .answer .official') || {}).textContent || ""`).(string)
+	if !strings.EqualFold(strings.Join(strings.Fields(title), " "), strings.Join(strings.Fields(officialQuestion), " ")) &&
+		!strings.Contains(strings.ToUpper(title), "COPILOT") {
+		t.Errorf("answer title = %q", title)
+	}
+	if !strings.HasPrefix(official, officialAnswerStart) {
+		t.Errorf("official answer shown = %q", official)
+	}
+	if src := js(`(document.querySelector('` + last + ` .answer .source') || {}).textContent || ""`).(string); !strings.Contains(src, "IA-RI-2025-001-OP") {
+		t.Errorf("source line = %q", src)
+	}
+
+	act("start the check", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)))
+	steps := 0
+	for js(`!!document.querySelector('`+last+` .verdict')`) == false {
+		if steps++; steps > 15 {
+			t.Fatalf("no verdict after 15 answers; last message: %v", js(`document.querySelector('`+last+`').textContent`))
+		}
+		if js(`!!document.querySelector('`+last+` .question .choices button')`) == false {
+			t.Fatalf("step %d: neither a question nor a verdict: %v", steps, js(`document.querySelector('`+last+`').textContent`))
+		}
+		act("answer", chromedp.Click(chromedp.CSS(last+` .question .choices button`)))
+	}
+	if v := js(`document.querySelector('` + last + ` .verdict h3').textContent`).(string); strings.TrimSpace(v) == "" {
+		t.Error("verdict without a title")
+	}
+
+	act("ask for a human", chromedp.Click(chromedp.CSS(`button[data-cmd="contact"]`)))
+	href := js(`(document.querySelector('` + last + ` a[href^="mailto:"]') || {}).href || ""`).(string)
+	if !strings.HasPrefix(href, "mailto:"+app.Config.EscalationEmail+"?") {
+		t.Errorf("escalation link = %q, want a mailto: to %s", href, app.Config.EscalationEmail)
+	}
+
+	if path := os.Getenv("WEB_SCREENSHOT"); path != "" { // a look at the page, on demand
+		_ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('log').style.maxHeight = 'none'`))
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(path, png, 0o644)
+		}
+	}
+}
+
+// BenchmarkWebChat measures POST /api/chat through the whole `bot serve`
+// stack (middleware, adapter, engine, SQLite sessions), on parallel sessions.
+func BenchmarkWebChat(b *testing.B) {
+	app := newRealApp(b, io.Discard)
+	h := harden(webMux(app), app.Logger)
+	b.Run("question", func(b *testing.B) {
+		benchChat(b, h, func(string) map[string]string { return map[string]string{"text": officialQuestion} })
+	})
+	b.Run("dialog-step", func(b *testing.B) {
+		// Each request is one step: the first choice of the current question,
+		// or a new check after a verdict.
+		benchChat(b, h, func(prev string) map[string]string {
+			if prev != "" {
+				return map[string]string{"action": prev}
+			}
+			return map[string]string{"text": "admissibilite"}
+		})
+	})
+}
+
+func benchChat(b *testing.B, h http.Handler, next func(prevChoice string) map[string]string) {
+	var mu sync.Mutex
+	var all []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		sess, prev := newSession(b), ""
+		lat := make([]time.Duration, 0, 1024)
+		for pb.Next() {
+			p := next(prev)
+			p["session"] = sess
+			start := time.Now()
+			rec := serveChat(h, p)
+			lat = append(lat, time.Since(start))
+			var r chatReply
+			_ = json.Unmarshal(rec.Body.Bytes(), &r)
+			if rec.Code != 200 {
+				b.Errorf("status %d: %s", rec.Code, rec.Body)
+				return
+			}
+			prev = ""
+			if r.Question != nil && len(r.Question.Choices) > 0 {
+				prev = r.Question.Choices[0].ID
+			}
+		}
+		mu.Lock()
+		all = append(all, lat...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	if len(all) == 0 {
+		return
+	}
+	slices.Sort(all)
+	p99 := all[len(all)*99/100]
+	b.ReportMetric(float64(len(all))/b.Elapsed().Seconds(), "answers/s")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+}
