@@ -44,8 +44,8 @@ func setupSlack(ctx context.Context, app *App, mux *http.ServeMux) (func(context
 		logger = slog.Default()
 	}
 	log := logger.With("component", "slack")
-	// On shutdown, answers in flight are cancelled and awaited: no goroutine
-	// outlives `bot serve`.
+	// On shutdown, answers still in flight are cancelled (their goroutines
+	// end with their context).
 	context.AfterFunc(ctx, a.Close)
 	if c.SlackSigningSecret != "" {
 		a.Register(mux)

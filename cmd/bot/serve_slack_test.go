@@ -18,7 +18,7 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-func slackMount(t *testing.T) *mount {
+func slackMount(t testing.TB) *mount {
 	t.Helper()
 	for i := range mounts {
 		if mounts[i].name == "slack" {
