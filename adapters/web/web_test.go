@@ -365,3 +365,29 @@ func TestValidSession(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkChatAdapter is the adapter's own cost per request (decode,
+// validate, encode a full answer), with an engine that answers at once.
+func BenchmarkChatAdapter(b *testing.B) {
+	reply := conversation.Reply{
+		Lang: conversation.LangFR,
+		Answer: &conversation.Answer{EntryID: "e1", Question: "PUIS-JE ENCORE UTILISER LA VERSION WEB DE COPILOT OU CHATGPT?",
+			Text:   strings.Repeat("La suspension ne concerne pas l'utilisation individuelle des versions grand public. ", 10),
+			Source: conversation.Source{Label: "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"}},
+		Actions: []conversation.Action{{ID: "fb:e1:up", Label: "👍 Utile"}, {ID: "fb:e1:down", Label: "👎 Pas utile"}},
+	}
+	mux := newMux(conversation.HandlerFunc(func(context.Context, conversation.Message) (conversation.Reply, error) { return reply, nil }), nil)
+	payload := body(map[string]string{"session": session, "text": "Puis-je encore utiliser ChatGPT ?"})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/api/chat", strings.NewReader(payload))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
