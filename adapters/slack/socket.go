@@ -54,7 +54,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
-		a.log.Info("socket mode connecting")
+		a.log.Debug("socket mode connecting")
 	case socketmode.EventTypeConnected:
 		a.log.Info("socket mode connected")
 	case socketmode.EventTypeInvalidAuth:
