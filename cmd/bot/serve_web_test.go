@@ -192,9 +192,9 @@ func TestWebChatInBrowser(t *testing.T) {
 	act("ask", chromedp.SendKeys(chromedp.CSS("#text"), officialQuestion), chromedp.Click(chromedp.CSS("#send")))
 	title := js(`(document.querySelector('` + last + ` .answer h3') || {}).textContent || ""`).(string)
 	official := js(`(document.querySelector('` + last + ` .answer .official') || {}).textContent || ""`).(string)
-	if !strings.EqualFold(strings.Join(strings.Fields(title), " "), strings.Join(strings.Fields(officialQuestion), " ")) &&
-		!strings.Contains(strings.ToUpper(title), "COPILOT") {
-		t.Errorf("answer title = %q", title)
+	squash := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
+	if squash(title) != squash(officialQuestion) { // the FAQ writes its questions in capitals
+		t.Errorf("answer title = %q, want the official question", title)
 	}
 	if !strings.HasPrefix(official, officialAnswerStart) {
 		t.Errorf("official answer shown = %q", official)
