@@ -32,6 +32,15 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 			Escalation: &conversation.Escalation{Email: "encadrement.ia@mcn.gouv.qc.ca", Subject: "Question", Body: "Réponses", Mailto: "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=Question&body=R%C3%A9ponses"},
 			Actions:    []conversation.Action{{Label: "Écrire", URL: "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=Question&body=R%C3%A9ponses"}, {ID: "restart", Label: "Recommencer"}},
 		}, nil
+	case m.Text == "outil":
+		return conversation.Reply{Lang: lang, Text: []string{"Je ne suis pas certain de comprendre."},
+			Suggestions: []conversation.Suggestion{
+				{EntryID: "e1", Question: "PUIS-JE ENCORE UTILISER CHATGPT ?", Action: conversation.Action{ID: "faq:e1", Label: "Puis-je encore utiliser ChatGPT ?"}},
+				{EntryID: "e2", Question: "QU'EST-CE QUI EST TOUCHÉ ?", Action: conversation.Action{ID: "faq:e2", Label: "Qu'est-ce qui est touché ?"}},
+			},
+			Actions: []conversation.Action{{ID: "faq:e1", Label: "Puis-je encore utiliser ChatGPT ?"}, {ID: "esc", Label: "Joindre le MCN"}}}, nil
+	case m.Action == "faq:e1":
+		return scripted(conversation.Message{Text: "chatgpt", Locale: m.Locale})
 	case m.Text == "admissibilite" || m.Text == "eligibility":
 		return conversation.Reply{Lang: lang, Question: &conversation.Question{
 			Fact: "individual", Prompt: "S'agit-il d'un usage individuel ?", Why: "La FAQ distingue l'usage individuel.", Step: 1,
@@ -92,8 +101,18 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("source = %v", got)
 	}
 
+	// Suggestions are buttons, each shown once, and a click asks for that entry.
+	do("vague question", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), chromedp.WaitVisible(chromedp.CSS(".suggestions button")))
+	if got := js(`Array.from(document.querySelectorAll('#log .msg:last-child button')).map(b => b.textContent).join('|')`); got != "Puis-je encore utiliser ChatGPT ?|Qu'est-ce qui est touché ?|Joindre le MCN" {
+		t.Errorf("suggestion buttons = %v", got)
+	}
+	do("pick a suggestion", chromedp.Click(chromedp.CSS(`.suggestions button[data-action="faq:e1"]`)), botCount(4))
+	if got := js(`document.querySelector('#log .msg.bot:last-child .answer h3').textContent`); got != "PUIS-JE ENCORE UTILISER CHATGPT ?" {
+		t.Errorf("after the suggestion: %v", got)
+	}
+
 	// Feedback is a real button.
-	do("feedback", chromedp.Click(chromedp.CSS(`button[data-action="fb:up"]`)), botCount(3))
+	do("feedback", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="fb:up"]`)), botCount(5))
 	if got := js(`document.querySelector('#log .msg.bot:last-child').textContent`).(string); !strings.Contains(got, "Merci de votre avis.") {
 		t.Errorf("after feedback: %q", got)
 	}
@@ -126,13 +145,13 @@ func TestBrowserPage(t *testing.T) {
 	if got := js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
 		t.Errorf("label = %v", got)
 	}
-	do("check in English", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), botCount(6))
+	do("check in English", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), botCount(8))
 
 	msgs := fake.messages()
-	if len(msgs) != 5 {
-		t.Fatalf("engine got %d messages, want 5", len(msgs))
+	if len(msgs) != 7 {
+		t.Fatalf("engine got %d messages, want 7", len(msgs))
 	}
-	if last := msgs[4]; last.Text != "eligibility" || last.Locale != "en-CA" {
+	if last := msgs[6]; last.Text != "eligibility" || last.Locale != "en-CA" {
 		t.Errorf("English command sent as %+v", last)
 	}
 	for _, m := range msgs {
