@@ -3,6 +3,7 @@ package teams
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -547,4 +548,24 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// BenchmarkServeHTTP measures the acknowledged path of the endpoint: token
+// verification (cached key), parsing, and the hand-off to the background.
+func BenchmarkServeHTTP(b *testing.B) {
+	e := newEnv(b, conversation.HandlerFunc(func(context.Context, conversation.Message) (conversation.Reply, error) {
+		return conversation.Reply{}, nil // nothing to post: the connector stays out of the measure
+	}))
+	body, _ := json.Marshal(e.activity("<at>ConformBot</at> est-ce que Copilot est visé ?"))
+	token := e.validToken(b)
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, Path, strings.NewReader(string(body)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		e.a.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status = %d", rec.Code)
+		}
+	}
+	e.a.Wait()
 }
