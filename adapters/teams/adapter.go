@@ -257,16 +257,14 @@ func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
 		if !act.botAdded() {
 			return m, false
 		}
-		// The welcome is the engine's help text: adapters never write answers.
-		m.Text = welcomeCommand
+		// The welcome is the engine's help, in the language of the locale:
+		// adapters never write answers.
+		m.Action = conversation.ActHelp
 		return m, true
 	default:
 		return m, false
 	}
 }
-
-// welcomeCommand is what the engine answers with its greeting and help.
-const welcomeCommand = "aide"
 
 func errorReply(locale string) conversation.Reply {
 	if strings.HasPrefix(strings.ToLower(locale), "en") {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/qc-ia/conformbot/adapters/teams/teamstest"
 	"github.com/qc-ia/conformbot/conversation"
 )
 
@@ -31,7 +32,7 @@ func TestValidTokenGetsReplyPostedWithBotToken(t *testing.T) {
 	if m != want {
 		t.Errorf("message = %+v\nwant      %+v", m, want)
 	}
-	p := e.conn.next(t)
+	p := e.conn.Next(t)
 	if p.Auth != "Bearer bot-token-1" {
 		t.Errorf("Authorization = %q, want the bot token", p.Auth)
 	}
@@ -39,23 +40,23 @@ func TestValidTokenGetsReplyPostedWithBotToken(t *testing.T) {
 	if p.Path != wantPath {
 		t.Errorf("path = %s, want %s", p.Path, wantPath)
 	}
-	if p.Act.ReplyToID != "1699/2" || p.Act.Type != "message" {
-		t.Errorf("activity = %+v, want a message replying to 1699/2", p.Act)
+	if p.Activity.ReplyToID != "1699/2" || p.Activity.Type != "message" {
+		t.Errorf("activity = %+v, want a message replying to 1699/2", p.Activity)
 	}
-	if len(p.Act.Attachments) != 1 || p.Act.Attachments[0].ContentType != cardContentType {
-		t.Fatalf("attachments = %+v, want one Adaptive Card", p.Act.Attachments)
+	if len(p.Activity.Attachments) != 1 || p.Activity.Attachments[0].ContentType != cardContentType {
+		t.Fatalf("attachments = %+v, want one Adaptive Card", p.Activity.Attachments)
 	}
-	if !strings.Contains(string(p.Act.Attachments[0].Content), "Reçu : Est-ce que") {
-		t.Errorf("card = %s, want the handler's text", p.Act.Attachments[0].Content)
+	if !strings.Contains(string(p.Activity.Attachments[0].Content), "Reçu : Est-ce que") {
+		t.Errorf("card = %s, want the handler's text", p.Activity.Attachments[0].Content)
 	}
-	if got := <-e.tokens.paths; got != "/"+testTenant+"/oauth2/v2.0/token" {
+	if got := <-e.tokens.Paths; got != "/"+testTenant+"/oauth2/v2.0/token" {
 		t.Errorf("token path = %s, want the tenant's", got)
 	}
 }
 
 func TestRefusedRequestsPostNothing(t *testing.T) {
 	t.Parallel()
-	ka, kb, kOther := testKeys(t)
+	ka, kb, kOther := teamstest.Keys()
 	type tc struct {
 		name   string
 		token  func(e *env) string
@@ -70,34 +71,34 @@ func TestRefusedRequestsPostNothing(t *testing.T) {
 	cases := []tc{
 		{name: "no token", token: func(e *env) string { return "" }, status: 401},
 		{name: "wrong audience", status: 401, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["aud"] = "another-bot" }))
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["aud"] = "another-bot" }))
 		}},
 		{name: "wrong issuer", status: 401, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["iss"] = "https://sts.windows.net/evil/" }))
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["iss"] = "https://sts.windows.net/evil/" }))
 		}},
 		{name: "expired beyond leeway", status: 401, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) {
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) {
 				c["exp"] = e.clock.Now().Add(-6 * time.Minute).Unix()
 			}))
 		}},
 		{name: "not yet valid beyond leeway", status: 401, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) {
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) {
 				c["nbf"] = e.clock.Now().Add(6 * time.Minute).Unix()
 			}))
 		}},
 		{name: "no expiry", status: 401, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { delete(c, "exp") }))
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { delete(c, "exp") }))
 		}},
 		{name: "bad signature", status: 401, token: func(e *env) string {
-			return sign(t, kOther, "key-a", e.claims(e.conn.ServiceURL()))
+			return teamstest.Sign(t, kOther, "key-a", e.claims(e.conn.ServiceURL()))
 		}},
 		{name: "tampered payload", status: 401, token: func(e *env) string {
-			parts := strings.Split(sign(t, ka, "key-a", e.claims(e.conn.ServiceURL())), ".")
-			forged := sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["aud"] = "x" }))
+			parts := strings.Split(teamstest.Sign(t, ka, "key-a", e.claims(e.conn.ServiceURL())), ".")
+			forged := teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { c["aud"] = "x" }))
 			return parts[0] + "." + strings.Split(forged, ".")[1] + "." + parts[2]
 		}},
 		{name: "unknown kid", status: 401, token: func(e *env) string {
-			return sign(t, kb, "key-b", e.claims(e.conn.ServiceURL()))
+			return teamstest.Sign(t, kb, "key-b", e.claims(e.conn.ServiceURL()))
 		}},
 		{name: "no kid", status: 401, token: func(e *env) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodRS256, e.claims(e.conn.ServiceURL()))
@@ -126,7 +127,7 @@ func TestRefusedRequestsPostNothing(t *testing.T) {
 			token: func(e *env) string { return e.validToken(t) },
 			act:   func(e *env, a map[string]any) { a["serviceUrl"] = "https://evil.example/teams/" }},
 		{name: "no serviceurl claim", status: 403, token: func(e *env) string {
-			return sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { delete(c, "serviceurl") }))
+			return teamstest.Sign(t, ka, "key-a", claims(e, func(c jwt.MapClaims) { delete(c, "serviceurl") }))
 		}},
 		{name: "channel not endorsed", status: 403,
 			token: func(e *env) string { return e.validToken(t) },
@@ -150,8 +151,8 @@ func TestRefusedRequestsPostNothing(t *testing.T) {
 				t.Errorf("status = %d, want %d", got, c.status)
 			}
 			e.a.Wait()
-			e.conn.none(t)
-			if n := e.tokens.hits.Load(); n != 0 {
+			e.conn.None(t)
+			if n := e.tokens.Hits.Load(); n != 0 {
 				t.Errorf("token endpoint called %d times for a refused request", n)
 			}
 		})
@@ -161,66 +162,66 @@ func TestRefusedRequestsPostNothing(t *testing.T) {
 func TestEndorsementMissingFromKey(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	ka, _, _ := testKeys(t)
-	e.id.setKeys(toJWK("key-a", &ka.PublicKey, "webchat"))
+	ka, _, _ := teamstest.Keys()
+	e.id.SetKeys(teamstest.PublicJWK("key-a", &ka.PublicKey, "webchat"))
 	if got := e.post(t, e.validToken(t), e.activity("bonjour")); got != http.StatusForbidden {
 		t.Errorf("status = %d, want 403", got)
 	}
 	e.a.Wait()
-	e.conn.none(t)
+	e.conn.None(t)
 }
 
 func TestLeewayAcceptsSlightlyExpiredToken(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	ka, _, _ := testKeys(t)
+	ka, _, _ := teamstest.Keys()
 	c := e.claims(e.conn.ServiceURL())
 	c["exp"] = e.clock.Now().Add(-4 * time.Minute).Unix()
 	c["nbf"] = e.clock.Now().Add(4 * time.Minute).Unix()
-	if got := e.post(t, sign(t, ka, "key-a", c), e.activity("bonjour")); got != http.StatusOK {
+	if got := e.post(t, teamstest.Sign(t, ka, "key-a", c), e.activity("bonjour")); got != http.StatusOK {
 		t.Fatalf("status = %d, want 200 within the 5-minute leeway", got)
 	}
-	e.conn.next(t)
+	e.conn.Next(t)
 }
 
 func TestKeyRefreshIsRateLimited(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	_, kb, _ := testKeys(t)
+	_, kb, _ := teamstest.Keys()
 	if got := e.post(t, e.validToken(t), e.activity("un")); got != 200 {
 		t.Fatalf("status = %d, want 200", got)
 	}
-	e.conn.next(t)
-	if n := e.id.keyFetchs.Load(); n != 1 {
+	e.conn.Next(t)
+	if n := e.id.KeyFetches.Load(); n != 1 {
 		t.Fatalf("key fetches = %d, want 1", n)
 	}
-	tokenB := func() string { return sign(t, kb, "key-b", e.claims(e.conn.ServiceURL())) }
+	tokenB := func() string { return teamstest.Sign(t, kb, "key-b", e.claims(e.conn.ServiceURL())) }
 	// The key rotates at the identity provider; within a minute of the last
 	// fetch, unknown kids are refused without fetching again.
-	ka, _, _ := testKeys(t)
-	e.id.setKeys(toJWK("key-a", &ka.PublicKey, "msteams"), toJWK("key-b", &kb.PublicKey, "msteams"))
+	ka, _, _ := teamstest.Keys()
+	e.id.SetKeys(teamstest.PublicJWK("key-a", &ka.PublicKey, "msteams"), teamstest.PublicJWK("key-b", &kb.PublicKey, "msteams"))
 	for range 3 {
 		if got := e.post(t, tokenB(), e.activity("deux")); got != 401 {
 			t.Fatalf("status = %d, want 401 while rate-limited", got)
 		}
 	}
-	if n := e.id.keyFetchs.Load(); n != 1 {
+	if n := e.id.KeyFetches.Load(); n != 1 {
 		t.Fatalf("key fetches = %d, want 1 (rate limit)", n)
 	}
 	e.clock.Advance(61 * time.Second)
 	if got := e.post(t, tokenB(), e.activity("trois")); got != 200 {
 		t.Fatalf("status = %d, want 200 after refresh", got)
 	}
-	e.conn.next(t)
-	if n := e.id.keyFetchs.Load(); n != 2 {
+	e.conn.Next(t)
+	if n := e.id.KeyFetches.Load(); n != 2 {
 		t.Fatalf("key fetches = %d, want 2", n)
 	}
 	// Known keys are served from the cache.
 	if got := e.post(t, e.validToken(t), e.activity("quatre")); got != 200 {
 		t.Fatalf("status = %d, want 200", got)
 	}
-	e.conn.next(t)
-	if n := e.id.keyFetchs.Load(); n != 2 {
+	e.conn.Next(t)
+	if n := e.id.KeyFetches.Load(); n != 2 {
 		t.Fatalf("key fetches = %d, want 2 (cached)", n)
 	}
 }
@@ -246,13 +247,13 @@ func TestConnectorRetries(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, nil)
 			for _, s := range c.responses {
-				e.conn.then(s, c.header)
+				e.conn.Then(s, c.header)
 			}
 			if got := e.post(t, e.validToken(t), e.activity("bonjour")); got != 200 {
 				t.Fatalf("status = %d", got)
 			}
 			e.a.Wait()
-			if n := len(e.conn.got); n != c.wantPosts {
+			if n := len(e.conn.Got); n != c.wantPosts {
 				t.Errorf("posts = %d, want %d", n, c.wantPosts)
 			}
 			close(e.sleeps.ch)
@@ -275,14 +276,14 @@ func TestConnectorRetries(t *testing.T) {
 func TestConnector401RenewsTokenOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	e.conn.then(401, nil)
+	e.conn.Then(401, nil)
 	if got := e.post(t, e.validToken(t), e.activity("bonjour")); got != 200 {
 		t.Fatalf("status = %d", got)
 	}
-	if p := e.conn.next(t); p.Auth != "Bearer bot-token-1" {
+	if p := e.conn.Next(t); p.Auth != "Bearer bot-token-1" {
 		t.Errorf("first auth = %s", p.Auth)
 	}
-	if p := e.conn.next(t); p.Auth != "Bearer bot-token-2" {
+	if p := e.conn.Next(t); p.Auth != "Bearer bot-token-2" {
 		t.Errorf("second auth = %s, want a renewed token", p.Auth)
 	}
 }
@@ -294,7 +295,7 @@ func TestBotTokenIsCachedAndRenewed(t *testing.T) {
 		if got := e.post(t, e.validToken(t), e.activity("q")); got != 200 {
 			t.Fatalf("status = %d", got)
 		}
-		if p := e.conn.next(t); p.Auth != "Bearer bot-token-1" {
+		if p := e.conn.Next(t); p.Auth != "Bearer bot-token-1" {
 			t.Errorf("post %d auth = %s, want the cached token", i, p.Auth)
 		}
 	}
@@ -302,7 +303,7 @@ func TestBotTokenIsCachedAndRenewed(t *testing.T) {
 	if got := e.post(t, e.validToken(t), e.activity("q")); got != 200 {
 		t.Fatalf("status = %d", got)
 	}
-	if p := e.conn.next(t); p.Auth != "Bearer bot-token-2" {
+	if p := e.conn.Next(t); p.Auth != "Bearer bot-token-2" {
 		t.Errorf("auth = %s, want a renewed token", p.Auth)
 	}
 }
@@ -362,21 +363,21 @@ func TestWelcomeWhenBotIsAdded(t *testing.T) {
 		t.Fatalf("status = %d", got)
 	}
 	e.a.Wait()
-	e.conn.none(t)
+	e.conn.None(t)
 
 	up["membersAdded"] = []map[string]any{{"id": "28:" + testAppID}}
 	if got := e.post(t, e.validToken(t), up); got != 200 {
 		t.Fatalf("status = %d", got)
 	}
-	if m := <-e.msgs; m.Text != welcomeCommand {
+	if m := <-e.msgs; m.Action != conversation.ActHelp || m.Locale != "fr-CA" {
 		t.Errorf("welcome message = %+v, want the help command", m)
 	}
-	p := e.conn.next(t)
+	p := e.conn.Next(t)
 	if want := "/teams/v3/conversations/a:personal-conv%3Bx=1/activities"; p.Path != want {
 		t.Errorf("path = %s, want %s", p.Path, want)
 	}
-	if p.Act.ReplyToID != "" {
-		t.Errorf("replyToId = %q, want none for a welcome", p.Act.ReplyToID)
+	if p.Activity.ReplyToID != "" {
+		t.Errorf("replyToId = %q, want none for a welcome", p.Activity.ReplyToID)
 	}
 }
 
@@ -391,7 +392,7 @@ func TestCardSubmitBecomesAction(t *testing.T) {
 	if m := <-e.msgs; m.Action != "elig:usage:oui" || m.Text != "" {
 		t.Errorf("message = %+v, want the submitted action", m)
 	}
-	e.conn.next(t)
+	e.conn.Next(t)
 }
 
 func TestHandlerFailures(t *testing.T) {
@@ -420,11 +421,11 @@ func TestHandlerFailures(t *testing.T) {
 			}
 			e.a.Wait()
 			if c.wantPost == "" {
-				e.conn.none(t)
+				e.conn.None(t)
 				return
 			}
-			if p := e.conn.next(t); !strings.Contains(string(p.Act.Attachments[0].Content), c.wantPost) {
-				t.Errorf("card = %s, want %q", p.Act.Attachments[0].Content, c.wantPost)
+			if p := e.conn.Next(t); !strings.Contains(string(p.Activity.Attachments[0].Content), c.wantPost) {
+				t.Errorf("card = %s, want %q", p.Activity.Attachments[0].Content, c.wantPost)
 			}
 		})
 	}
@@ -458,7 +459,7 @@ func TestBadRequests(t *testing.T) {
 		}
 	}
 	e.a.Wait()
-	e.conn.none(t)
+	e.conn.None(t)
 }
 
 func TestDuplicateDeliveryHandledOnce(t *testing.T) {
@@ -476,8 +477,8 @@ func TestDuplicateDeliveryHandledOnce(t *testing.T) {
 		}
 	}
 	e.a.Wait()
-	e.conn.next(t)
-	e.conn.none(t)
+	e.conn.Next(t)
+	e.conn.None(t)
 	for k := range seen {
 		if strings.Contains(k, "personal-conv") {
 			t.Errorf("dedupe key %q holds a clear conversation id", k)

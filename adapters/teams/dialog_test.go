@@ -8,17 +8,18 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/qc-ia/conformbot/adapters/teams/teamstest"
 	"github.com/qc-ia/conformbot/conversation"
 )
 
 // buttons returns the submit ids of a posted card, in order, and its text.
-func buttons(t *testing.T, p posted) (ids []string, text string) {
+func buttons(t *testing.T, p teamstest.Post) (ids []string, text string) {
 	t.Helper()
-	if len(p.Act.Attachments) != 1 {
-		t.Fatalf("attachments = %d, want 1", len(p.Act.Attachments))
+	if len(p.Activity.Attachments) != 1 {
+		t.Fatalf("attachments = %d, want 1", len(p.Activity.Attachments))
 	}
 	var c card
-	if err := json.Unmarshal(p.Act.Attachments[0].Content, &c); err != nil {
+	if err := json.Unmarshal(p.Activity.Attachments[0].Content, &c); err != nil {
 		t.Fatalf("card: %v", err)
 	}
 	texts, actions := cardText(&c)
@@ -91,7 +92,7 @@ func runDialog(t *testing.T, e *env, start string) []string {
 	}
 	var seen []string
 	for i := range 20 {
-		p := e.conn.next(t)
+		p := e.conn.Next(t)
 		ids, text := buttons(t, p)
 		seen = append(seen, text)
 		var choice string

@@ -11,17 +11,20 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-func TestTeamsMount(t *testing.T) {
-	t.Parallel()
-	var m *mount
+func teamsMount(t testing.TB) *mount {
+	t.Helper()
 	for i := range mounts {
 		if mounts[i].name == "teams" {
-			m = &mounts[i]
+			return &mounts[i]
 		}
 	}
-	if m == nil {
-		t.Fatal("teams mount not registered")
-	}
+	t.Fatal("teams mount not registered")
+	return nil
+}
+
+func TestTeamsMount(t *testing.T) {
+	t.Parallel()
+	m := teamsMount(t)
 	if m.enabled(Config{TeamsAppID: "id"}) || !m.enabled(Config{TeamsAppID: "id", TeamsAppPassword: "pw"}) {
 		t.Error("teams must be enabled exactly when TEAMS_APP_ID and TEAMS_APP_PASSWORD are set")
 	}
