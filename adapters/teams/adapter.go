@@ -120,6 +120,18 @@ func (a *Adapter) Close() {
 // Wait blocks until every reply in progress is sent or abandoned.
 func (a *Adapter) Wait() { a.wg.Wait() }
 
+// Shutdown lets replies in progress finish until ctx ends, then abandons
+// the rest and returns once every background goroutine has stopped.
+func (a *Adapter) Shutdown(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	a.Close()
+}
+
 // ServeHTTP is the messaging endpoint. The request is authenticated before
 // anything in it is used, acknowledged at once, and answered in the
 // background: the Bot Connector expects a fast acknowledgement.

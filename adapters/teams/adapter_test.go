@@ -570,3 +570,37 @@ func BenchmarkServeHTTP(b *testing.B) {
 	}
 	e.a.Wait()
 }
+
+func TestShutdownAbandonsStuckReplies(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{})
+	e := newEnv(t, conversation.HandlerFunc(func(ctx context.Context, _ conversation.Message) (conversation.Reply, error) {
+		close(started)
+		<-ctx.Done() // a handler stuck until the adapter gives up
+		return conversation.Reply{}, ctx.Err()
+	}))
+	if got := e.post(t, e.validToken(t), e.activity("x")); got != 200 {
+		t.Fatalf("status = %d", got)
+	}
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // no grace left
+	e.a.Shutdown(ctx)
+	e.conn.None(t)
+}
+
+func TestConnectorErrorHidesConversationID(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close() // connection refused
+	c := &connector{client: srv.Client(), sleep: (&sleeps{ch: make(chan time.Duration, 10)}).Sleep, now: time.Now,
+		tokens: &tokenSource{token: "t", expires: time.Now().Add(time.Hour), now: time.Now}}
+	endpoint, err := activityURL(srv.URL+"/", "a:secret-conversation", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.send(context.Background(), endpoint, &outActivity{Type: "message"})
+	if err == nil || strings.Contains(err.Error(), "secret-conversation") {
+		t.Errorf("err = %v, want an error without the conversation id", err)
+	}
+}

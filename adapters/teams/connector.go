@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,6 +108,11 @@ func (c *connector) post(ctx context.Context, endpoint, token string, body []byt
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := c.client.Do(req)
 	if err != nil {
+		// The URL holds the conversation id: keep it out of logs.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return 0, 0, fmt.Errorf("connector: %w", err)
 	}
 	defer resp.Body.Close()

@@ -17,6 +17,8 @@ func init() {
 	})
 }
 
+const teamsShutdownGrace = shutdownTimeout / 2
+
 func setupTeams(_ context.Context, app *App, mux *http.ServeMux) (func(context.Context) error, error) {
 	c := app.Config
 	a, err := teams.New(teams.Config{
@@ -35,11 +37,13 @@ func setupTeams(_ context.Context, app *App, mux *http.ServeMux) (func(context.C
 	}
 	mux.Handle(teams.Path, a)
 	app.Logger.Info("Teams endpoint ready", "component", "teams", "path", teams.Path)
-	// The loop only holds the adapter until shutdown, then lets replies in
-	// progress finish (each is bounded by its own timeout).
+	// The loop only holds the adapter until shutdown, then gives replies in
+	// progress a grace period, within the shutdown timeout of `bot serve`.
 	return func(ctx context.Context) error {
 		<-ctx.Done()
-		a.Wait()
+		grace, cancel := context.WithTimeout(context.Background(), teamsShutdownGrace)
+		defer cancel()
+		a.Shutdown(grace)
 		return nil
 	}, nil
 }
