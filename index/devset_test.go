@@ -7,6 +7,15 @@ import (
 	"testing"
 )
 
+// ReadDevQuestions exports the development questions to the external tests.
+func ReadDevQuestions(t testing.TB) []string {
+	var qs []string
+	for _, q := range readDevSet(t) {
+		qs = append(qs, q.Q)
+	}
+	return qs
+}
+
 type devQuestion struct {
 	Q      string `json:"q"`
 	Expect string `json:"expect"`

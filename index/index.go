@@ -94,6 +94,8 @@ type Index struct {
 	// entry whether it appears in its question side (question, alternates,
 	// keywords) or only in the answer.
 	df     map[string]int
+	dfAns  map[string]int // entries whose answer holds the term
+	ansCap int            // answer-field clauses only for terms in at most ansCap answers
 	qside  []map[string]bool
 	aside  []map[string]bool
 	typos  *typoIndex
@@ -164,7 +166,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix := &Index{kb: kb, opts: opts, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{},
+	ix := &Index{kb: kb, opts: opts, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{},
 		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
 	if ix.analyzer == nil {
 		return nil, errors.New("index: analyzer not found")
@@ -193,6 +195,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			ix.df[t]++
 		}
 		for t := range a {
+			ix.dfAns[t]++
 			if !q[t] {
 				ix.df[t]++
 			}
@@ -200,17 +203,16 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer}); err != nil {
 			return nil, fmt.Errorf("index: %s: %w", e.ID, err)
 		}
-		if batch.Size() >= 1000 {
-			if err := bi.Batch(batch); err != nil {
-				return nil, fmt.Errorf("index: %w", err)
-			}
-			batch = bi.NewBatch()
-		}
 	}
+	// One batch makes one segment: no background merging competing with
+	// searches, and each search reads a single segment.
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.typos = newTypoIndex(ix.df)
+	// A word found in many answers barely ranks, yet its postings are most
+	// of a search's work on a large FAQ. Small FAQs keep every clause.
+	ix.ansCap = max(50, len(kb.Entries)/50)
 	ix.unkW = math.Log(1 + ix.nEntry)
 	return ix, nil
 }
@@ -257,7 +259,8 @@ func clean(text string) (string, bool) {
 	}
 	text = strings.ToValidUTF8(text, " ")
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfeff || (r >= 0x200b && r <= 0x200f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+		// A colon joins letters for the word splitter ("durée:suspension").
+		if r == ':' || r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfeff || (r >= 0x200b && r <= 0x200f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
 			return ' '
 		}
 		return r
@@ -282,6 +285,9 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 			continue
 		}
 		for f, b := range boosts {
+			if f == fieldAnswer && ix.dfAns[t.term] > ix.ansCap {
+				continue
+			}
 			tq := bleve.NewTermQuery(t.term)
 			tq.SetField(f)
 			tq.SetBoost(b)
@@ -322,6 +328,8 @@ func (ix *Index) queryTerms(text string) []qterm {
 		if ix.df[t] == 0 {
 			if c, ok := ix.typos.correct(t); ok {
 				t = c
+			} else if utf8.RuneCountInString(t) == 1 || isNumber(t) {
+				continue // "0 $", "~2": no information, known or not
 			}
 		}
 		if seen[t] {
@@ -331,6 +339,15 @@ func (ix *Index) queryTerms(text string) []qterm {
 		out = append(out, qterm{term: t, weight: ix.weight(t)})
 	}
 	return out
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (ix *Index) weight(t string) float64 {
@@ -365,11 +382,11 @@ func (ix *Index) coverage(i int, terms []qterm) float64 {
 // is a logistic function of its coverage of the question: in-scope questions
 // cover 0.55 or more of their entry, out-of-scope ones 0.35 or less. The
 // confidence in the best entry also needs a lead over the runner-up: when two
-// entries score alike (lead under about 0.25) the bot asks rather than guesses.
+// entries score alike (lead under about 0.3) the bot asks rather than guesses.
 const (
 	covMid   = 0.44
 	covSlope = 12.0
-	leadMid  = 0.25
+	leadMid  = 0.3
 	leadSlop = 10.0
 	// minSuggest is the relevance below which an entry is not worth
 	// suggesting after a fallback.

@@ -1,0 +1,125 @@
+package faq_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qc-ia/conformbot/faq"
+)
+
+const goodDoc = "title: FAQ\nissuer: MCN\nreference: IA-RI-2025-001-OP\ndate: 2025-03-18\n"
+
+const goodEntry = `id: contact
+question: QUI CONTACTER ?
+answer: |-
+  Écrivez-nous.
+
+  - un point;
+  - un autre.
+alternates:
+  - À qui écrire?
+keywords: [contact]
+`
+
+func writeDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLoadDirErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings of the problems, each with file:line
+	}{
+		{"duplicate id", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry, "b.yaml": goodEntry},
+			[]string{"b.yaml:1: identifiant en double « contact »", "a.yaml:1"}},
+		{"empty question", map[string]string{"document.yaml": goodDoc,
+			"a.yaml": strings.Replace(goodEntry, "question: QUI CONTACTER ?", "question: \"  \"", 1)},
+			[]string{"a.yaml:2: champ « question » vide"}},
+		{"missing answer", map[string]string{"document.yaml": goodDoc,
+			"a.yaml": "id: x\nquestion: Q ?\n"},
+			[]string{"a.yaml:1: champ obligatoire « answer » manquant"}},
+		{"empty alternate", map[string]string{"document.yaml": goodDoc,
+			"a.yaml": strings.Replace(goodEntry, "  - À qui écrire?", "  - \"\"", 1)},
+			[]string{"a.yaml:9: élément vide dans « alternates »"}},
+		{"unknown field", map[string]string{"document.yaml": goodDoc,
+			"a.yaml": goodEntry + "anwser: oops\n"},
+			[]string{"a.yaml:11: champ inconnu « anwser »"}},
+		{"unknown document field", map[string]string{"document.yaml": goodDoc + "author: x\n", "a.yaml": goodEntry},
+			[]string{"document.yaml:5: champ inconnu « author »"}},
+		{"bad date", map[string]string{"document.yaml": strings.Replace(goodDoc, "2025-03-18", "18 mars 2025", 1), "a.yaml": goodEntry},
+			[]string{"document.yaml:4: date « 18 mars 2025 » invalide"}},
+		{"bad id", map[string]string{"document.yaml": goodDoc, "a.yaml": strings.Replace(goodEntry, "id: contact", "id: Contact Us", 1)},
+			[]string{"a.yaml:1: identifiant « Contact Us » invalide"}},
+		{"invalid yaml", map[string]string{"document.yaml": goodDoc, "a.yaml": "id: [x\nquestion: y\n"},
+			[]string{"a.yaml:", "YAML invalide"}},
+		{"no document", map[string]string{"a.yaml": goodEntry},
+			[]string{"document.yaml: fichier manquant"}},
+		{"no entries", map[string]string{"document.yaml": goodDoc},
+			[]string{"aucune entrée"}},
+		{"duplicate synonym variant", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+			"synonyms.yaml": "- term: a\n  variants: [x, y]\n- term: b\n  variants: [z, X]\n"},
+			[]string{"synonyms.yaml:4: variante « X » déjà utilisée ligne 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := writeDir(t, tt.files)
+			_, err := faq.LoadDir(dir)
+			var ve *faq.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("LoadDir: got %v, want a *faq.ValidationError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\nlacks %q", err, w)
+				}
+			}
+			for _, p := range ve.Problems {
+				if !strings.HasPrefix(p.File, dir) {
+					t.Errorf("problem %v: file %q not under %s", p, p.File, dir)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadDirValid(t *testing.T) {
+	t.Parallel()
+	dir := writeDir(t, map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry})
+	kb, err := faq.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ok := kb.Entry("contact")
+	if !ok {
+		t.Fatal("entry contact not found")
+	}
+	if want := "Écrivez-nous.\n\n- un point;\n- un autre."; e.Answer != want {
+		t.Errorf("answer %q, want %q", e.Answer, want)
+	}
+	if len(e.Alternates) != 1 || len(e.Keywords) != 1 {
+		t.Errorf("alternates %q, keywords %q", e.Alternates, e.Keywords)
+	}
+	def, _ := faq.Default()
+	if len(kb.Synonyms) != len(def.Synonyms) {
+		t.Errorf("without synonyms.yaml: %d synonym groups, want the %d embedded ones", len(kb.Synonyms), len(def.Synonyms))
+	}
+	if _, ok := kb.Entry("nope"); ok {
+		t.Error("Entry(nope) found")
+	}
+	if _, err := faq.LoadDir(filepath.Join(dir, "missing")); err == nil {
+		t.Error("LoadDir(missing dir): no error")
+	}
+}

@@ -1,0 +1,182 @@
+package index_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+)
+
+var (
+	officialOnce sync.Once
+	officialIx   *index.Index
+	officialErr  error
+)
+
+func official(t testing.TB) *index.Index {
+	t.Helper()
+	officialOnce.Do(func() {
+		kb, err := faq.Default()
+		if err != nil {
+			officialErr = err
+			return
+		}
+		officialIx, officialErr = index.New(kb, index.Options{})
+	})
+	if officialErr != nil {
+		t.Fatal(officialErr)
+	}
+	return officialIx
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	ix := official(t)
+	tests := []struct {
+		name, q string
+		want    index.Decision
+		entry   string // best hit, when want is Answer
+	}{
+		{"synonym chatbot", "c'est quoi un chatbot exactement", index.Answer, "assistant-virtuel-iag"},
+		{"synonym agent conversationnel", "définition d'un agent conversationnel", index.Answer, "assistant-virtuel-iag"},
+		{"synonym gel", "le gel va durer combien de temps", index.Answer, "duree-suspension"},
+		{"synonym moratoire", "pourquoi un moratoire", index.Answer, "raisons-suspension"},
+		{"synonym DPI", "le DPI peut-il autoriser un assistant IAG après la suspension, exception?", index.Answer, "exceptions"},
+		{"product names", "est-ce que je peux utiliser Gemini gratuitement sur le web", index.Answer, "version-web-copilot-chatgpt"},
+		{"no accents", "qui contacter pour une question sur la suspension", index.Answer, "contact"},
+		{"accents and case", "DÉMARCHE STRUCTURÉE : CRITÈRES ?", index.Answer, "demarche-structuree"},
+		{"typo", "jusqu'à quand dure la suspention", index.Answer, "duree-suspension"},
+		{"english", "Are there exceptions to the ban?", index.Answer, "exceptions"},
+		{"j'ai is not AI", "j'ai une question pour le VPN", index.Fallback, ""},
+		{"out of scope", "Comment réinitialiser mon mot de passe ?", index.Fallback, ""},
+		{"greeting", "bonjour", index.Fallback, ""},
+		{"empty", "", index.Fallback, ""},
+		{"blank", " \t\n ", index.Fallback, ""},
+		{"punctuation only", "?!… «»", index.Fallback, ""},
+		{"emoji", "🤖🤖 chatbot 🤖 c'est quoi ? 👍", index.Answer, "assistant-virtuel-iag"},
+		{"right-to-left", "ما هو المساعد الافتراضي؟", index.Fallback, ""},
+		{"control characters", "qui\x00 contacter\x1b[31m \u202epour des questions\u200b", index.Answer, "contact"},
+		{"invalid UTF-8", "qui contacter \xff\xfe pour des questions", index.Answer, "contact"},
+		// Query-string syntax is read as words, never parsed.
+		{"query syntax", `+question:exceptions AND (suspension OR gel)~2 ^3 * ? \`, index.Answer, "exceptions"},
+		{"regexp syntax", "/.*/ suspension^10 durée:*", index.Answer, "duree-suspension"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := ix.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", tt.q, err)
+			}
+			if res.Decision != tt.want {
+				t.Fatalf("Search(%q): decision %s (confidence %.2f, terms %q), want %s", tt.q, res.Decision, res.Confidence, ix.Terms(tt.q), tt.want)
+			}
+			if res.Confidence < 0 || res.Confidence > 1 {
+				t.Errorf("confidence %v outside [0,1]", res.Confidence)
+			}
+			if tt.want == index.Answer && res.Hits[0].Entry.ID != tt.entry {
+				t.Errorf("Search(%q): answered %s, want %s", tt.q, res.Hits[0].Entry.ID, tt.entry)
+			}
+			for i := 1; i < len(res.Hits); i++ {
+				if res.Hits[i].Score > res.Hits[i-1].Score {
+					t.Errorf("hits not best first: %v", res.Hits)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchLongInput(t *testing.T) {
+	t.Parallel()
+	ix := official(t)
+	start := "Jusqu'à quand la suspension est-elle en vigueur ? "
+	long := start + strings.Repeat("blabla ", 1000) + "qui contacter courriel adresse"
+	res, err := ix.Search(context.Background(), long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Truncated {
+		t.Error("Truncated = false for a question over 2,000 characters")
+	}
+	if len(res.Hits) == 0 || res.Hits[0].Entry.ID != "duree-suspension" {
+		t.Errorf("long question: hits %v, want duree-suspension first (searched on its start)", res.Hits)
+	}
+	// Truncation never splits a multi-byte character.
+	res, err = ix.Search(context.Background(), strings.Repeat("é", 5000))
+	if err != nil || !res.Truncated {
+		t.Errorf("5,000 é: err %v, truncated %v", err, res.Truncated)
+	}
+}
+
+func TestSearchAmbiguous(t *testing.T) {
+	t.Parallel()
+	ix := official(t)
+	// Words shared by several entries: ask which one.
+	res, err := ix.Search(context.Background(), "suspension IAG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Decision != index.Ambiguous || len(res.Hits) < 2 || len(res.Hits) > 3 {
+		t.Fatalf("decision %s with %d hits (confidence %.2f), want ambiguous with 2–3 choices", res.Decision, len(res.Hits), res.Confidence)
+	}
+}
+
+func TestThresholdsAreConfigurable(t *testing.T) {
+	t.Parallel()
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "pourquoi la suspension"
+	strict, err := index.New(kb, index.Options{AnswerThreshold: 0.9999, AmbiguousThreshold: 0.9999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer strict.Close()
+	res, err := strict.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Decision != index.Fallback {
+		t.Errorf("strict thresholds: %s (confidence %.4f), want fallback", res.Decision, res.Confidence)
+	}
+	if res, _ := official(t).Search(context.Background(), q); res.Decision != index.Answer {
+		t.Errorf("default thresholds: %s, want answer", res.Decision)
+	}
+	if _, err := index.New(kb, index.Options{AnswerThreshold: 1.5}); err == nil {
+		t.Error("threshold 1.5 accepted")
+	}
+	if _, err := index.New(&faq.KB{}, index.Options{}); err == nil {
+		t.Error("empty KB accepted")
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	t.Parallel()
+	ix := official(t)
+	var wg sync.WaitGroup
+	for _, q := range []string{"exceptions", "qui contacter", "pourquoi la suspension", "chatgpt gratuit"} {
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := ix.Search(context.Background(), q); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+func TestSearchCanceled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := official(t).Search(ctx, "exceptions"); err == nil {
+		t.Error("canceled context: no error")
+	}
+}
