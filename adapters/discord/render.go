@@ -116,8 +116,8 @@ func buttonURL(u string) bool {
 }
 
 // linkText renders a link Discord cannot put on a button: for mailto:, the
-// label, the address and the suggested subject, so the user can write the
-// e-mail themselves.
+// label, the address (unless the escalation line shows it) and the
+// suggested subject, so the user can write the e-mail themselves.
 func linkText(a conversation.Action, r conversation.Reply) string {
 	colon := " : "
 	if r.Lang == conversation.LangEN {
@@ -135,6 +135,10 @@ func linkText(a conversation.Action, r conversation.Reply) string {
 		addr = dec
 	}
 	line := "✉️ " + strings.TrimSpace(a.Label) + colon + addr
+	if r.Escalation != nil && strings.EqualFold(r.Escalation.Email, addr) {
+		// The reply's escalation line just above already gives the address.
+		line = "✉️ " + strings.TrimSpace(a.Label)
+	}
 	subject := p.Query().Get("subject")
 	if r.Escalation != nil && r.Escalation.Subject != "" {
 		subject = r.Escalation.Subject
