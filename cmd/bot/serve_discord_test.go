@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -103,51 +102,5 @@ func TestDiscordMountSetup(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// The mount on the app `bot serve` builds: a signed /admissibilite through
-// the mux reaches the real engine and comes back with its first question.
-func TestDiscordMountWithBuiltApp(t *testing.T) {
-	t.Parallel()
-	pub, priv, _ := ed25519.GenerateKey(nil)
-	cfg := Config{DataDir: t.TempDir(), DiscordPublicKey: hex.EncodeToString(pub),
-		SessionTTL: DefaultSessionTTL, Retention: DefaultRetention, EscalationEmail: DefaultEscalationEmail}
-	env := &Env{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	app, cleanup, err := buildApp(ctx, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cleanup()
-	mux := http.NewServeMux()
-	if _, err := discordMount(t).setup(ctx, app, mux); err != nil {
-		t.Fatal(err)
-	}
-	body := []byte(`{"id":"1","application_id":"1","type":2,"token":"t","version":1,"channel_id":"3","locale":"fr",` +
-		`"user":{"id":"2","username":"agent"},"data":{"id":"9","name":"admissibilite","type":1}}`)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req := httptest.NewRequest(http.MethodPost, "/discord/interactions", bytes.NewReader(body))
-	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
-	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, req)
-	want, err := app.Engine.Handle(ctx, conversation.Message{Platform: "discord", UserID: "other", ConversationID: "3", Text: "admissibilite"})
-	if err != nil || want.Question == nil {
-		t.Fatalf("engine: %v %+v", err, want)
-	}
-	var got struct {
-		Type int `json:"type"`
-		Data struct {
-			Content    string `json:"content"`
-			Components []any  `json:"components"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != http.StatusOK {
-		t.Fatalf("status %d: %s", w.Code, w.Body)
-	}
-	if got.Type != 4 || !strings.Contains(got.Data.Content, want.Question.Prompt) || len(got.Data.Components) == 0 {
-		t.Errorf("got %+v, want the first question %q with buttons", got, want.Question.Prompt)
 	}
 }
