@@ -25,7 +25,7 @@ type devQuestion struct {
 // readDevSet reads the development questions copied from ../shared/eval.
 func readDevSet(t testing.TB) []devQuestion {
 	t.Helper()
-	f, err := os.Open("../testdata/dev_questions.jsonl")
+	f, err := os.Open(devSetPath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,4 +43,12 @@ func readDevSet(t testing.TB) []devQuestion {
 		qs = append(qs, q)
 	}
 	return qs
+}
+
+// devSetPath is the development set, or DEVSET when set (calibration runs).
+func devSetPath() string {
+	if p := os.Getenv("DEVSET"); p != "" {
+		return p
+	}
+	return "../testdata/dev_questions.jsonl"
 }

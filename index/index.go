@@ -384,8 +384,8 @@ func (ix *Index) coverage(i int, terms []qterm) float64 {
 // confidence in the best entry also needs a lead over the runner-up: when two
 // entries score alike (lead under about 0.3) the bot asks rather than guesses.
 const (
-	covMid   = 0.44
-	covSlope = 12.0
+	covMid   = 0.47
+	covSlope = 14.0
 	leadMid  = 0.3
 	leadSlop = 10.0
 	// minSuggest is the relevance below which an entry is not worth
