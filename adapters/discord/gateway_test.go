@@ -249,3 +249,17 @@ func TestCommandsAreLocalized(t *testing.T) {
 		t.Errorf("missing commands %v", want)
 	}
 }
+
+func TestReplayedInteractionHandledOnce(t *testing.T) {
+	t.Parallel()
+	eng := &recorder{fn: textReply("Réponse.")}
+	r := newRig(t, eng, func(o *Options) { o.Deduper = &dedupe{seen: map[string]bool{}} })
+	first := r.interact(t, click("1600", "fb:up"))
+	again := r.interact(t, click("1600", "fb:up"))
+	if first.Type != discordgo.InteractionResponseChannelMessageWithSource || again.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		t.Errorf("types %d then %d, want 4 then 6 (acknowledged, nothing redone)", first.Type, again.Type)
+	}
+	if n := len(eng.got()); n != 1 {
+		t.Errorf("engine called %d times, want 1", n)
+	}
+}

@@ -138,6 +138,9 @@ func testSession(t *testing.T, f *fakeREST) *discordgo.Session {
 	base, _ := url.Parse(f.srv.URL)
 	s.Client = &http.Client{Transport: toFake{base}, Timeout: 10 * time.Second}
 	s.State.User = &discordgo.User{ID: testBotID, Username: "conformbot", Bot: true}
+	// Event handlers (the rate-limit log) run before discordgo goes on, so
+	// a test sees their effect once the next REST call arrives.
+	s.SyncEvents = true
 	return s
 }
 
