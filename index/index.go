@@ -98,7 +98,8 @@ type Index struct {
 	ansCap int            // answer-field clauses only for terms in at most ansCap answers
 	qside  []map[string]bool
 	aside  []map[string]bool
-	typos  *typoIndex
+	typos  *typoIndex // over index terms (stemmed)
+	words  *typoIndex // over the words of the FAQ and its synonyms, as typed
 	unkW   float64
 	nEntry float64
 }
@@ -210,6 +211,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.typos = newTypoIndex(ix.df)
+	ix.words = newTypoIndex(surfaceWords(kb))
 	// A word found in many answers barely ranks, yet its postings are most
 	// of a search's work on a large FAQ. Small FAQs keep every clause.
 	ix.ansCap = max(50, len(kb.Entries)/50)
@@ -275,7 +277,7 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 	}
 	text, truncated := clean(text)
 	res := Result{Decision: Fallback, Truncated: truncated}
-	terms := ix.queryTerms(text)
+	terms := ix.queryTerms(ix.correctWords(text))
 	if len(terms) == 0 {
 		return res, nil
 	}
@@ -388,6 +390,8 @@ const (
 	covSlope = 14.0
 	leadMid  = 0.3
 	leadSlop = 10.0
+	// tieLeadFactor scales the lead when a runner-up covers the question as well.
+	tieLeadFactor = 0.7
 	// minSuggest is the relevance below which an entry is not worth
 	// suggesting after a fallback.
 	minSuggest = 0.1
@@ -401,14 +405,28 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 		return
 	}
 	top := res.Hits[0].Score
+	covs := make([]float64, len(res.Hits))
+	bestOther := 0.0 // best coverage among the runners-up
+	for k, h := range res.Hits {
+		covs[k] = ix.coverage(ix.byID[h.Entry.ID], terms)
+		if k > 0 {
+			bestOther = max(bestOther, covs[k])
+		}
+	}
 	for k := range res.Hits {
 		h := &res.Hits[k]
-		h.Relevance = sigmoid(covSlope * (ix.coverage(ix.byID[h.Entry.ID], terms) - covMid))
+		h.Relevance = sigmoid(covSlope * (covs[k] - covMid))
 		lead := 1.0
 		switch {
 		case top <= 0:
 		case k == 0 && len(res.Hits) > 1:
 			lead = (top - res.Hits[1].Score) / top
+			// When a runner-up holds as much of the question as the best
+			// entry, the score lead rests on term frequencies alone: trust
+			// it less.
+			if bestOther >= covs[0]-0.01 {
+				lead *= tieLeadFactor
+			}
 		case k > 0:
 			lead = (h.Score - top) / top
 		}
@@ -444,7 +462,7 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 // synonyms, stop words, stemming) and typo correction.
 func (ix *Index) Terms(text string) []string {
 	text, _ = clean(text)
-	qt := ix.queryTerms(text)
+	qt := ix.queryTerms(ix.correctWords(text))
 	out := make([]string, len(qt))
 	for i, t := range qt {
 		out[i] = t.term

@@ -1,6 +1,11 @@
 package index
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qc-ia/conformbot/faq"
+)
 
 // typoIndex corrects a word one edit (insertion, deletion, substitution)
 // away from a known term, by the symmetric-delete method: only deletions are
@@ -65,4 +70,68 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 		consider(t)
 	}
 	return best, bestDF > 0
+}
+
+// surfaceWords counts the words of the FAQ, its synonyms and the stop words
+// as typed (lowercase, folded, without elided article): the vocabulary that
+// correctWords repairs typos against, before synonyms and stemming.
+func surfaceWords(kb *faq.KB) map[string]int {
+	m := map[string]int{}
+	add := func(s string) {
+		for _, t := range preTokens(s) {
+			k, _ := matchKey(t)
+			m[k]++
+			m[t]++
+		}
+	}
+	for _, e := range kb.Entries {
+		add(e.Question)
+		add(e.Answer)
+		for _, s := range e.Alternates {
+			add(s)
+		}
+		for _, s := range e.Keywords {
+			add(s)
+		}
+	}
+	for _, g := range kb.Synonyms {
+		add(g.Term)
+		for _, v := range g.Variants {
+			add(v)
+		}
+	}
+	for w := range stopWords() {
+		m[w]++
+	}
+	return m
+}
+
+// correctWords replaces each unknown word of five letters or more that is
+// one edit away from a word of the FAQ ("suspention", "définiton"), so that
+// synonyms and stemming then see the intended word.
+func (ix *Index) correctWords(text string) string {
+	toks := preTokens(text)
+	changed := false
+	for i, t := range toks {
+		bare, elided := matchKey(t)
+		if _, ok := ix.words.known[t]; ok {
+			continue
+		}
+		if _, ok := ix.words.known[bare]; ok || isNumber(bare) {
+			continue
+		}
+		// matchKey drops a plural s; correct the word as typed.
+		word := t
+		if elided {
+			word = t[strings.IndexByte(t, '\'')+1:]
+		}
+		if c, ok := ix.words.correct(word); ok {
+			toks[i] = t[:len(t)-len(word)] + c
+			changed = true
+		}
+	}
+	if !changed {
+		return text
+	}
+	return strings.Join(toks, " ")
 }
