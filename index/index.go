@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -97,11 +98,14 @@ type Index struct {
 	dfAns  map[string]int // entries whose answer holds the term
 	ansCap int            // answer-field clauses only for terms in at most ansCap answers
 	qside  []map[string]bool
-	aside  []map[string]bool
-	typos  *typoIndex // over index terms (stemmed)
-	words  *typoIndex // over the words of the FAQ and its synonyms, as typed
-	unkW   float64
-	nEntry float64
+	// phrasings[i] holds the terms of entry i's question and of each
+	// alternate question, one list per phrasing.
+	phrasings [][][]string
+	aside     []map[string]bool
+	typos     *typoIndex // over index terms (stemmed)
+	words     *typoIndex // over the words of the FAQ and its synonyms, as typed
+	unkW      float64
+	nEntry    float64
 }
 
 type doc struct {
@@ -182,11 +186,17 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		}
 		ix.byID[e.ID] = i
 		q := map[string]bool{}
-		for _, s := range append(append([]string{e.Question}, e.Alternates...), e.Keywords...) {
-			for _, t := range ix.terms(s) {
+		var ph [][]string
+		for k, s := range append(append([]string{e.Question}, e.Alternates...), e.Keywords...) {
+			ts := ix.terms(s)
+			for _, t := range ts {
 				q[t] = true
 			}
+			if k <= len(e.Alternates) {
+				ph = append(ph, ts)
+			}
 		}
+		ix.phrasings = append(ix.phrasings, ph)
 		a := map[string]bool{}
 		for _, t := range ix.terms(e.Answer) {
 			a[t] = true
@@ -397,6 +407,28 @@ const (
 	minSuggest = 0.1
 )
 
+// closestPhrasing is the share of the question's information found in the
+// single question or alternate of entry i that holds the most of it.
+func (ix *Index) closestPhrasing(i int, terms []qterm) float64 {
+	var total, best float64
+	for _, t := range terms {
+		total += t.weight
+	}
+	if total == 0 {
+		return 0
+	}
+	for _, ph := range ix.phrasings[i] {
+		var got float64
+		for _, t := range terms {
+			if slices.Contains(ph, t.term) {
+				got += t.weight
+			}
+		}
+		best = max(best, got)
+	}
+	return best / total
+}
+
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func (ix *Index) decide(res *Result, terms []qterm) {
@@ -406,11 +438,16 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 	}
 	top := res.Hits[0].Score
 	covs := make([]float64, len(res.Hits))
-	bestOther := 0.0 // best coverage among the runners-up
+	// Runners-up that cover the question as well as the best entry, both
+	// over all their phrasings and in their single closest phrasing.
+	tied := false
+	var best0 float64
 	for k, h := range res.Hits {
 		covs[k] = ix.coverage(ix.byID[h.Entry.ID], terms)
-		if k > 0 {
-			bestOther = max(bestOther, covs[k])
+		if k == 0 {
+			best0 = ix.closestPhrasing(ix.byID[h.Entry.ID], terms)
+		} else if covs[k] >= covs[0]-0.01 && ix.closestPhrasing(ix.byID[h.Entry.ID], terms) >= best0-0.01 {
+			tied = true
 		}
 	}
 	for k := range res.Hits {
@@ -424,7 +461,7 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 			// When a runner-up holds as much of the question as the best
 			// entry, the score lead rests on term frequencies alone: trust
 			// it less.
-			if bestOther >= covs[0]-0.01 {
+			if tied {
 				lead *= tieLeadFactor
 			}
 		case k > 0:
