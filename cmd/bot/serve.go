@@ -201,9 +201,12 @@ func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
 			if route == "" {
 				route = "(none)"
 			}
-			logger.Log(r.Context(), level, "http request",
-				"method", r.Method, "route", route, "status", sw.code(), "bytes", sw.bytes,
-				"duration_ms", float64(time.Since(start).Microseconds())/1000, "aborted", aborted != nil)
+			attrs := []any{"method", r.Method, "route", route, "status", sw.code(), "bytes", sw.bytes,
+				"duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+			if aborted != nil {
+				attrs = append(attrs, "aborted", true)
+			}
+			logger.Log(r.Context(), level, "http request", attrs...)
 			if aborted != nil {
 				panic(aborted)
 			}

@@ -34,7 +34,7 @@ func TestHardenRecoversPanics(t *testing.T) {
 			_, _ = io.WriteString(w, "partial")
 			panic(secret)
 		}, 0, "panic in handler"},
-		{"abort handler", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }, 0, "route=/boom"},
+		{"abort handler", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }, 0, "aborted=true"},
 		{"no panic", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }, 418, "status=418"},
 	}
 	for _, tt := range tests {
