@@ -93,7 +93,8 @@ func TestSearchLongInput(t *testing.T) {
 	t.Parallel()
 	ix := official(t)
 	start := "Jusqu'à quand la suspension est-elle en vigueur ? "
-	long := start + strings.Repeat("blabla ", 1000) + "qui contacter courriel adresse"
+	// Filler words, then words of another entry past the 2,000th character.
+	long := start + strings.Repeat("vraiment ", 300) + "qui contacter courriel adresse"
 	res, err := ix.Search(context.Background(), long)
 	if err != nil {
 		t.Fatal(err)
