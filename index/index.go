@@ -449,9 +449,12 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 	// Runners-up that cover the question as well as the best entry, both
 	// over all their phrasings and in their single closest phrasing.
 	tied := false
-	var best0 float64
+	var best0, otherCov float64
 	for k, h := range res.Hits {
 		covs[k] = ix.coverage(ix.byID[h.Entry.ID], terms)
+		if k > 0 {
+			otherCov = max(otherCov, covs[k])
+		}
 		if k == 0 {
 			best0 = ix.closestPhrasing(ix.byID[h.Entry.ID], terms)
 		} else if covs[k] >= covs[0]-0.01 && ix.closestPhrasing(ix.byID[h.Entry.ID], terms) >= best0-0.01 {
@@ -466,6 +469,12 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 		case top <= 0:
 		case k == 0 && len(res.Hits) > 1:
 			lead = (top - res.Hits[1].Score) / top
+			// A best entry that holds clearly more of the question than
+			// any runner-up leads, even if common words inflate a
+			// runner-up's score.
+			if covs[0] > 0 {
+				lead = max(lead, (covs[0]-otherCov)/covs[0])
+			}
 			// When a runner-up holds as much of the question as the best
 			// entry, the score lead rests on term frequencies alone: trust
 			// it less.
