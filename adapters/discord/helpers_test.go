@@ -20,6 +20,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testlog"
 )
 
 // restCall is one request the adapter made to Discord's REST API.
@@ -144,30 +145,12 @@ func testSession(t *testing.T, f *fakeREST) *discordgo.Session {
 	return s
 }
 
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // rig is an adapter wired to a fake engine, a fake REST API and a key pair.
 type rig struct {
 	a    *Adapter
 	rest *fakeREST
 	priv ed25519.PrivateKey
-	logs *syncBuffer
+	logs *testlog.Buffer
 	h    http.Handler
 	now  time.Time
 }
@@ -178,7 +161,7 @@ func newRig(t *testing.T, h conversation.Handler, tweak func(*Options)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{rest: newFakeREST(t), priv: priv, logs: &syncBuffer{}, now: time.Unix(1_800_000_000, 0)}
+	r := &rig{rest: newFakeREST(t), priv: priv, logs: &testlog.Buffer{}, now: time.Unix(1_800_000_000, 0)}
 	o := Options{
 		Handler:   h,
 		Logger:    slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testlog"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -98,35 +98,17 @@ func next(t testing.TB, ch chan posted, what string) posted {
 	}
 }
 
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness is an adapter behind a real HTTP server, talking to fakeSlack.
 type harness struct {
 	a    *Adapter
 	fake *fakeSlack
 	srv  *httptest.Server
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 func newHarness(t testing.TB, h conversation.Handler, tweak ...func(*Options)) *harness {
 	fake := newFakeSlack(t)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	o := Options{
 		BotToken:      "xoxb-test",
 		SigningSecret: testSecret,
