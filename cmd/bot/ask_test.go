@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 func askEnv(cfg Config) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	if cfg.EscalationEmail == "" {
-		cfg.EscalationEmail = DefaultEscalationEmail
+		cfg.EscalationEmail = conversation.DefaultEscalationEmail
 	}
 	return &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Config: cfg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, &out, &errb
@@ -127,7 +129,7 @@ func TestAskJSONContract(t *testing.T) {
 		t.Errorf("confidence %v, suggestions %v", r.Confidence, r.Suggestions)
 	}
 	fb := askJSON(t, Config{}, "--lang", "en", "c'est quand la prochaine paie?")
-	if fb.Status != "fallback" || fb.Entry != nil || fb.Answer != nil || fb.Contact != DefaultEscalationEmail {
+	if fb.Status != "fallback" || fb.Entry != nil || fb.Answer != nil || fb.Contact != conversation.DefaultEscalationEmail {
 		t.Errorf("fallback: %+v", fb)
 	}
 	amb := askJSON(t, Config{}, "suspension IAG")

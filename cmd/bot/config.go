@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // Config is every setting of the bot. It is read once, here, from the
@@ -51,17 +52,16 @@ type Config struct {
 	DiscordPublicKey string // DISCORD_PUBLIC_KEY (hex)
 }
 
-// Defaults.
+// Defaults. The session TTL and the escalation address default to the
+// engine's own (conversation.DefaultSessionTTL, DefaultEscalationEmail).
 const (
-	DefaultAddr            = "127.0.0.1:8080"
-	DefaultDataDir         = "./data"
-	DefaultEscalationEmail = "encadrement.ia@mcn.gouv.qc.ca"
-	DefaultSlackCommand    = "/ia"
-	DefaultSessionTTL      = 30 * time.Minute
-	DefaultRetention       = 30 * 24 * time.Hour
-	DefaultTeamsOpenIDURL  = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-	DefaultTeamsTokenURL   = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
-	DefaultSlackAPIURL     = "https://slack.com/api/"
+	DefaultAddr           = "127.0.0.1:8080"
+	DefaultDataDir        = "./data"
+	DefaultSlackCommand   = "/ia"
+	DefaultRetention      = 30 * 24 * time.Hour
+	DefaultTeamsOpenIDURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+	DefaultTeamsTokenURL  = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+	DefaultSlackAPIURL    = "https://slack.com/api/"
 )
 
 // LoadConfig reads .env (if present; real environment variables win) and
@@ -118,9 +118,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		AmbiguousThreshold: float("SEARCH_AMBIGUOUS_THRESHOLD"),
 		Addr:               get("BOT_ADDR", DefaultAddr),
 		DataDir:            get("BOT_DATA_DIR", DefaultDataDir),
-		SessionTTL:         dur("SESSION_TTL", DefaultSessionTTL),
+		SessionTTL:         dur("SESSION_TTL", conversation.DefaultSessionTTL),
 		Retention:          dur("DATA_RETENTION", DefaultRetention),
-		EscalationEmail:    get("ESCALATION_EMAIL", DefaultEscalationEmail),
+		EscalationEmail:    get("ESCALATION_EMAIL", conversation.DefaultEscalationEmail),
 		LogMessageText:     boolean("LOG_MESSAGE_TEXT"),
 		Debug:              boolean("BOT_DEBUG"),
 		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),

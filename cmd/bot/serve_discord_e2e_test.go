@@ -50,7 +50,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 	t.Parallel()
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	cfg := Config{DataDir: t.TempDir(), DiscordPublicKey: hex.EncodeToString(pub),
-		SessionTTL: time.Hour, Retention: time.Hour, EscalationEmail: DefaultEscalationEmail}
+		SessionTTL: time.Hour, Retention: time.Hour, EscalationEmail: conversation.DefaultEscalationEmail}
 	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard, Stderr: io.Discard}
 	ctx, cancel := context.WithCancel(context.Background())
 	app, cleanup, err := buildApp(ctx, env)
