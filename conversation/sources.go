@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
 	"github.com/qc-ia/conformbot/rules"
 )
@@ -11,16 +12,23 @@ import (
 // The engine's view of the FAQ, the search and the rules: each turns the
 // other packages' types into the neutral parts of a Reply.
 
+// Quote is entry en of kb as an Answer: the official text verbatim, with
+// the source line in lang (the text itself stays French). The engine and
+// `bot ask` quote through it, so both show the same source line.
+func Quote(kb *faq.KB, en *faq.Entry, lang string) Answer {
+	d := kb.Doc
+	return Answer{EntryID: en.ID, Question: en.Question, Text: en.Answer, Source: Source{
+		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang),
+	}}
+}
+
 // answerOf quotes entry id verbatim, with its source line in lang.
 func (e *Engine) answerOf(id, lang string) (Answer, bool) {
 	en, ok := e.kb.Entry(id)
 	if !ok {
 		return Answer{}, false
 	}
-	d := e.kb.Doc
-	return Answer{EntryID: en.ID, Question: en.Question, Text: en.Answer, Source: Source{
-		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang),
-	}}, true
+	return Quote(e.kb, en, lang), true
 }
 
 // search returns the decision on text and the ranked entry ids.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
 )
@@ -129,9 +130,8 @@ func askResult(kb *faq.KB, res index.Result, lang, contact string) askOutput {
 		out.Score = round3(res.Hits[0].Score)
 	}
 	if res.Decision == index.Answer {
-		e := res.Hits[0].Entry
-		src := kb.Doc.SourceLabel(lang)
-		out.Status, out.Entry, out.Question, out.Answer, out.Source = "answer", &e.ID, &e.Question, &e.Answer, &src
+		a := conversation.Quote(kb, res.Hits[0].Entry, lang)
+		out.Status, out.Entry, out.Question, out.Answer, out.Source = "answer", &a.EntryID, &a.Question, &a.Text, &a.Source.Label
 		for _, h := range res.Hits[1:] {
 			if len(out.Suggestions) == 2 {
 				break
@@ -155,8 +155,8 @@ func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 func printAsk(w io.Writer, kb *faq.KB, res index.Result, out askOutput, lang string) {
 	en := lang == "en"
 	if res.Decision == index.Answer {
-		e := res.Hits[0].Entry
-		fmt.Fprintf(w, "%s\n\n%s\n\n%s\n", e.Question, e.Answer, kb.Doc.SourceLabel(lang))
+		a := conversation.Quote(kb, res.Hits[0].Entry, lang)
+		fmt.Fprintf(w, "%s\n\n%s\n\n%s\n", a.Question, a.Text, a.Source.Label)
 		return
 	}
 	switch {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
 )
@@ -28,21 +27,4 @@ func newIndex(cfg Config, kb *faq.KB) (*index.Index, error) {
 		AnswerThreshold:    cfg.AnswerThreshold,
 		AmbiguousThreshold: cfg.AmbiguousThreshold,
 	})
-}
-
-// answerFor quotes an entry as a neutral conversation.Answer, with the
-// source line in lang ("fr" or "en"); the official text stays French.
-func answerFor(kb *faq.KB, e *faq.Entry, lang string) *conversation.Answer {
-	return &conversation.Answer{
-		EntryID:  e.ID,
-		Question: e.Question,
-		Text:     e.Answer,
-		Source: conversation.Source{
-			Title:     kb.Doc.Title,
-			Issuer:    kb.Doc.Issuer,
-			Reference: kb.Doc.Reference,
-			Date:      kb.Doc.Date,
-			Label:     kb.Doc.SourceLabel(lang),
-		},
-	}
 }
