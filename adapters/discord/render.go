@@ -48,30 +48,13 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 	return msgs, dropped
 }
 
-// components lays out the reply's buttons: the question's choices, then the
-// suggestions, then the other actions, each id once. Actions whose URL
-// Discord cannot open from a button (mailto:) come back as text lines.
+// components lays out the reply's buttons in Reply.Buttons order (the
+// question's choices, the suggestions, then the other actions, each id
+// once). Actions whose URL Discord cannot open from a button (mailto:) come
+// back as text lines.
 func components(r conversation.Reply) (rows []discordgo.MessageComponent, links []string, dropped int) {
-	var all []conversation.Action
-	if r.Question != nil {
-		all = append(all, r.Question.Choices...)
-	}
-	for _, s := range r.Suggestions {
-		all = append(all, s.Action)
-	}
-	all = append(all, r.Actions...)
-
 	var buttons []discordgo.MessageComponent
-	seen := map[string]bool{}
-	for _, a := range all {
-		key := a.ID
-		if a.URL != "" {
-			key = "url:" + a.URL
-		}
-		if key == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
+	for _, a := range r.Buttons() {
 		var b discordgo.Button
 		switch {
 		case a.URL != "" && buttonURL(a.URL):
