@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"unicode/utf16"
@@ -31,6 +32,13 @@ type outMessage struct {
 // split within MaxMessageLen, never cut, and the buttons in at most 5 rows
 // of 5. dropped counts actions that could not be shown (logged by callers).
 func render(r conversation.Reply) (msgs []outMessage, dropped int) {
+	if q := r.Question; q != nil && q.Step > 0 {
+		// Number the question as Slack, Teams and the web page do; the
+		// copy leaves the caller's reply as it was.
+		numbered := *q
+		numbered.Prompt = fmt.Sprintf("**Question %d**\n%s", q.Step, q.Prompt)
+		r.Question = &numbered
+	}
 	text := r.PlainText()
 	var links []string
 	buttons, links, dropped := components(r)

@@ -182,6 +182,33 @@ func TestComponents(t *testing.T) {
 	}
 }
 
+// The dialog's question carries its number, like on the other platforms.
+func TestRenderQuestionStep(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		q    conversation.Question
+		want string
+	}{
+		{"numbered", conversation.Question{Step: 2, Prompt: "Traitez-vous des renseignements personnels ?", Why: "La FAQ le demande."},
+			"**Question 2**\nTraitez-vous des renseignements personnels ?\n\nLa FAQ le demande."},
+		{"no step, no number", conversation.Question{Prompt: "Utilisez-vous un système d'IA ?"}, "Utilisez-vous un système d'IA ?"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			q := tc.q
+			msgs, _ := render(conversation.Reply{Question: &q})
+			if len(msgs) != 1 || msgs[0].Content != tc.want {
+				t.Errorf("content %q, want %q", msgs[0].Content, tc.want)
+			}
+			if q.Prompt != tc.q.Prompt {
+				t.Errorf("render changed the reply's prompt to %q", q.Prompt)
+			}
+		})
+	}
+}
+
 func TestRenderEmptyReply(t *testing.T) {
 	t.Parallel()
 	msgs, _ := render(conversation.Reply{})
