@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -130,17 +131,50 @@ func (rs *RuleSet) FallbackVerdict() string { return rs.fallback.code }
 // caller holding the FAQ can check they all exist.
 func (rs *RuleSet) CitedEntries() []string {
 	var all []string
-	for _, f := range rs.facts {
-		all = append(all, f.cites...)
-	}
-	for _, e := range rs.exceptions {
-		all = append(all, e.cites...)
-	}
-	for _, v := range rs.verdictIdx {
-		all = append(all, v.cites...)
+	for _, c := range rs.CitationSites() {
+		all = append(all, c.EntryID)
 	}
 	slices.Sort(all)
 	return slices.Compact(all)
+}
+
+// CitationSite is one citation of an FAQ entry by the fact, exception or
+// verdict declared at File:Line.
+type CitationSite struct {
+	EntryID string
+	File    string
+	Line    int
+}
+
+// CitationSites lists every citation with where it is written, sorted by
+// file and line, so that a caller holding the FAQ can report a missing
+// entry where the rules cite it.
+func (rs *RuleSet) CitationSites() []CitationSite {
+	var out []CitationSite
+	add := func(file string, line int, ids []string) {
+		for _, id := range ids {
+			out = append(out, CitationSite{EntryID: id, File: file, Line: line})
+		}
+	}
+	for _, f := range rs.facts {
+		add(f.File, f.Line, f.cites)
+	}
+	for _, e := range rs.exceptions {
+		add(e.file, e.line, e.cites)
+	}
+	for _, v := range rs.verdictIdx {
+		add(v.file, v.line, v.cites)
+	}
+	slices.SortStableFunc(out, func(a, b CitationSite) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.EntryID, b.EntryID)
+	})
+	return out
 }
 
 // Scenarios returns the scenarios kept beside the rules.

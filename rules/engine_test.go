@@ -3,6 +3,7 @@ package rules
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -297,5 +298,34 @@ func TestParseValue(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseValue(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// CitationSites locates every citation of the embedded rules at the item
+// that makes it, and gives the same ids as CitedEntries.
+func TestCitationSites(t *testing.T) {
+	t.Parallel()
+	rs, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := rs.CitationSites()
+	var ids []string
+	for i, c := range sites {
+		if !strings.HasPrefix(c.File, EmbeddedDir+"/") || c.Line <= 0 || c.EntryID == "" {
+			t.Errorf("site %+v: want a file of %s, a line and an entry id", c, EmbeddedDir)
+		}
+		if i > 0 && (sites[i-1].File > c.File || sites[i-1].File == c.File && sites[i-1].Line > c.Line) {
+			t.Errorf("sites not sorted by file and line: %+v before %+v", sites[i-1], c)
+		}
+		ids = append(ids, c.EntryID)
+	}
+	slices.Sort(ids)
+	if got, want := slices.Compact(ids), rs.CitedEntries(); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("site ids %v, want the cited entries %v", got, want)
+	}
+	f, _ := rs.Fact("organisme_public")
+	if !slices.Contains(sites, CitationSite{EntryID: "organisations-concernees", File: f.File, Line: f.Line}) {
+		t.Errorf("no site for fact organisme_public at %s:%d in %+v", f.File, f.Line, sites)
 	}
 }

@@ -10,14 +10,19 @@ import (
 // loadKB returns the FAQ named by FAQ_DIR, or the embedded official FAQ.
 // Every command that answers questions loads it through here.
 func loadKB(cfg Config) (*faq.KB, error) {
-	if cfg.FAQDir != "" {
-		kb, err := faq.LoadDir(cfg.FAQDir)
-		if err != nil {
-			return nil, fmt.Errorf("FAQ_DIR=%s: %w", cfg.FAQDir, err)
-		}
-		return kb, nil
+	kb, err := loadKBDir(cfg.FAQDir)
+	if err != nil && cfg.FAQDir != "" {
+		return nil, fmt.Errorf("FAQ_DIR=%s: %w", cfg.FAQDir, err)
 	}
-	return faq.Default()
+	return kb, err
+}
+
+// loadKBDir loads the FAQ in dir, or the embedded one when dir is "".
+func loadKBDir(dir string) (*faq.KB, error) {
+	if dir == "" {
+		return faq.Default()
+	}
+	return faq.LoadDir(dir)
 }
 
 // newIndex builds the search index with the configured thresholds

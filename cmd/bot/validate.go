@@ -18,7 +18,9 @@ type validator struct {
 	claims func(dir string) bool
 	// check validates dir ("" = the embedded default) and returns problems
 	// as "file:line: message", plus a one-line summary of what was checked.
-	check func(dir string) (summary string, problems []string)
+	// from holds the directory each kind is read from in this run, for
+	// references between kinds (the rules cite FAQ entries).
+	check func(dir string, from map[string]string) (summary string, problems []string)
 }
 
 var validators []validator
@@ -65,21 +67,30 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 }
 
 func validateAll(stdout, stderr io.Writer, cfg Config, bare string, dirs map[string]*string) int {
-	failed, checked := false, 0
+	// Each kind is read from its flag, else from the bare DIR when that holds
+	// its files, else from the configuration. A kind the bare DIR does not
+	// hold is not checked, but is still read from the configuration by the
+	// kinds that refer to it.
+	from, skip := map[string]string{}, map[string]bool{}
 	for _, v := range validators {
 		dir := *dirs[v.kind]
 		switch {
 		case dir != "":
-		case bare != "":
-			if !v.claims(bare) {
-				continue
-			}
+		case bare != "" && v.claims(bare):
 			dir = bare
 		default:
 			dir = v.configured(cfg)
+			skip[v.kind] = bare != ""
+		}
+		from[v.kind] = dir
+	}
+	failed, checked := false, 0
+	for _, v := range validators {
+		if skip[v.kind] {
+			continue
 		}
 		checked++
-		summary, problems := v.check(dir)
+		summary, problems := v.check(from[v.kind], from)
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)
 		}

@@ -18,20 +18,16 @@ func init() {
 			_, err := os.Stat(filepath.Join(dir, faq.DocumentFile))
 			return err == nil
 		},
-		check: checkFAQ,
+		check: func(dir string, _ map[string]string) (string, []string) { return checkFAQ(dir) },
 	})
 }
 
 // checkFAQ loads dir ("" = the embedded FAQ) and builds its index, so that a
 // file that loads but cannot be searched (a broken synonym) is caught too.
 func checkFAQ(dir string) (string, []string) {
-	var kb *faq.KB
-	var err error
+	kb, err := loadKBDir(dir)
 	if dir == "" {
-		kb, err = faq.Default()
 		dir = "FAQ intégrée / embedded FAQ"
-	} else {
-		kb, err = faq.LoadDir(dir)
 	}
 	if err != nil {
 		var ve *faq.ValidationError

@@ -17,7 +17,7 @@ func init() {
 		kind:       "rules",
 		configured: func(c Config) string { return c.RulesDir },
 		claims:     claimsRules,
-		check:      checkRules,
+		check:      func(dir string, from map[string]string) (string, []string) { return checkRules(dir, from["faq"]) },
 	})
 }
 
@@ -33,10 +33,15 @@ func claimsRules(dir string) bool {
 	return false
 }
 
-func checkRules(dir string) (string, []string) {
+// checkRules validates the rules in dir ("" = embedded) and checks that
+// every FAQ entry they cite exists in the FAQ of faqDir ("" = embedded).
+func checkRules(dir, faqDir string) (string, []string) {
 	rs, err := loadRulesDir(dir)
 	if err != nil {
 		return "", rules.Problems(err)
+	}
+	if problems := checkCitations(rs, faqDir); len(problems) > 0 {
+		return "", problems
 	}
 	where := dir
 	if where == "" {
@@ -45,4 +50,27 @@ func checkRules(dir string) (string, []string) {
 	return fmt.Sprintf("%s : version %s, source du %s, %d faits / facts, %d exceptions, %d verdicts, %d scénarios réussis / scenarios passed",
 		where, rs.Version, rs.SourceDate.Format("2006-01-02"), len(rs.FactNames()), len(rs.ExceptionNames()),
 		len(rs.VerdictCodes()), len(rs.Scenarios())), nil
+}
+
+// checkCitations reports, where the rules cite it, each FAQ entry missing
+// from the FAQ of faqDir ("" = embedded): a verdict must never rest on an
+// entry the bot cannot quote.
+func checkCitations(rs *rules.RuleSet, faqDir string) []string {
+	whereFR, whereEN := faqDir, faqDir
+	if faqDir == "" {
+		whereFR, whereEN = "la FAQ intégrée", "the embedded FAQ"
+	}
+	kb, err := loadKBDir(faqDir)
+	if err != nil {
+		return []string{fmt.Sprintf("citations non vérifiées, %s illisible / citations not checked, cannot load %s", whereFR, whereEN)}
+	}
+	var out []string
+	for _, c := range rs.CitationSites() {
+		if _, ok := kb.Entry(c.EntryID); !ok {
+			out = append(out, rules.Problem{File: c.File, Line: c.Line, Msg: fmt.Sprintf(
+				"entrée de FAQ « %s » citée mais absente de %s / cited FAQ entry %q is not in %s",
+				c.EntryID, whereFR, c.EntryID, whereEN)}.String())
+		}
+	}
+	return out
 }

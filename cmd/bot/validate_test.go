@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qc-ia/conformbot/rules"
+)
+
+// copyDir copies the regular files of src into a new temporary directory,
+// applying edit (when set) to each file's content by name.
+func copyDir(t *testing.T, src string, edit func(name, content string) (string, bool)) string {
+	t.Helper()
+	dst := t.TempDir()
+	files, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(src, f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, keep := string(b), true
+		if edit != nil {
+			content, keep = edit(f.Name(), content)
+		}
+		if keep {
+			if err := os.WriteFile(filepath.Join(dst, f.Name()), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dst
+}
+
+// TestValidateCitations: bot validate reports, at the citing fact, an FAQ
+// entry the rules cite but the FAQ being validated lacks, whether the FAQ or
+// the rules come from the command line.
+func TestValidateCitations(t *testing.T) {
+	t.Parallel()
+	embedded, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fact, ok := embedded.Fact("organisme_public")
+	if !ok || !strings.Contains(strings.Join(fact.Cites(), " "), "organisations-concernees") {
+		t.Fatalf("embedded rules: fact organisme_public citing organisations-concernees expected, got %+v", fact)
+	}
+	// The official FAQ without the entry the fact cites.
+	faqDir := copyDir(t, filepath.Join("..", "..", "faq", "data"), func(name, c string) (string, bool) {
+		return c, !strings.Contains(c, "id: organisations-concernees")
+	})
+	// The embedded rules citing an entry no FAQ has.
+	rulesDir := copyDir(t, filepath.Join("..", "..", "rules", "data"), func(name, c string) (string, bool) {
+		return strings.Replace(c, "cites: [organisations-concernees]", "cites: [organisations-inconnues]", 1), true
+	})
+	rulesAt := fmt.Sprintf("%s:%d: ", filepath.Join(rulesDir, filepath.Base(fact.File)), fact.Line)
+	tests := []struct {
+		name string
+		args []string
+		want []string // in stderr
+	}{
+		{"--faq without a cited entry", []string{"validate", "--faq", faqDir},
+			[]string{fmt.Sprintf("%s:%d: ", fact.File, fact.Line), `cited FAQ entry "organisations-concernees" is not in ` + faqDir}},
+		{"--rules citing an unknown entry", []string{"validate", "--rules", rulesDir},
+			[]string{rulesAt, `cited FAQ entry "organisations-inconnues" is not in the embedded FAQ`, "rules : 1 erreur(s)"}},
+		{"bare rules directory", []string{"validate", rulesDir},
+			[]string{rulesAt, "« organisations-inconnues » citée mais absente de la FAQ intégrée"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := runBot(t, "", tc.args...)
+			if code != exitFail {
+				t.Errorf("exit %d, want %d", code, exitFail)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}
