@@ -62,7 +62,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- serve(ctx, io.Discard, app, ln, []mount{discordMount(t)}) }()
+	go func() { served <- serve(ctx, io.Discard, app, ln, []mount{registeredMount(t, "discord")}) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {

@@ -17,20 +17,9 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-func discordMount(t *testing.T) mount {
-	t.Helper()
-	for _, m := range mounts {
-		if m.name == "discord" {
-			return m
-		}
-	}
-	t.Fatal("no discord mount registered")
-	return mount{}
-}
-
 func TestDiscordMountEnabled(t *testing.T) {
 	t.Parallel()
-	m := discordMount(t)
+	m := registeredMount(t, "discord")
 	tests := []struct {
 		cfg  Config
 		want bool
@@ -70,7 +59,7 @@ func TestDiscordMountSetup(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			mux := http.NewServeMux()
-			loop, err := discordMount(t).setup(context.Background(), &App{Config: tc.cfg, Logger: logger, Handler: h}, mux)
+			loop, err := registeredMount(t, "discord").setup(context.Background(), &App{Config: tc.cfg, Logger: logger, Handler: h}, mux)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err %v, want error %v", err, tc.wantErr)
 			}

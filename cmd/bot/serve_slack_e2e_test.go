@@ -80,7 +80,7 @@ func slackBot(t testing.TB, side *slackSide) (*App, http.Handler) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	if _, err := slackMount(t).setup(ctx, app, mux); err != nil {
+	if _, err := registeredMount(t, "slack").setup(ctx, app, mux); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cleanup() })

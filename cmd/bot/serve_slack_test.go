@@ -18,20 +18,9 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-func slackMount(t testing.TB) *mount {
-	t.Helper()
-	for i := range mounts {
-		if mounts[i].name == "slack" {
-			return &mounts[i]
-		}
-	}
-	t.Fatal("slack mount not registered")
-	return nil
-}
-
 func TestSlackMountEnabled(t *testing.T) {
 	t.Parallel()
-	m := slackMount(t)
+	m := registeredMount(t, "slack")
 	cases := []struct {
 		c    Config
 		want bool
@@ -71,7 +60,7 @@ func TestSlackMountHTTP(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mux := http.NewServeMux()
-	loop, err := slackMount(t).setup(ctx, app, mux)
+	loop, err := registeredMount(t, "slack").setup(ctx, app, mux)
 	if err != nil || loop != nil {
 		t.Fatalf("setup = %v, %v; want routes and no loop without SLACK_APP_TOKEN", loop != nil, err)
 	}

@@ -47,7 +47,7 @@ func teamsBot(t testing.TB) (*App, http.Handler, *teamsSide) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	loop, err := teamsMount(t).setup(ctx, app, mux)
+	loop, err := registeredMount(t, "teams").setup(ctx, app, mux)
 	if err != nil {
 		t.Fatal(err)
 	}

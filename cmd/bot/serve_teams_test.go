@@ -11,20 +11,9 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-func teamsMount(t testing.TB) *mount {
-	t.Helper()
-	for i := range mounts {
-		if mounts[i].name == "teams" {
-			return &mounts[i]
-		}
-	}
-	t.Fatal("teams mount not registered")
-	return nil
-}
-
 func TestTeamsMount(t *testing.T) {
 	t.Parallel()
-	m := teamsMount(t)
+	m := registeredMount(t, "teams")
 	if m.enabled(Config{TeamsAppID: "id"}) || !m.enabled(Config{TeamsAppID: "id", TeamsAppPassword: "pw"}) {
 		t.Error("teams must be enabled exactly when TEAMS_APP_ID and TEAMS_APP_PASSWORD are set")
 	}

@@ -108,6 +108,18 @@ func TestBrowserURL(t *testing.T) {
 	}
 }
 
+// registeredMount returns the mount a platform registered under name.
+func registeredMount(t testing.TB, name string) mount {
+	t.Helper()
+	for _, m := range mounts {
+		if m.name == name {
+			return m
+		}
+	}
+	t.Fatalf("no %s mount registered", name)
+	return mount{}
+}
+
 // fakeMount builds a mount whose setup and loop report through channels.
 type fakeMount struct {
 	name     string
