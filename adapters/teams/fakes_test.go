@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/qc-ia/conformbot/adapters/teams/teamstest"
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testclock"
 )
 
 const (
@@ -21,25 +21,8 @@ const (
 	testTenant   = "tenant-qc"
 )
 
-// fakeClock is a settable clock shared by the adapter and the tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// newClock is a settable clock shared by the adapter and the tests.
+func newClock() *testclock.Clock { return testclock.New(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)) }
 
 // sleeps records backoff waits without waiting.
 type sleeps struct{ ch chan time.Duration }
@@ -52,7 +35,7 @@ func (s *sleeps) Sleep(ctx context.Context, d time.Duration) error {
 // env is one adapter wired to the fake Microsoft services.
 type env struct {
 	a      *Adapter
-	clock  *fakeClock
+	clock  *testclock.Clock
 	id     *teamstest.Identity
 	tokens *teamstest.TokenServer
 	conn   *teamstest.Connector

@@ -10,30 +10,14 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testclock"
 )
 
 // Clock is a settable time source for expiry tests.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type Clock = testclock.Clock
 
 // NewClock starts at a fixed instant.
-func NewClock() *Clock { return &Clock{t: time.Date(2026, 3, 18, 9, 0, 0, 0, time.UTC)} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func NewClock() *Clock { return testclock.New(time.Date(2026, 3, 18, 9, 0, 0, 0, time.UTC)) }
 
 // Run checks a Store. open returns a new, empty store reading time from now.
 func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversation.Store) {
