@@ -220,8 +220,8 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix.typos = newTypoIndex(ix.df)
-	ix.words = newTypoIndex(surfaceWords(kb))
+	ix.typos = newTypoIndex(ix.df, nil)
+	ix.words = newTypoIndex(surfaceWords(kb), stopSet())
 	// A word found in many answers barely ranks, yet its postings are most
 	// of a search's work on a large FAQ. Small FAQs keep every clause.
 	ix.ansCap = max(50, len(kb.Entries)/50)
@@ -252,6 +252,47 @@ func (ix *Index) terms(s string) []string {
 		}
 		seen[w] = true
 		out = append(out, w)
+	}
+	return out
+}
+
+// aterm is an analyzed term. Terms that one synonym phrase expands to
+// ("politique" gives "indic", "aplic") share its weight: one typed word is
+// about one piece of information, not two (measured: 1/sqrt(n) keeps the
+// right answers and removes wrong ones; 1/n loses right answers).
+type aterm struct {
+	term  string
+	share float64
+}
+
+// analyzeTerms analyzes a question: unique terms in order, with their
+// share of a phrase's weight.
+func (ix *Index) analyzeTerms(s string) []aterm {
+	toks := ix.analyzer.Analyze([]byte(s))
+	out := make([]aterm, 0, len(toks))
+	for _, t := range toks {
+		if len(t.Term) == 0 {
+			continue
+		}
+		// Tokens of one expansion carry the span of the whole phrase.
+		n := 0
+		for _, u := range toks {
+			if u.Start == t.Start && u.End == t.End {
+				n++
+			}
+		}
+		w := string(t.Term)
+		dup := false
+		for _, o := range out[:len(out):len(out)] {
+			if o.term == w {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		out = append(out, aterm{term: w, share: 1 / math.Sqrt(float64(n))})
 	}
 	return out
 }
@@ -335,10 +376,11 @@ type qterm struct {
 // queryTerms analyzes a question and corrects unknown words that are one
 // edit away from a word of the FAQ.
 func (ix *Index) queryTerms(text string) []qterm {
-	raw := ix.terms(text)
+	raw := ix.analyzeTerms(text)
 	out := make([]qterm, 0, len(raw))
 	seen := make(map[string]bool, len(raw))
-	for _, t := range raw {
+	for _, at := range raw {
+		t := at.term
 		if ix.df[t] == 0 {
 			if c, ok := ix.typos.correct(t); ok {
 				t = c
@@ -350,7 +392,7 @@ func (ix *Index) queryTerms(text string) []qterm {
 			continue
 		}
 		seen[t] = true
-		out = append(out, qterm{term: t, weight: ix.weight(t)})
+		out = append(out, qterm{term: t, weight: ix.weight(t) * at.share})
 	}
 	return out
 }
@@ -410,6 +452,12 @@ const (
 	// unknownWeight scales the weight of words the FAQ does not know,
 	// relative to a word found in a single entry.
 	unknownWeight = 1.6
+	// rerankMargin is how much more of the question a runner-up must hold
+	// to go before the best-scored entry.
+	rerankMargin = 0.15
+	// rerankScore: and score at least this share of the best score (a
+	// runner-up that only shares words through its answer stays behind).
+	rerankScore = 0.5
 	// minSuggest is the relevance below which an entry is not worth
 	// suggesting after a fallback.
 	minSuggest = 0.1
@@ -444,6 +492,20 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 		res.Decision = Fallback
 		return
 	}
+	// Bleve's score favours terms repeated across an entry's phrasings
+	// ("encore" in every phrasing of one entry); an entry that holds
+	// clearly more of the question goes first.
+	bestK, bestCov, cov0 := 0, 0.0, ix.coverage(ix.byID[res.Hits[0].Entry.ID], terms)
+	for k := 1; k < len(res.Hits); k++ {
+		if c := ix.coverage(ix.byID[res.Hits[k].Entry.ID], terms); c > bestCov {
+			bestK, bestCov = k, c
+		}
+	}
+	if bestK > 0 && bestCov >= cov0+rerankMargin && res.Hits[bestK].Score >= rerankScore*res.Hits[0].Score {
+		h := res.Hits[bestK]
+		copy(res.Hits[1:bestK+1], res.Hits[:bestK])
+		res.Hits[0] = h
+	}
 	top := res.Hits[0].Score
 	covs := make([]float64, len(res.Hits))
 	// Runners-up that cover the question as well as the best entry, both
@@ -468,7 +530,7 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 		switch {
 		case top <= 0:
 		case k == 0 && len(res.Hits) > 1:
-			lead = (top - res.Hits[1].Score) / top
+			lead = max(0, top-res.Hits[1].Score) / top
 			// A best entry that holds clearly more of the question than
 			// any runner-up leads, even if common words inflate a
 			// runner-up's score.
@@ -482,7 +544,7 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 				lead *= tieLeadFactor
 			}
 		case k > 0:
-			lead = (h.Score - top) / top
+			lead = min(0, h.Score-top) / top
 		}
 		h.Confidence = h.Relevance * sigmoid(leadSlop*(lead-leadMid))
 	}

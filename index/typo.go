@@ -14,12 +14,13 @@ import (
 type typoIndex struct {
 	known   map[string]int      // term -> entries holding it
 	deletes map[string][]string // term with one rune deleted -> terms
+	stop    map[string]bool     // known terms that are stop words
 }
 
 const minTypoRunes = 5
 
-func newTypoIndex(df map[string]int) *typoIndex {
-	ti := &typoIndex{known: df, deletes: map[string][]string{}}
+func newTypoIndex(df map[string]int, stop map[string]bool) *typoIndex {
+	ti := &typoIndex{known: df, deletes: map[string][]string{}, stop: stop}
 	for t := range df {
 		if utf8.RuneCountInString(t) < minTypoRunes-1 {
 			continue
@@ -46,7 +47,13 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 	}
 	best, bestDF := "", 0
 	consider := func(t string) {
-		if t == w {
+		if t == w || !oneEdit(w, t) {
+			return
+		}
+		// A stop word carries no information: correcting into one only
+		// erases a word ("fêtes" is not "êtes", "ferme" not "terme"), unless
+		// the word starts alike ("pourais").
+		if ti.stop[t] && w[0] != t[0] {
 			return
 		}
 		if df := ti.known[t]; df > bestDF || (df == bestDF && t < best) {
@@ -106,6 +113,15 @@ func surfaceWords(kb *faq.KB) map[string]int {
 	return m
 }
 
+// stopSet is the stop word list as a set.
+func stopSet() map[string]bool {
+	m := map[string]bool{}
+	for w := range stopWords() {
+		m[w] = true
+	}
+	return m
+}
+
 // correctWords replaces each unknown word of five letters or more that is
 // one edit away from a word of the FAQ ("suspention", "définiton"), so that
 // synonyms and stemming then see the intended word.
@@ -134,4 +150,41 @@ func (ix *Index) correctWords(text string) string {
 		return text
 	}
 	return strings.Join(toks, " ")
+}
+
+// oneEdit reports whether a and b are one insertion, deletion,
+// substitution or swap of adjacent runes apart. Shared deletions alone also
+// pair words two edits apart ("fetes" and "etees" both give "etes").
+func oneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		var diff []int
+		for i := range ra {
+			if ra[i] != rb[i] {
+				diff = append(diff, i)
+				if len(diff) > 2 {
+					return false
+				}
+			}
+		}
+		switch len(diff) {
+		case 1:
+			return true
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && ra[i] == rb[j] && ra[j] == rb[i]
+		}
+		return false
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
 }
