@@ -308,6 +308,26 @@ func TestBotTokenIsCachedAndRenewed(t *testing.T) {
 	}
 }
 
+// panicTransport is an HTTP client transport that panics on every request.
+type panicTransport struct{}
+
+func (panicTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("transport bug") }
+
+// A token request that panics fails its callers instead of leaving them,
+// and every later caller, waiting on a request that never ends.
+func TestTokenSourcePanicReleasesCallers(t *testing.T) {
+	t.Parallel()
+	ts := newTokenSource("http://127.0.0.1:1/{tenant}", "", "id", "secret", &http.Client{Transport: panicTransport{}}, time.Now)
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		tok, err := ts.Token(ctx)
+		cancel()
+		if err == nil || errors.Is(err, context.DeadlineExceeded) || tok != "" {
+			t.Errorf("call %d: token %q, err %v; want the panic as an error at once", i+1, tok, err)
+		}
+	}
+}
+
 func TestTokenSourceSharesOneRequest(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})

@@ -95,16 +95,26 @@ func (s *tokenSource) invalidate(token string) {
 func (s *tokenSource) fetch(ctx context.Context, call *tokenCall) {
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
-	tok, ttl, err := s.request(ctx)
-	s.mu.Lock()
-	if err == nil {
-		margin := min(tokenMargin, ttl/2)
-		s.token, s.expires = tok, s.now().Add(ttl-margin)
-	}
-	s.inflight = nil
-	s.mu.Unlock()
-	call.token, call.err = tok, err
-	close(call.done)
+	var tok string
+	var ttl time.Duration
+	var err error
+	// The waiters are released even if the request panics: otherwise the
+	// call would stay in flight and every later reply would wait on it.
+	defer func() {
+		if v := recover(); v != nil {
+			tok, err = "", fmt.Errorf("bot token: panic (%T)", v)
+		}
+		s.mu.Lock()
+		if err == nil {
+			margin := min(tokenMargin, ttl/2)
+			s.token, s.expires = tok, s.now().Add(ttl-margin)
+		}
+		s.inflight = nil
+		s.mu.Unlock()
+		call.token, call.err = tok, err
+		close(call.done)
+	}()
+	tok, ttl, err = s.request(ctx)
 }
 
 func (s *tokenSource) request(ctx context.Context) (string, time.Duration, error) {
