@@ -161,7 +161,8 @@ func (a *Adapter) goSafe(what string, f func()) {
 // recover logs a panic of a handler instead of taking the process down.
 func (a *Adapter) recover(what string) {
 	if v := recover(); v != nil {
-		a.log.Error("panic recovered", "in", what, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		// The panic value may quote user input: log its type and stack only.
+		a.log.Error("panic recovered", "in", what, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
 	}
 }
 
@@ -178,8 +179,8 @@ func (a *Adapter) handle(m conversation.Message) (res result) {
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
-			a.log.Error("panic in engine", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			res = result{err: fmt.Errorf("panic: %v", v)}
+			a.log.Error("panic in engine", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
+			res = result{err: fmt.Errorf("panic (%T)", v)}
 		}
 	}()
 	r, err := a.h.Handle(ctx, m)

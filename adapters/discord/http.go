@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -42,7 +44,7 @@ func (a *Adapter) InteractionsHandler() (http.Handler, error) {
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
-			a.log.Error("panic in interactions endpoint", "panic", v)
+			a.log.Error("panic in interactions endpoint", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
 			http.Error(w, "erreur interne / internal error", http.StatusInternalServerError)
 		}
 	}()

@@ -258,6 +258,9 @@ func TestEngineFailureIsApologizedNotFatal(t *testing.T) {
 			if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Content != msgEngineError {
 				t.Errorf("got type %d %q, want the apology", resp.Type, resp.Content)
 			}
+			if logs := r.logs.String(); strings.Contains(logs, "engine bug") {
+				t.Errorf("the panic value (which may quote user input) is logged:\n%s", logs)
+			}
 		})
 	}
 }

@@ -190,7 +190,8 @@ func (a *Adapter) recoverLog(what string) {
 }
 
 func (a *Adapter) recoverLogValue(what string, v any) {
-	a.log.Error("panic recovered", "in", what, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	// The panic value may quote user input: log its type and stack only.
+	a.log.Error("panic recovered", "in", what, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
 }
 
 // ask calls the engine and renders its reply; an error becomes a polite

@@ -421,6 +421,9 @@ func TestEngineFailuresArePolite(t *testing.T) {
 			if c.name == "panic" && !strings.Contains(h.logs.String(), "panic recovered") {
 				t.Errorf("panic not logged")
 			}
+			if c.name == "panic" && strings.Contains(h.logs.String(), "engine bug") {
+				t.Errorf("the panic value (which may quote user input) is logged:\n%s", h.logs.String())
+			}
 			if !strings.Contains(texts(inline(t, body).Blocks), c.want) {
 				t.Errorf("answer %q lacks %q", body, c.want)
 			}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -221,7 +222,8 @@ func (a *Adapter) process(act Activity) {
 	log := a.log.With("conversation", a.hash(act.Conversation.ID), "type", act.Type)
 	defer func() {
 		if p := recover(); p != nil {
-			log.Error("panic while handling an activity", "panic", fmt.Sprint(p))
+			// The panic value may quote user input: log its type and stack only.
+			log.Error("panic while handling an activity", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
 		}
 	}()
 	msg, ok := a.message(&act)
