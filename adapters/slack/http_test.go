@@ -485,3 +485,19 @@ func longText() string {
 	b.WriteString(strings.Repeat("Une phrase très longue sans saut de ligne, ", 200))
 	return b.String()
 }
+
+// A failed response_url post is logged without the URL: it is a bearer URL
+// into the user's conversation.
+func TestResponseURLNotLogged(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, newFakeEngine())
+	hook := "http://127.0.0.1:1/commands/T1/42/secret-hook-token"
+	h.a.postResponse(context.Background(), hook, ephemeral, false, []message{{Text: "x"}})
+	logs := h.logs.String()
+	if !strings.Contains(logs, "slack call failed") {
+		t.Fatalf("failure not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, "secret-hook-token") {
+		t.Errorf("logs hold the response_url:\n%s", logs)
+	}
+}

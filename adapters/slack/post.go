@@ -3,6 +3,8 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -56,6 +58,12 @@ func (a *Adapter) logSlackError(op string, err error) {
 	var sc slack.StatusCodeError
 	if errors.As(err, &sc) && sc.Code == 404 {
 		hint = "response_url expirée (30 min) ou déjà utilisée 5 fois / response_url expired or used up"
+	}
+	// A response_url is a bearer URL into the user's conversation: log what
+	// went wrong with the request, never the URL.
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = fmt.Errorf("%s: %w", uerr.Op, uerr.Err)
 	}
 	a.log.Error("slack call failed", "op", op, "code", code, "err", err, "hint", hint)
 }
