@@ -27,11 +27,8 @@ func runChat(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Type a button's number to choose it; Ctrl-D to quit.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, stop := parseFlags(fs, args); stop {
+		return code
 	}
 	if fs.NArg() > 0 || (*lang != "fr" && *lang != "en") {
 		fs.Usage()

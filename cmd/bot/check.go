@@ -38,11 +38,8 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Sans --json ni --fact : questionnaire interactif. / Without --json or --fact: interactive questionnaire.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, stop := parseFlags(fs, args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "bot check : argument inattendu « %s » ; utilisez --fact NOM=VALEUR / unexpected argument %q; use --fact NAME=VALUE\n", fs.Arg(0), fs.Arg(0))

@@ -51,11 +51,8 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Feedback per answer and unanswered questions (redacted), from BOT_DATA_DIR.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, stop := parseFlags(fs, args); stop {
+		return code
 	}
 	if fs.NArg() > 0 || *limit < 1 {
 		fs.Usage()

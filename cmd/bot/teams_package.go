@@ -34,11 +34,8 @@ func runTeamsPackage(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Writes the package to upload in the Teams admin center (TEAMS_APP_ID required).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, stop := parseFlags(fs, args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()

@@ -46,11 +46,8 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Without arguments: checks the configured (FAQ_DIR, RULES_DIR) or embedded content.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, stop := parseFlags(fs, args); stop {
+		return code
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
