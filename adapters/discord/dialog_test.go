@@ -15,7 +15,7 @@ func fakeDialog() *recorder {
 	choices := func(n string) []conversation.Action {
 		return []conversation.Action{{ID: "d:" + n + ":yes", Label: "Oui"}, {ID: "d:" + n + ":no", Label: "Non"}, {ID: "d:" + n + ":unknown", Label: "Je ne sais pas"}}
 	}
-	return &recorder{fn: func(m conversation.Message) (conversation.Reply, error) {
+	return &recorder{Reply: func(m conversation.Message) (conversation.Reply, error) {
 		switch {
 		case m.Text == CommandEligibility:
 			step[m.UserID] = 1

@@ -44,10 +44,10 @@ func TestGatewayMessages(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			eng := &recorder{fn: textReply("Réponse.")}
+			eng := &recorder{Reply: textReply("Réponse.")}
 			r := newRig(t, eng, nil)
 			r.a.onMessageCreate(r.a.s, tc.event)
-			got := eng.got()
+			got := eng.Messages()
 			if tc.wantText == "" {
 				if len(got) != 0 {
 					t.Errorf("engine called with %+v, want the message ignored", got)
@@ -82,7 +82,7 @@ func TestGatewayMessages(t *testing.T) {
 func TestGatewayLongReplyAndButtons(t *testing.T) {
 	t.Parallel()
 	long := strings.TrimSpace(strings.Repeat("ligne de réponse assez longue\n", 150)) // about 4,500 characters
-	eng := &recorder{fn: func(conversation.Message) (conversation.Reply, error) {
+	eng := &recorder{Reply: func(conversation.Message) (conversation.Reply, error) {
 		return conversation.Reply{Text: []string{long}, Actions: []conversation.Action{{ID: "fb:up", Label: "Utile"}}}, nil
 	}}
 	r := newRig(t, eng, nil)
@@ -128,12 +128,12 @@ func (d *dedupe) FirstSeen(_ context.Context, key string, _ time.Duration) (bool
 
 func TestGatewayReplayedMessageAnsweredOnce(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: textReply("Réponse.")}
+	eng := &recorder{Reply: textReply("Réponse.")}
 	r := newRig(t, eng, func(o *Options) { o.Deduper = &dedupe{seen: map[string]bool{}} })
 	ev := messageCreate("1200", "", "question", human)
 	r.a.onMessageCreate(r.a.s, ev)
 	r.a.onMessageCreate(r.a.s, ev) // a resume replays it
-	if n := len(eng.got()); n != 1 {
+	if n := len(eng.Messages()); n != 1 {
 		t.Errorf("engine called %d times, want 1", n)
 	}
 	r.rest.next(t)
@@ -142,7 +142,7 @@ func TestGatewayReplayedMessageAnsweredOnce(t *testing.T) {
 
 func TestGatewayInteraction(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: textReply("Réponse.")}
+	eng := &recorder{Reply: textReply("Réponse.")}
 	r := newRig(t, eng, nil)
 	i := &discordgo.Interaction{
 		ID: "1300", AppID: testAppID, Type: discordgo.InteractionMessageComponent, Token: "tok-1300",
@@ -158,14 +158,14 @@ func TestGatewayInteraction(t *testing.T) {
 		t.Errorf("type %v, want 4 (feedback answered in a new message)", c.Body["type"])
 	}
 	want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Action: "fb:up", Locale: "en-US"}
-	if got := eng.got(); len(got) != 1 || got[0] != want {
+	if got := eng.Messages(); len(got) != 1 || got[0] != want {
 		t.Errorf("engine got %+v, want %+v", got, want)
 	}
 }
 
 func TestHandlersSurvivePanics(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: func(conversation.Message) (conversation.Reply, error) { panic("engine bug") }}
+	eng := &recorder{Reply: func(conversation.Message) (conversation.Reply, error) { panic("engine bug") }}
 	r := newRig(t, eng, nil)
 	r.a.onMessageCreate(r.a.s, messageCreate("1400", "", "question", human))
 	if c := r.rest.next(t); c.Body["content"] != msgEngineError {
@@ -179,7 +179,7 @@ func TestHandlersSurvivePanics(t *testing.T) {
 
 func TestRateLimitIsLogged(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: textReply("Réponse.")}
+	eng := &recorder{Reply: textReply("Réponse.")}
 	r := newRig(t, eng, nil)
 	r.rest.status = func(_ restCall, n int) (int, string) {
 		if n == 1 {
@@ -252,14 +252,14 @@ func TestCommandsAreLocalized(t *testing.T) {
 
 func TestReplayedInteractionHandledOnce(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: textReply("Réponse.")}
+	eng := &recorder{Reply: textReply("Réponse.")}
 	r := newRig(t, eng, func(o *Options) { o.Deduper = &dedupe{seen: map[string]bool{}} })
 	first := r.interact(t, click("1600", "fb:up"))
 	again := r.interact(t, click("1600", "fb:up"))
 	if first.Type != discordgo.InteractionResponseChannelMessageWithSource || again.Type != discordgo.InteractionResponseDeferredMessageUpdate {
 		t.Errorf("types %d then %d, want 4 then 6 (acknowledged, nothing redone)", first.Type, again.Type)
 	}
-	if n := len(eng.got()); n != 1 {
+	if n := len(eng.Messages()); n != 1 {
 		t.Errorf("engine called %d times, want 1", n)
 	}
 }

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testengine"
 	"github.com/qc-ia/conformbot/internal/testlog"
 )
 
@@ -321,24 +321,7 @@ func bodyButtons(body map[string]any) []string {
 }
 
 // recorder is a fake engine that records what it was given.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []conversation.Message
-	fn   func(conversation.Message) (conversation.Reply, error)
-}
-
-func (r *recorder) Handle(_ context.Context, m conversation.Message) (conversation.Reply, error) {
-	r.mu.Lock()
-	r.msgs = append(r.msgs, m)
-	r.mu.Unlock()
-	return r.fn(m)
-}
-
-func (r *recorder) got() []conversation.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]conversation.Message(nil), r.msgs...)
-}
+type recorder = testengine.Recorder
 
 func textReply(s ...string) func(conversation.Message) (conversation.Reply, error) {
 	return func(conversation.Message) (conversation.Reply, error) {

@@ -43,7 +43,7 @@ func TestInteractionsRequestChecks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			eng := &recorder{fn: textReply("ne devrait pas être appelé")}
+			eng := &recorder{Reply: textReply("ne devrait pas être appelé")}
 			r := newRig(t, eng, nil)
 			var key ed25519.PrivateKey
 			switch tc.key {
@@ -67,7 +67,7 @@ func TestInteractionsRequestChecks(t *testing.T) {
 			if tc.want == http.StatusOK && strings.TrimSpace(w.Body.String()) != `{"type":1}` {
 				t.Errorf("PING answer %s, want {\"type\":1}", w.Body)
 			}
-			if n := len(eng.got()); n != 0 {
+			if n := len(eng.Messages()); n != 0 {
 				t.Errorf("engine called %d times", n)
 			}
 			r.rest.none(t)
@@ -103,7 +103,7 @@ func TestNewRejectsBadPublicKey(t *testing.T) {
 
 func TestSlashCommandAnsweredInline(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: func(m conversation.Message) (conversation.Reply, error) {
+	eng := &recorder{Reply: func(m conversation.Message) (conversation.Reply, error) {
 		return conversation.Reply{
 			Lang: conversation.LangFR,
 			Answer: &conversation.Answer{EntryID: "faq-01", Question: "Qu'est-ce que la directive?",
@@ -124,7 +124,7 @@ func TestSlashCommandAnsweredInline(t *testing.T) {
 	if got := resp.Buttons; len(got) != 1 || strings.Join(got[0], ",") != "fb:up:faq-01,fb:down:faq-01" {
 		t.Errorf("buttons %v, want the two feedback buttons", got)
 	}
-	msgs := eng.got()
+	msgs := eng.Messages()
 	want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan,
 		Text: "C'est quoi la directive?", Locale: "fr"}
 	if len(msgs) != 1 || msgs[0] != want {
@@ -170,7 +170,7 @@ func TestSlowEngineIsDeferredThenEdited(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			release := make(chan struct{})
-			eng := &recorder{fn: func(conversation.Message) (conversation.Reply, error) {
+			eng := &recorder{Reply: func(conversation.Message) (conversation.Reply, error) {
 				<-release
 				return tc.reply, nil
 			}}
@@ -201,7 +201,7 @@ func TestLongAnswerIsSplitNeverCut(t *testing.T) {
 	for p := range 5 {
 		paras = append(paras, strings.TrimSpace(strings.Repeat("mot"+itoa(int64(p))+" ", 180)))
 	}
-	eng := &recorder{fn: func(conversation.Message) (conversation.Reply, error) {
+	eng := &recorder{Reply: func(conversation.Message) (conversation.Reply, error) {
 		return conversation.Reply{
 			Answer:  &conversation.Answer{Question: "Titre", Text: strings.Join(paras, "\n\n")},
 			Actions: []conversation.Action{{ID: "fb:up", Label: "Utile"}},
@@ -253,7 +253,7 @@ func TestEngineFailureIsApologizedNotFatal(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, &recorder{fn: tc.fn}, nil)
+			r := newRig(t, &recorder{Reply: tc.fn}, nil)
 			resp := r.interact(t, slashAsk("950", "x"))
 			if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Content != msgEngineError {
 				t.Errorf("got type %d %q, want the apology", resp.Type, resp.Content)
@@ -267,7 +267,7 @@ func TestEngineFailureIsApologizedNotFatal(t *testing.T) {
 
 func TestUnknownInteractionsGetANotice(t *testing.T) {
 	t.Parallel()
-	eng := &recorder{fn: textReply("non")}
+	eng := &recorder{Reply: textReply("non")}
 	r := newRig(t, eng, nil)
 	unknownCmd := slashAsk("960", "x")
 	unknownCmd["data"].(map[string]any)["name"] = "autre"
@@ -280,7 +280,7 @@ func TestUnknownInteractionsGetANotice(t *testing.T) {
 			t.Errorf("got %+v, want an ephemeral notice", resp)
 		}
 	}
-	if n := len(eng.got()); n != 0 {
+	if n := len(eng.Messages()); n != 0 {
 		t.Errorf("engine called %d times", n)
 	}
 }
@@ -289,7 +289,7 @@ func TestUnknownInteractionsGetANotice(t *testing.T) {
 func TestLogsHoldNoTextOrIDs(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	eng := &recorder{fn: func(conversation.Message) (conversation.Reply, error) {
+	eng := &recorder{Reply: func(conversation.Message) (conversation.Reply, error) {
 		<-release // slower than the budget: deferred, then an edit that fails
 		return conversation.Reply{}, errors.New("boom")
 	}}

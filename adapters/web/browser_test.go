@@ -59,7 +59,7 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 
 func TestBrowserPage(t *testing.T) {
 	ctx := browsertest.New(t, 90*time.Second)
-	fake := &recorder{reply: scripted}
+	fake := &recorder{Reply: scripted}
 	srv := httptest.NewServer(newMux(fake, nil))
 	t.Cleanup(srv.Close)
 
@@ -147,7 +147,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 	do("check in English", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), botCount(8))
 
-	msgs := fake.messages()
+	msgs := fake.Messages()
 	if len(msgs) != 7 {
 		t.Fatalf("engine got %d messages, want 7", len(msgs))
 	}

@@ -10,38 +10,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/testengine"
 )
 
 const session = "0123456789abcdef0123456789abcdef"
 
 // recorder is a fake engine that keeps the messages it got and answers
-// through reply.
-type recorder struct {
-	mu    sync.Mutex
-	got   []conversation.Message
-	reply func(conversation.Message) (conversation.Reply, error)
-}
-
-func (f *recorder) Handle(_ context.Context, m conversation.Message) (conversation.Reply, error) {
-	f.mu.Lock()
-	f.got = append(f.got, m)
-	f.mu.Unlock()
-	if f.reply != nil {
-		return f.reply(m)
-	}
-	return conversation.Reply{Lang: conversation.LangFR, Text: []string{"ok"}}, nil
-}
-
-func (f *recorder) messages() []conversation.Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]conversation.Message(nil), f.got...)
-}
+// through Reply (default: "ok").
+type recorder = testengine.Recorder
 
 func newMux(h conversation.Handler, logger *slog.Logger) *http.ServeMux {
 	mux := http.NewServeMux()
@@ -117,7 +97,7 @@ func TestChatRequests(t *testing.T) {
 			if got := rec.Header().Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
 				t.Errorf("Content-Type = %q, want JSON", got)
 			}
-			got := fake.messages()
+			got := fake.Messages()
 			if tt.wantMsg == nil {
 				if len(got) != 0 {
 					t.Errorf("engine called %d times for a rejected request", len(got))
