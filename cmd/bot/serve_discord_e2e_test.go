@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -51,12 +50,9 @@ func TestDiscordEndToEnd(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	cfg := Config{DataDir: t.TempDir(), DiscordPublicKey: hex.EncodeToString(pub),
 		SessionTTL: time.Hour, Retention: time.Hour, EscalationEmail: conversation.DefaultEscalationEmail}
-	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard, Stderr: io.Discard}
 	ctx, cancel := context.WithCancel(context.Background())
-	app, cleanup, err := buildApp(ctx, env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := buildTestApp(ctx, t, cfg, nil)
+	t.Cleanup(cancel)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +64,6 @@ func TestDiscordEndToEnd(t *testing.T) {
 		if err := <-served; err != nil {
 			t.Errorf("serve: %v", err)
 		}
-		cleanup()
 	})
 	url := "http://" + ln.Addr().String() + "/discord/interactions"
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -74,16 +72,12 @@ func slackBot(t testing.TB, side *slackSide) (*App, http.Handler) {
 	cfg := Config{DataDir: t.TempDir(), SessionTTL: time.Hour, Retention: time.Hour, SlackBotToken: "xoxb-e2e",
 		SlackSigningSecret: e2eSecret, SlackCommand: "/ia", SlackAPIURL: side.srv.URL + "/api/"}
 	ctx, cancel := context.WithCancel(context.Background())
-	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard, Stderr: io.Discard}
-	app, cleanup, err := buildApp(ctx, env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := buildTestApp(ctx, t, cfg, nil)
+	t.Cleanup(cancel)
 	mux := http.NewServeMux()
 	if _, err := registeredMount(t, "slack").setup(ctx, app, mux); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cleanup() })
 	return app, mux
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -41,11 +39,8 @@ func teamsBot(t testing.TB) (*App, http.Handler, *teamsSide) {
 		TeamsAppID: teamsE2EAppID, TeamsAppPassword: "e2e-secret", TeamsTenantID: "tenant-e2e",
 		TeamsOpenIDURL: side.id.OpenIDURL(), TeamsTokenURL: side.tokens.URL()}
 	ctx, cancel := context.WithCancel(context.Background())
-	env := &Env{Config: cfg, Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard, Stderr: io.Discard}
-	app, cleanup, err := buildApp(ctx, env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := buildTestApp(ctx, t, cfg, nil)
+	t.Cleanup(cancel)
 	mux := http.NewServeMux()
 	loop, err := registeredMount(t, "teams").setup(ctx, app, mux)
 	if err != nil {
@@ -53,7 +48,7 @@ func teamsBot(t testing.TB) (*App, http.Handler, *teamsSide) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- loop(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; _ = cleanup() })
+	t.Cleanup(func() { cancel(); <-done })
 	return app, mux, side
 }
 

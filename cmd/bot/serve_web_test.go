@@ -40,9 +40,20 @@ func newRealApp(t testing.TB, logs io.Writer) *App {
 		t.Fatal(err)
 	}
 	cfg.DataDir = t.TempDir()
-	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Config: cfg,
-		Logger: slog.New(slog.NewTextHandler(logs, nil))}
-	app, closeApp, err := buildApp(context.Background(), env)
+	return buildTestApp(context.Background(), t, cfg, logs)
+}
+
+// buildTestApp is buildApp for a test, on cfg as given and logging to logs
+// (nil: discarded); the app is closed when the test ends. Cleanups the
+// caller registers afterwards (cancelling ctx, stopping loops) run first.
+func buildTestApp(ctx context.Context, t testing.TB, cfg Config, logs io.Writer) *App {
+	t.Helper()
+	logger := slog.New(slog.DiscardHandler)
+	if logs != nil {
+		logger = slog.New(slog.NewTextHandler(logs, nil))
+	}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Config: cfg, Logger: logger}
+	app, closeApp, err := buildApp(ctx, env)
 	if err != nil {
 		t.Fatalf("buildApp: %v", err)
 	}
