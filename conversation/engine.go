@@ -119,7 +119,12 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	reply.Lang = t.lang
 	if t.lang != t.sess.Lang {
 		t.sess.Lang = t.lang
-		t.dirty = true
+		// A new session in the language it would get anyway (the platform
+		// locale's, else French) needs no write: a plain question costs one
+		// session read and no write.
+		if sess.Lang != "" || t.lang != t.defaultLang() || sess.Dialog != nil {
+			t.dirty = true
+		}
 	}
 	if t.dirty {
 		if err := e.store.PutSession(ctx, key, t.sess, e.ttl); err != nil {
@@ -153,6 +158,12 @@ func (t *turn) replyLang() string {
 	if t.sess.Lang != "" {
 		return t.sess.Lang
 	}
+	return t.defaultLang()
+}
+
+// defaultLang is the language without any clue from the text or the
+// session: the platform locale's, else French.
+func (t *turn) defaultLang() string {
 	if l := localeLang(t.m.Locale); l != "" {
 		return l
 	}

@@ -66,6 +66,8 @@ func stopWords() analysis.TokenMap {
 	return m
 }
 
+var foldReplacer = strings.NewReplacer("œ", "oe", "æ", "ae", "’", "'", "ʼ", "'")
+
 // fold strips diacritics and normalises ligatures and apostrophes.
 func fold(s string) string {
 	ascii := true
@@ -78,7 +80,7 @@ func fold(s string) string {
 	if ascii {
 		return s
 	}
-	s = strings.NewReplacer("œ", "oe", "æ", "ae", "’", "'", "ʼ", "'").Replace(s)
+	s = foldReplacer.Replace(s)
 	// Decompose, drop combining marks, recompose. (A shared
 	// transform.Chain is not safe for concurrent use.)
 	d := norm.NFD.String(s)

@@ -79,7 +79,14 @@ const (
 	fieldAnswer     = "answer"
 )
 
-var boosts = map[string]float64{fieldQuestion: 3, fieldAlternates: 2, fieldKeywords: 2, fieldAnswer: 0.7}
+// In this order: New indexes the fields by position.
+var boosts = [...]struct {
+	field string
+	boost float64
+}{{fieldQuestion, 3}, {fieldAlternates, 2}, {fieldKeywords, 2}, {fieldAnswer, 0.7}}
+
+// nPreFilters: lowercase and fold, the filters before synonyms.
+const nPreFilters = 2
 
 // maxHits is how many entries a search returns.
 const maxHits = 5
@@ -90,6 +97,7 @@ type Index struct {
 	opts     Options
 	bi       bleve.Index
 	analyzer analysis.Analyzer
+	chain    *analysis.DefaultAnalyzer // the same, run step by step on questions
 	byID     map[string]int
 	// Per term: in how many entries it appears (any field), and for each
 	// entry whether it appears in its question side (question, alternates,
@@ -102,8 +110,9 @@ type Index struct {
 	// alternate question, one list per phrasing.
 	phrasings [][][]string
 	aside     []map[string]bool
-	typos     *typoIndex // over index terms (stemmed)
-	words     *typoIndex // over the words of the FAQ and its synonyms, as typed
+	clauses   map[string][]query.Query // per term, its term queries on the fields that hold it
+	typos     *typoIndex               // over index terms (stemmed)
+	words     *typoIndex               // over the words of the FAQ and its synonyms, as typed
 	unkW      float64
 	nEntry    float64
 }
@@ -127,6 +136,7 @@ func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
 		"type":      "custom",
 		"tokenizer": unicodetok.Name,
+		// The first nPreFilters come before typo repair on questions.
 		"token_filters": []string{lowercase.Name, foldName, kbSynonymsName, fr.ElisionName,
 			stopName + "_filter", fr.LightStemmerName},
 	}); err != nil {
@@ -173,8 +183,14 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	}
 	ix := &Index{kb: kb, opts: opts, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{},
 		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
-	if ix.analyzer == nil {
+	chain, ok := ix.analyzer.(*analysis.DefaultAnalyzer)
+	if !ok || len(chain.TokenFilters) != nPreFilters+4 {
 		return nil, errors.New("index: analyzer not found")
+	}
+	ix.chain = chain
+	var inField [len(boosts)]map[string]bool // terms of each field, in any entry
+	for f := range inField {
+		inField[f] = map[string]bool{}
 	}
 	ix.qside = make([]map[string]bool, len(kb.Entries))
 	ix.aside = make([]map[string]bool, len(kb.Entries))
@@ -189,8 +205,15 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		var ph [][]string
 		for k, s := range append(append([]string{e.Question}, e.Alternates...), e.Keywords...) {
 			ts := ix.terms(s)
+			f := 2 // keywords
+			if k == 0 {
+				f = 0
+			} else if k <= len(e.Alternates) {
+				f = 1
+			}
 			for _, t := range ts {
 				q[t] = true
+				inField[f][t] = true
 			}
 			if k <= len(e.Alternates) {
 				ph = append(ph, ts)
@@ -200,6 +223,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		a := map[string]bool{}
 		for _, t := range ix.terms(e.Answer) {
 			a[t] = true
+			inField[3][t] = true
 		}
 		ix.qside[i], ix.aside[i] = q, a
 		for t := range q {
@@ -215,6 +239,23 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("index: %s: %w", e.ID, err)
 		}
 	}
+	// The term queries of every known term, built once: a question only
+	// picks them. A term query on a field without the term finds nothing,
+	// yet costs a postings lookup and its share of the collector's pool.
+	// A word found in many answers barely ranks, yet its postings are most
+	// of a search's work on a large FAQ. Small FAQs keep every clause.
+	ix.ansCap = max(50, len(kb.Entries)/50)
+	ix.clauses = make(map[string][]query.Query, len(ix.df))
+	var fieldBoost [len(boosts)]query.Boost // shared: queries only read them
+	for f, fb := range boosts {
+		fieldBoost[f] = query.Boost(fb.boost)
+		for t := range inField[f] {
+			if fb.field == fieldAnswer && ix.dfAns[t] > ix.ansCap {
+				continue
+			}
+			ix.clauses[t] = append(ix.clauses[t], &query.TermQuery{Term: t, FieldVal: fb.field, BoostVal: &fieldBoost[f]})
+		}
+	}
 	// One batch makes one segment: no background merging competing with
 	// searches, and each search reads a single segment.
 	if err := bi.Batch(batch); err != nil {
@@ -222,9 +263,6 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	}
 	ix.typos = newTypoIndex(ix.df, nil)
 	ix.words = newTypoIndex(surfaceWords(kb), stopSet())
-	// A word found in many answers barely ranks, yet its postings are most
-	// of a search's work on a large FAQ. Small FAQs keep every clause.
-	ix.ansCap = max(50, len(kb.Entries)/50)
 	// A word the FAQ does not know weighs more than its rarest word: it is
 	// a sign that the question is about something else.
 	ix.unkW = unknownWeight * math.Log(1+ix.nEntry)
@@ -265,10 +303,18 @@ type aterm struct {
 	share float64
 }
 
-// analyzeTerms analyzes a question: unique terms in order, with their
-// share of a phrase's weight.
-func (ix *Index) analyzeTerms(s string) []aterm {
-	toks := ix.analyzer.Analyze([]byte(s))
+// analyzeQuery runs the analysis chain on a question, repairing typos
+// after folding (one tokenization): unique terms in order, with their share
+// of a phrase's weight.
+func (ix *Index) analyzeQuery(s string) []aterm {
+	toks := ix.chain.Tokenizer.Tokenize([]byte(s))
+	for _, f := range ix.chain.TokenFilters[:nPreFilters] {
+		toks = f.Filter(toks)
+	}
+	ix.correctTokens(toks)
+	for _, f := range ix.chain.TokenFilters[nPreFilters:] {
+		toks = f.Filter(toks)
+	}
 	out := make([]aterm, 0, len(toks))
 	for _, t := range toks {
 		if len(t.Term) == 0 {
@@ -281,18 +327,16 @@ func (ix *Index) analyzeTerms(s string) []aterm {
 				n++
 			}
 		}
-		w := string(t.Term)
 		dup := false
-		for _, o := range out[:len(out):len(out)] {
-			if o.term == w {
+		for _, o := range out {
+			if o.term == string(t.Term) {
 				dup = true
 				break
 			}
 		}
-		if dup {
-			continue
+		if !dup {
+			out = append(out, aterm{term: string(t.Term), share: 1 / math.Sqrt(float64(n))})
 		}
-		out = append(out, aterm{term: w, share: 1 / math.Sqrt(float64(n))})
 	}
 	return out
 }
@@ -330,24 +374,16 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 	}
 	text, truncated := clean(text)
 	res := Result{Decision: Fallback, Truncated: truncated}
-	terms := ix.queryTerms(ix.correctWords(text))
+	terms := ix.queryTerms(text)
 	if len(terms) == 0 {
 		return res, nil
 	}
-	var clauses []query.Query
+	clauses := make([]query.Query, 0, len(boosts)*len(terms))
 	for _, t := range terms {
-		if t.weight == 0 || ix.df[t.term] == 0 {
+		if t.weight == 0 {
 			continue
 		}
-		for f, b := range boosts {
-			if f == fieldAnswer && ix.dfAns[t.term] > ix.ansCap {
-				continue
-			}
-			tq := bleve.NewTermQuery(t.term)
-			tq.SetField(f)
-			tq.SetBoost(b)
-			clauses = append(clauses, tq)
-		}
+		clauses = append(clauses, ix.clauses[t.term]...)
 	}
 	if len(clauses) == 0 {
 		return res, nil
@@ -376,7 +412,7 @@ type qterm struct {
 // queryTerms analyzes a question and corrects unknown words that are one
 // edit away from a word of the FAQ.
 func (ix *Index) queryTerms(text string) []qterm {
-	raw := ix.analyzeTerms(text)
+	raw := ix.analyzeQuery(text)
 	out := make([]qterm, 0, len(raw))
 	seen := make(map[string]bool, len(raw))
 	for _, at := range raw {
@@ -492,28 +528,32 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 		res.Decision = Fallback
 		return
 	}
+	var covArr [maxHits]float64
+	covs := covArr[:len(res.Hits)]
+	for k, h := range res.Hits {
+		covs[k] = ix.coverage(ix.byID[h.Entry.ID], terms)
+	}
 	// Bleve's score favours terms repeated across an entry's phrasings
 	// ("encore" in every phrasing of one entry); an entry that holds
 	// clearly more of the question goes first.
-	bestK, bestCov, cov0 := 0, 0.0, ix.coverage(ix.byID[res.Hits[0].Entry.ID], terms)
-	for k := 1; k < len(res.Hits); k++ {
-		if c := ix.coverage(ix.byID[res.Hits[k].Entry.ID], terms); c > bestCov {
-			bestK, bestCov = k, c
+	bestK := 0
+	for k := 1; k < len(covs); k++ {
+		if bestK == 0 || covs[k] > covs[bestK] {
+			bestK = k
 		}
 	}
-	if bestK > 0 && bestCov >= cov0+rerankMargin && res.Hits[bestK].Score >= rerankScore*res.Hits[0].Score {
-		h := res.Hits[bestK]
+	if bestK > 0 && covs[bestK] >= covs[0]+rerankMargin && res.Hits[bestK].Score >= rerankScore*res.Hits[0].Score {
+		h, c := res.Hits[bestK], covs[bestK]
 		copy(res.Hits[1:bestK+1], res.Hits[:bestK])
-		res.Hits[0] = h
+		copy(covs[1:bestK+1], covs[:bestK])
+		res.Hits[0], covs[0] = h, c
 	}
 	top := res.Hits[0].Score
-	covs := make([]float64, len(res.Hits))
 	// Runners-up that cover the question as well as the best entry, both
 	// over all their phrasings and in their single closest phrasing.
 	tied := false
 	var best0, otherCov float64
 	for k, h := range res.Hits {
-		covs[k] = ix.coverage(ix.byID[h.Entry.ID], terms)
 		if k > 0 {
 			otherCov = max(otherCov, covs[k])
 		}
@@ -578,7 +618,7 @@ func (ix *Index) decide(res *Result, terms []qterm) {
 // synonyms, stop words, stemming) and typo correction.
 func (ix *Index) Terms(text string) []string {
 	text, _ = clean(text)
-	qt := ix.queryTerms(ix.correctWords(text))
+	qt := ix.queryTerms(text)
 	out := make([]string, len(qt))
 	for i, t := range qt {
 		out[i] = t.term

@@ -2,6 +2,8 @@ package index
 
 import (
 	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -81,7 +83,7 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 
 // surfaceWords counts the words of the FAQ, its synonyms and the stop words
 // as typed (lowercase, folded, without elided article): the vocabulary that
-// correctWords repairs typos against, before synonyms and stemming.
+// correctTokens repairs typos against, before synonyms and stemming.
 func surfaceWords(kb *faq.KB) map[string]int {
 	m := map[string]int{}
 	add := func(s string) {
@@ -122,17 +124,17 @@ func stopSet() map[string]bool {
 	return m
 }
 
-// correctWords replaces each unknown word of five letters or more that is
+// correctTokens replaces each unknown word of five letters or more that is
 // one edit away from a word of the FAQ ("suspention", "définiton"), so that
-// synonyms and stemming then see the intended word.
-func (ix *Index) correctWords(text string) string {
-	toks := preTokens(text)
-	changed := false
-	for i, t := range toks {
-		bare, elided := matchKey(t)
+// synonyms and stemming then see the intended word. toks are lowercase and
+// folded, as preTokens gives them.
+func (ix *Index) correctTokens(toks analysis.TokenStream) {
+	for _, tok := range toks {
+		t := string(tok.Term)
 		if _, ok := ix.words.known[t]; ok {
 			continue
 		}
+		bare, elided := matchKey(t)
 		if _, ok := ix.words.known[bare]; ok || isNumber(bare) {
 			continue
 		}
@@ -142,14 +144,9 @@ func (ix *Index) correctWords(text string) string {
 			word = t[strings.IndexByte(t, '\'')+1:]
 		}
 		if c, ok := ix.words.correct(word); ok {
-			toks[i] = t[:len(t)-len(word)] + c
-			changed = true
+			tok.Term = []byte(t[:len(t)-len(word)] + c)
 		}
 	}
-	if !changed {
-		return text
-	}
-	return strings.Join(toks, " ")
 }
 
 // oneEdit reports whether a and b are one insertion, deletion,
