@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,11 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 	rs, err := loadRules(cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("règles / rules: %w", err)
+	}
+	// A verdict must never cite an entry the bot cannot quote: refuse to
+	// start on rules and an FAQ that do not match, as bot validate would.
+	if missing := missingCitations(rs, kb, "la FAQ chargée", "the loaded FAQ"); len(missing) > 0 {
+		return nil, nil, fmt.Errorf("règles et FAQ incompatibles (voir bot validate) / rules and FAQ do not match:\n%s", strings.Join(missing, "\n"))
 	}
 	ix, err := newIndex(cfg, kb)
 	if err != nil {

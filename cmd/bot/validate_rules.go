@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/rules"
 )
 
@@ -64,6 +65,12 @@ func checkCitations(rs *rules.RuleSet, faqDir string) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("citations non vérifiées, %s illisible / citations not checked, cannot load %s", whereFR, whereEN)}
 	}
+	return missingCitations(rs, kb, whereFR, whereEN)
+}
+
+// missingCitations lists, as file:line problems, the FAQ entries the rules
+// cite that kb lacks; where* name the FAQ in the messages.
+func missingCitations(rs *rules.RuleSet, kb *faq.KB, whereFR, whereEN string) []string {
 	var out []string
 	for _, c := range rs.CitationSites() {
 		if _, ok := kb.Entry(c.EntryID); !ok {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +86,24 @@ func TestValidateCitations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuildAppRefusesMismatchedContent: the bot does not start on an FAQ
+// that lacks an entry the rules cite, and says which one.
+func TestBuildAppRefusesMismatchedContent(t *testing.T) {
+	t.Parallel()
+	faqDir := copyDir(t, filepath.Join("..", "..", "faq", "data"), func(name, c string) (string, bool) {
+		return c, !strings.Contains(c, "id: organisations-concernees")
+	})
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Config: Config{FAQDir: faqDir, DataDir: t.TempDir()}, Logger: slog.New(slog.DiscardHandler)}
+	app, closeApp, err := buildApp(t.Context(), env)
+	if err == nil {
+		closeApp()
+		t.Fatalf("buildApp started with %+v, want an error", app.KB.Doc)
+	}
+	if want := `cited FAQ entry "organisations-concernees" is not in the loaded FAQ`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
 	}
 }
