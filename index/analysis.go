@@ -3,6 +3,7 @@ package index
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -180,7 +181,7 @@ func synonymConstructor(config map[string]interface{}, _ *registry.Cache) (analy
 		// it ("utilisation individuelle") beats a group of one of its words.
 		for _, v := range append([]interface{}{term}, vs...) {
 			s, _ := v.(string)
-			toks := preTokens(s)
+			toks := slices.DeleteFunc(preTokens(s), func(t string) bool { return questionParticle([]byte(t)) })
 			if len(toks) == 0 {
 				continue
 			}
@@ -207,6 +208,11 @@ func synonymConstructor(config map[string]interface{}, _ *registry.Cache) (analy
 	return f, nil
 }
 
+// questionParticle reports the "-tu" (or "-ti") of Québec questions.
+func questionParticle(term []byte) bool {
+	return string(term) == "tu" || string(term) == "ti"
+}
+
 func synonymConfig(groups []faq.SynonymGroup) map[string]interface{} {
 	gs := make([]interface{}, len(groups))
 	for i, g := range groups {
@@ -221,6 +227,17 @@ func synonymConfig(groups []faq.SynonymGroup) map[string]interface{} {
 
 func (f *synonymFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	if len(f.rules) == 0 || len(in) == 0 {
+		return in
+	}
+	// The Québec question particle ("ça compte-tu comme", "y a-tu des
+	// cas") carries nothing and would split phrases: drop it first.
+	kept := in[:0]
+	for _, t := range in {
+		if !questionParticle(t.Term) {
+			kept = append(kept, t)
+		}
+	}
+	if in = kept; len(in) == 0 {
 		return in
 	}
 	keys := make([]string, len(in))
