@@ -98,8 +98,9 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		// English possessive: "MCN's" is "MCN".
-		if n := len(t.Term); n > 3 && t.Term[n-1] == 's' && (t.Term[n-2] == '\'' || (n > 4 && string(t.Term[n-4:n-1]) == "’")) {
+		// English possessive: "MCN's" is "MCN"; "what's" is "what is",
+		// not "what".
+		if n := len(t.Term); n > 3 && t.Term[n-1] == 's' && (t.Term[n-2] == '\'' || (n > 4 && string(t.Term[n-4:n-1]) == "’")) && !contraction(t.Term) {
 			if t.Term[n-2] == '\'' {
 				t.Term = t.Term[:n-2]
 			} else {
@@ -111,6 +112,19 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return in
+}
+
+// contractions of "is" that are not possessives.
+var contractions = map[string]bool{"what": true, "that": true, "who": true, "it": true, "there": true,
+	"here": true, "where": true, "how": true, "let": true, "he": true, "she": true}
+
+// contraction reports "what's", "that’s" and the like (lowercase).
+func contraction(term []byte) bool {
+	s := string(term)
+	if i := strings.IndexAny(s, "'’"); i > 0 {
+		return contractions[s[:i]]
+	}
+	return false
 }
 
 // preTokens runs the part of the chain that precedes the synonym filter, so

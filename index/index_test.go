@@ -80,6 +80,11 @@ func TestSearch(t *testing.T) {
 		// "indication d'application") does not weigh as two.
 		{"phrase weight", "Où est la politique de télétravail ?", index.Fallback, ""},
 		{"who a person is", "Qui est le dirigeant principal de l'information du gouvernement ?", index.Fallback, ""},
+		// "what's" is "what is", not a possessive: a bare "what" asks nothing
+		// (choices, no answer).
+		{"contraction is not possessive", "What projects is the MCN working on?", index.Ambiguous, ""},
+		{"contraction", "what's a chatbot?", index.Answer, "assistant-virtuel-iag"},
+		{"paid plan is a subscription", "on peut-tu encore payer un abonnement ChatGPT Plus pour le bureau?", index.Answer, "portee-suspension"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
