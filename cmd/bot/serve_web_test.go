@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -248,8 +250,22 @@ func TestWebChatInBrowser(t *testing.T) {
 func BenchmarkWebChat(b *testing.B) {
 	app := newRealApp(b, io.Discard)
 	h := harden(webMux(app), app.Logger)
+	// The in-scope development questions in turn, so that the figure is not
+	// that of one question's cached path.
+	qs := devQuestions(b, true)
+	var n atomic.Uint64
 	b.Run("question", func(b *testing.B) {
-		benchChat(b, h, func([]byte) map[string]string { return map[string]string{"text": officialQuestion} })
+		benchChat(b, h, func([]byte) map[string]string {
+			return map[string]string{"text": qs[n.Add(1)%uint64(len(qs))]}
+		})
+	})
+	// Out-of-scope questions take the fallback path, which also stores the
+	// redacted question for the operator's report.
+	oos := devQuestions(b, false)
+	b.Run("fallback", func(b *testing.B) {
+		benchChat(b, h, func([]byte) map[string]string {
+			return map[string]string{"text": oos[n.Add(1)%uint64(len(oos))]}
+		})
 	})
 	b.Run("dialog-step", func(b *testing.B) {
 		// Each request is one step: the first choice of the current question,
@@ -299,4 +315,34 @@ func benchChat(b *testing.B, h http.Handler, next func(prev []byte) map[string]s
 	p99 := all[len(all)*99/100]
 	b.ReportMetric(float64(len(all))/b.Elapsed().Seconds(), "answers/s")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+}
+
+// devQuestions reads testdata/dev_questions.jsonl: the in-scope questions
+// when inScope, else the out-of-scope ones.
+func devQuestions(t testing.TB, inScope bool) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "dev_questions.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for line := range strings.Lines(string(raw)) {
+		var q struct {
+			Q      string  `json:"q"`
+			Expect *string `json:"expect"`
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(line), &q); err != nil {
+			t.Fatalf("dev_questions.jsonl: %v", err)
+		}
+		if (q.Expect != nil) == inScope {
+			out = append(out, q.Q)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("dev_questions.jsonl: no question")
+	}
+	return out
 }
