@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -304,4 +305,45 @@ func (f *synonymFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		i += len(hit.from)
 	}
 	return out
+}
+
+// englishStop is Bleve's English (Snowball) stop list. It is applied only to
+// questions that look English: "but", "once", "son" or "more" may be French
+// words, and an English word the FAQ does not know weighs as an unknown word,
+// a sign of an out-of-scope question, unless it carries no meaning.
+var englishStop = func() map[string]bool {
+	m := analysis.NewTokenMap()
+	_ = m.LoadBytes(en.EnglishStopWords)
+	out := make(map[string]bool, len(m))
+	for w := range m {
+		out[w] = true
+	}
+	return out
+}()
+
+// looksEnglish reports a question holding more English-only function words
+// than French-only ones (tokens lowercased and folded, before synonyms).
+func looksEnglish(toks analysis.TokenStream) bool {
+	var nEN, nFR int
+	for _, t := range toks {
+		w := string(t.Term)
+		switch en, fr := englishStop[w], frenchStop[w]; {
+		case en && !fr:
+			nEN++
+		case fr && !en:
+			nFR++
+		}
+	}
+	return nEN >= 2 && nEN > nFR
+}
+
+// dropEnglishStop removes English function words, in place.
+func dropEnglishStop(toks analysis.TokenStream) analysis.TokenStream {
+	kept := toks[:0]
+	for _, t := range toks {
+		if !englishStop[string(t.Term)] {
+			kept = append(kept, t)
+		}
+	}
+	return kept
 }

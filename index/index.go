@@ -312,7 +312,13 @@ func (ix *Index) analyzeQuery(s string) []aterm {
 		toks = f.Filter(toks)
 	}
 	ix.correctTokens(toks)
-	for _, f := range ix.chain.TokenFilters[nPreFilters:] {
+	english := looksEnglish(toks)
+	for k, f := range ix.chain.TokenFilters[nPreFilters:] {
+		if english && k == len(ix.chain.TokenFilters)-nPreFilters-1 {
+			// Before the stemmer: English function words left once the
+			// synonyms have read their phrases ("how long", "why").
+			toks = dropEnglishStop(toks)
+		}
 		toks = f.Filter(toks)
 	}
 	out := make([]aterm, 0, len(toks))

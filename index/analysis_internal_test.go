@@ -1,0 +1,54 @@
+package index
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/qc-ia/conformbot/faq"
+)
+
+func TestEnglishStopWords(t *testing.T) {
+	t.Parallel()
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := New(kb, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q          string
+		english    bool
+		has, lacks []string // terms after analysis
+	}{
+		// English function words the French list lacks no longer weigh as
+		// unknown words.
+		{"Will the freeze be over once the pilot ends, or only after more reviews?", true, []string{"suspension", "dure"}, []string{"once", "only", "after", "more"}},
+		// A French question is not read as English.
+		{"c'est quoi le but de la suspension, une fois que tout est fini?", false, []string{"pourquoi"}, nil},
+	}
+	for _, tt := range tests {
+		toks := ix.chain.Tokenizer.Tokenize([]byte(tt.q))
+		for _, f := range ix.chain.TokenFilters[:nPreFilters] {
+			toks = f.Filter(toks)
+		}
+		if got := looksEnglish(toks); got != tt.english {
+			t.Errorf("looksEnglish(%q) = %v", tt.q, got)
+		}
+		var terms []string
+		for _, at := range ix.analyzeQuery(tt.q) {
+			terms = append(terms, at.term)
+		}
+		for _, w := range tt.has {
+			if !slices.Contains(terms, w) {
+				t.Errorf("%q: terms %q lack %q", tt.q, terms, w)
+			}
+		}
+		for _, w := range tt.lacks {
+			if slices.Contains(terms, w) {
+				t.Errorf("%q: terms %q hold %q", tt.q, terms, w)
+			}
+		}
+	}
+}
