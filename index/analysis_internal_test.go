@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -50,5 +51,41 @@ func TestEnglishStopWords(t *testing.T) {
 				t.Errorf("%q: terms %q hold %q", tt.q, terms, w)
 			}
 		}
+	}
+}
+
+// A word found in a single alternate question of an entry is weak evidence:
+// one employee happened to use it.
+func TestSingleAlternateCredit(t *testing.T) {
+	t.Parallel()
+	kb := &faq.KB{Entries: []faq.Entry{
+		{ID: "cafe", Question: "OÙ EST LE CAFÉ ?", Answer: "Au 3e étage.",
+			Alternates: []string{"on prend un café avant la réunion?", "la machine à espresso est où?", "espresso gratuit?"}},
+		{ID: "parking", Question: "OÙ SE GARER ?", Answer: "Stationnement P2.", Alternates: []string{"où laisser ma voiture?"}},
+	}}
+	ix, err := New(kb, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		want float64
+	}{
+		{"réunion", altOnceCredit}, // one alternate
+		{"espresso", 1},            // two alternates
+		{"café", 1},                // the question
+	}
+	for _, tt := range tests {
+		text, _ := clean(tt.q)
+		if got := ix.coverage(0, ix.queryTerms(text)); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("coverage of %q = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	res, err := ix.Search(t.Context(), "la réunion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Decision != Fallback {
+		t.Errorf("a word of a single alternate answered: %+v", res)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,9 +17,14 @@ import (
 // CrossValidation -v ./index/). The question sets are split by file, each
 // file written in its own rounds: the in-scope questions of one half are
 // added as alternates of their entries, and only the other half is scored,
-// in both directions, next to the score without the added alternates.
-// XVAL_SETS (comma-separated paths) replaces the default halves; XVAL_SCORE
-// adds sets that are only scored.
+// in both directions, next to the score without the added alternates. A
+// scored question is always removed from the FAQ's alternates first (the
+// paraphrase bank holds the written rounds), so "-" rows score each set
+// with the bank of the others. XVAL_SETS (comma-separated paths) replaces
+// the default halves; XVAL_SCORE adds sets that are only scored; XVAL_FAQ
+// reads the FAQ from a directory (an older version, to compare);
+// XVAL_ROUNDS=1 also scores each round of 66 with the others as alternates;
+// XVAL_SHOW=1 lists the misses.
 func TestCrossValidation(t *testing.T) {
 	if os.Getenv("XVAL") == "" {
 		t.Skip("set XVAL=1 to run the cross-validation experiment")
@@ -32,6 +38,9 @@ func TestCrossValidation(t *testing.T) {
 		scoreOnly = strings.Split(s, ",")
 	}
 	base, err := faq.Default()
+	if d := os.Getenv("XVAL_FAQ"); d != "" {
+		base, err = faq.LoadDir(d)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +49,11 @@ func TestCrossValidation(t *testing.T) {
 		t.Setenv("DEVSET", p)
 		sets[p] = readDevSet(t)
 	}
+	// A scored question is never its own alternate: the FAQ's paraphrase
+	// bank holds the written rounds, so each scored set is first removed
+	// from it.
 	score := func(kb *faq.KB, qs []devQuestion) evalScore {
-		ix, err := New(kb, Options{})
+		ix, err := New(withoutAlternates(kb, qs), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,6 +79,56 @@ func TestCrossValidation(t *testing.T) {
 			}
 		}
 	}
+	// Rounds: the halves cut into consecutive chunks of about one round of
+	// writing each (66 questions), every chunk scored with the alternates
+	// of all the others.
+	if os.Getenv("XVAL_ROUNDS") != "" {
+		var pool []devQuestion
+		for _, h := range halves {
+			pool = append(pool, sets[h]...)
+		}
+		var before, after evalScore
+		for lo := 0; lo < len(pool); lo += 66 {
+			hi := min(lo+66, len(pool))
+			rest := append(append([]devQuestion{}, pool[:lo]...), pool[hi:]...)
+			b, a := score(base, pool[lo:hi]), score(withAlternates(base, rest), pool[lo:hi])
+			fmt.Printf("round %4d-%-4d  before %s\n                after  %s\n", lo, hi, b, a)
+			before, after = before.add(b), after.add(a)
+		}
+		fmt.Printf("all rounds      before %s\n                after  %s\n", before, after)
+	}
+	// Every half together, scored on the sets that are only scored.
+	var all []devQuestion
+	for _, h := range halves {
+		all = append(all, sets[h]...)
+	}
+	kb := withAlternates(base, all)
+	for _, held := range scoreOnly {
+		r := score(kb, sets[held])
+		fmt.Printf("%-34s %-34s %s\n", "all halves", filepath.Base(held), r)
+		if os.Getenv("XVAL_SHOW") != "" {
+			for _, m := range r.missed {
+				fmt.Println("   ", m)
+			}
+		}
+	}
+}
+
+// withoutAlternates copies kb without the alternates that are questions of qs.
+func withoutAlternates(kb *faq.KB, qs []devQuestion) *faq.KB {
+	drop := make(map[string]bool, len(qs))
+	for _, q := range qs {
+		drop[strings.ToLower(strings.TrimSpace(q.Q))] = true
+	}
+	out := *kb
+	out.Entries = make([]faq.Entry, len(kb.Entries))
+	for i, e := range kb.Entries {
+		e.Alternates = slices.DeleteFunc(slices.Clone(e.Alternates), func(a string) bool {
+			return drop[strings.ToLower(strings.TrimSpace(a))]
+		})
+		out.Entries[i] = e
+	}
+	return &out
 }
 
 // withAlternates copies kb with the in-scope questions of qs added to their
@@ -89,6 +151,11 @@ func withAlternates(kb *faq.KB, qs []devQuestion) *faq.KB {
 type evalScore struct {
 	in, inRight, inFallback, out, outFallback, wrong int
 	missed                                           []string
+}
+
+func (s evalScore) add(o evalScore) evalScore {
+	return evalScore{in: s.in + o.in, inRight: s.inRight + o.inRight, inFallback: s.inFallback + o.inFallback,
+		out: s.out + o.out, outFallback: s.outFallback + o.outFallback, wrong: s.wrong + o.wrong}
 }
 
 func (s evalScore) String() string {
