@@ -89,3 +89,28 @@ func TestSingleAlternateCredit(t *testing.T) {
 		t.Errorf("a word of a single alternate answered: %+v", res)
 	}
 }
+
+// An unknown inflection of a known verb reads as the verb.
+func TestVerbInflections(t *testing.T) {
+	t.Parallel()
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := New(kb, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"ils bloquaient", "suspension"}, // bloquer
+		{"ils arrêtent", "suspension"},   // arrêter
+	}
+	for _, tt := range tests {
+		if got := ix.Terms(tt.q); !slices.Contains(got, tt.want) {
+			t.Errorf("Terms(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+	if got := verbRoot("bloquent"); got != verbRoot("bloquer") {
+		t.Errorf("verbRoot: %q, %q", got, verbRoot("bloquer"))
+	}
+}

@@ -117,8 +117,10 @@ type Index struct {
 	clauses   map[string][]query.Query // per term, its term queries on the fields that hold it
 	typos     *typoIndex               // over index terms (stemmed)
 	words     *typoIndex               // over the words of the FAQ and its synonyms, as typed
-	unkW      float64
-	nEntry    float64
+	// inflections: verb root -> a word of the FAQ or its synonyms with it.
+	inflections map[string]string
+	unkW        float64
+	nEntry      float64
 }
 
 type doc struct {
@@ -276,6 +278,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	}
 	ix.typos = newTypoIndex(ix.df, nil)
 	ix.words = newTypoIndex(surfaceWords(kb), stopSet())
+	ix.inflections = inflectionsOf(ix.words.known, ix.words.stop)
 	// A word the FAQ does not know weighs more than its rarest word: it is
 	// a sign that the question is about something else.
 	ix.unkW = unknownWeight * math.Log(1+ix.nEntry)

@@ -145,8 +145,43 @@ func (ix *Index) correctTokens(toks analysis.TokenStream) {
 		}
 		if c, ok := ix.words.correct(word); ok {
 			tok.Term = []byte(t[:len(t)-len(word)] + c)
+		} else if c, ok := ix.inflections[verbRoot(word)]; ok && utf8.RuneCountInString(word) >= minTypoRunes {
+			tok.Term = []byte(t[:len(t)-len(word)] + c)
 		}
 	}
+}
+
+// verbSuffixes are French verb and participle endings (folded), longest
+// first: "bloquent", "bloquer" and "bloque" share the root "bloqu".
+var verbSuffixes = []string{"eraient", "eriez", "erions", "erait", "erais", "erons", "eront", "aient",
+	"ions", "erez", "ees", "ent", "ons", "ait", "ais", "iez", "ies", "er", "ez", "ee", "es", "ir", "is", "it", "ie", "e", "i"}
+
+// verbRoot strips one French verb ending, keeping at least four letters.
+func verbRoot(w string) string {
+	for _, suf := range verbSuffixes {
+		if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 4 {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// inflectionsOf maps the root of each known word of five letters or more
+// (not a stop word) to its most frequent word, so that an unknown
+// inflection of a known verb ("ils bloquent", "c'est fini") reads as the
+// form the FAQ and its synonyms hold ("bloquer", "finir").
+func inflectionsOf(words map[string]int, stop map[string]bool) map[string]string {
+	best := map[string]string{}
+	for w, n := range words {
+		if stop[w] || utf8.RuneCountInString(w) < minTypoRunes || strings.ContainsAny(w, "'-") {
+			continue
+		}
+		r := verbRoot(w)
+		if b, ok := best[r]; !ok || n > words[b] || (n == words[b] && w < b) {
+			best[r] = w
+		}
+	}
+	return best
 }
 
 // oneEdit reports whether a and b are one insertion, deletion,

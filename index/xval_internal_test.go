@@ -60,9 +60,18 @@ func TestCrossValidation(t *testing.T) {
 		defer ix.Close()
 		return evaluate(t, ix, qs)
 	}
+	show := func(r evalScore) {
+		if os.Getenv("XVAL_SHOW") != "" {
+			for _, m := range r.missed {
+				fmt.Println("   ", m)
+			}
+		}
+	}
 	fmt.Printf("%-34s %-34s %s\n", "tuned on (as alternates)", "scored on", "result")
 	for _, held := range append(append([]string{}, halves...), scoreOnly...) {
-		fmt.Printf("%-34s %-34s %s\n", "-", filepath.Base(held), score(base, sets[held]))
+		r := score(base, sets[held])
+		fmt.Printf("%-34s %-34s %s\n", "-", filepath.Base(held), r)
+		show(r)
 	}
 	for _, tune := range halves {
 		kb := withAlternates(base, sets[tune])
@@ -72,11 +81,7 @@ func TestCrossValidation(t *testing.T) {
 			}
 			r := score(kb, sets[held])
 			fmt.Printf("%-34s %-34s %s\n", filepath.Base(tune), filepath.Base(held), r)
-			if os.Getenv("XVAL_SHOW") != "" {
-				for _, m := range r.missed {
-					fmt.Println("   ", m)
-				}
-			}
+			show(r)
 		}
 	}
 	// Rounds: the halves cut into consecutive chunks of about one round of
@@ -106,11 +111,7 @@ func TestCrossValidation(t *testing.T) {
 	for _, held := range scoreOnly {
 		r := score(kb, sets[held])
 		fmt.Printf("%-34s %-34s %s\n", "all halves", filepath.Base(held), r)
-		if os.Getenv("XVAL_SHOW") != "" {
-			for _, m := range r.missed {
-				fmt.Println("   ", m)
-			}
-		}
+		show(r)
 	}
 }
 
