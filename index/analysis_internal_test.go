@@ -10,14 +10,7 @@ import (
 
 func TestEnglishStopWords(t *testing.T) {
 	t.Parallel()
-	kb, err := faq.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := New(kb, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := defaultIndex(t)
 	tests := []struct {
 		q          string
 		english    bool
@@ -93,14 +86,7 @@ func TestSingleAlternateCredit(t *testing.T) {
 // An unknown inflection of a known verb reads as the verb.
 func TestVerbInflections(t *testing.T) {
 	t.Parallel()
-	kb, err := faq.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := New(kb, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := defaultIndex(t)
 	tests := []struct{ q, want string }{
 		{"ils bloquaient", "suspension"}, // bloquer
 		{"ils arrêtent", "suspension"},   // arrêter
@@ -113,4 +99,18 @@ func TestVerbInflections(t *testing.T) {
 	if got := verbRoot("bloquent"); got != verbRoot("bloquer") {
 		t.Errorf("verbRoot: %q, %q", got, verbRoot("bloquer"))
 	}
+}
+
+// defaultIndex builds an index over the embedded FAQ.
+func defaultIndex(t testing.TB) *Index {
+	t.Helper()
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := New(kb, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }

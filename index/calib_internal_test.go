@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-
-	"github.com/qc-ia/conformbot/faq"
 )
 
 // TestCalibrationFeatures prints the features behind the confidence for the
@@ -16,14 +14,7 @@ func TestCalibrationFeatures(t *testing.T) {
 	if os.Getenv("CALIB") == "" {
 		t.Skip("set CALIB=1 to print calibration features")
 	}
-	kb, err := faq.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := New(kb, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := defaultIndex(t)
 	for _, q := range readDevSet(t) {
 		text, _ := clean(q.Q)
 		terms := ix.queryTerms(text)
