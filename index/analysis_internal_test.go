@@ -83,6 +83,17 @@ func TestSingleAlternateCredit(t *testing.T) {
 	}
 }
 
+// Modal verbs and chat fillers carry no topic: no unknown word is left.
+func TestFillers(t *testing.T) {
+	t.Parallel()
+	ix := defaultIndex(t)
+	for _, q := range []string{"ils devront pareil, pour vrai, hein", "how much is it gonna be anyway"} {
+		if got := ix.Terms(q); len(got) != 0 {
+			t.Errorf("Terms(%q) = %q, want none", q, got)
+		}
+	}
+}
+
 // An unknown inflection of a known verb reads as the verb.
 func TestVerbInflections(t *testing.T) {
 	t.Parallel()

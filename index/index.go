@@ -526,7 +526,9 @@ const (
 	rerankMargin = 0.15
 	// rerankScore: and score at least this share of the best score (a
 	// runner-up that only shares words through its answer stays behind).
-	rerankScore = 0.5
+	// 0.5 before the paraphrase bank, whose repeated words inflate the
+	// scores of entries with many alike alternates.
+	rerankScore = 0.3
 	// altOnceCredit is the credit of a term found in a single alternate
 	// question of an entry (and not in its question, keywords or answer):
 	// a word one employee happened to use ("nos heures", "nos documents")
