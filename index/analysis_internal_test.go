@@ -31,7 +31,8 @@ func TestEnglishStopWords(t *testing.T) {
 			t.Errorf("looksEnglish(%q) = %v", tt.q, got)
 		}
 		var terms []string
-		for _, at := range ix.analyzeQuery(tt.q) {
+		ats, _ := ix.analyzeQuery(tt.q)
+		for _, at := range ats {
 			terms = append(terms, at.term)
 		}
 		for _, w := range tt.has {
@@ -80,6 +81,25 @@ func TestSingleAlternateCredit(t *testing.T) {
 	}
 	if res.Decision != Fallback {
 		t.Errorf("a word of a single alternate answered: %+v", res)
+	}
+}
+
+// An unknown word weighs less in an English question than in a French one.
+func TestEnglishUnknownWeight(t *testing.T) {
+	t.Parallel()
+	ix := defaultIndex(t)
+	unknownWeight := func(q string) float64 {
+		for _, qt := range ix.queryTerms(q) {
+			if ix.df[qt.term] == 0 {
+				return qt.weight
+			}
+		}
+		t.Fatalf("%q: no unknown term", q)
+		return 0
+	}
+	fr, en := unknownWeight("le zorblax de la suspension"), unknownWeight("what is the zorblax of the suspension")
+	if math.Abs(en-englishUnknown*fr) > 1e-9 {
+		t.Errorf("unknown word: English %v, French %v", en, fr)
 	}
 }
 

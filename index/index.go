@@ -322,7 +322,7 @@ type aterm struct {
 // analyzeQuery runs the analysis chain on a question, repairing typos
 // after folding (one tokenization): unique terms in order, with their share
 // of a phrase's weight.
-func (ix *Index) analyzeQuery(s string) []aterm {
+func (ix *Index) analyzeQuery(s string) ([]aterm, bool) {
 	toks := ix.chain.Tokenizer.Tokenize([]byte(s))
 	for _, f := range ix.chain.TokenFilters[:nPreFilters] {
 		toks = f.Filter(toks)
@@ -360,7 +360,7 @@ func (ix *Index) analyzeQuery(s string) []aterm {
 			out = append(out, aterm{term: string(t.Term), share: 1 / math.Sqrt(float64(n))})
 		}
 	}
-	return out
+	return out, english
 }
 
 // clean truncates text to MaxQuestionRunes and replaces control and invalid
@@ -434,7 +434,7 @@ type qterm struct {
 // queryTerms analyzes a question and corrects unknown words that are one
 // edit away from a word of the FAQ.
 func (ix *Index) queryTerms(text string) []qterm {
-	raw := ix.analyzeQuery(text)
+	raw, english := ix.analyzeQuery(text)
 	out := make([]qterm, 0, len(raw))
 	seen := make(map[string]bool, len(raw))
 	for _, at := range raw {
@@ -450,7 +450,11 @@ func (ix *Index) queryTerms(text string) []qterm {
 			continue
 		}
 		seen[t] = true
-		out = append(out, qterm{term: t, weight: ix.weight(t) * at.share})
+		w := ix.weight(t) * at.share
+		if english && ix.df[t] == 0 {
+			w *= englishUnknown
+		}
+		out = append(out, qterm{term: t, weight: w})
 	}
 	return out
 }
@@ -529,6 +533,12 @@ const (
 	// 0.5 before the paraphrase bank, whose repeated words inflate the
 	// scores of entries with many alike alternates.
 	rerankScore = 0.3
+	// englishUnknown scales the weight of an unknown word in a question
+	// that looks English: the FAQ is French, and its English vocabulary is
+	// only what synonyms and alternates hold, so an unknown English word is
+	// a weaker sign of an out-of-scope question (measured: fresh set +1,
+	// no out-of-scope question of 222, 22 of them English, answered).
+	englishUnknown = 0.75
 	// altOnceCredit is the credit of a term found in a single alternate
 	// question of an entry (and not in its question, keywords or answer):
 	// a word one employee happened to use ("nos heures", "nos documents")
