@@ -537,8 +537,9 @@ const (
 	// that looks English: the FAQ is French, and its English vocabulary is
 	// only what synonyms and alternates hold, so an unknown English word is
 	// a weaker sign of an out-of-scope question (measured: fresh set +1,
-	// no out-of-scope question of 222, 22 of them English, answered).
-	englishUnknown = 1.0
+	// no out-of-scope question of 222, 22 of them English, answered; at 0.75
+	// "Who should I contact about my pension?" was answered).
+	englishUnknown = 0.85
 	// altOnceCredit is the credit of a term found in a single alternate
 	// question of an entry (and not in its question, keywords or answer):
 	// a word one employee happened to use ("nos heures", "nos documents")
