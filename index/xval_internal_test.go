@@ -68,11 +68,14 @@ func TestCrossValidation(t *testing.T) {
 		}
 	}
 	fmt.Printf("%-34s %-34s %s\n", "tuned on (as alternates)", "scored on", "result")
+	var heldOut evalScore
 	for _, held := range append(append([]string{}, halves...), scoreOnly...) {
 		r := score(base, sets[held])
 		fmt.Printf("%-34s %-34s %s\n", "-", filepath.Base(held), r)
 		show(r)
+		heldOut = heldOut.add(r)
 	}
+	fmt.Printf("calibration of the rows above (best entry right / questions):%s\n", heldOut.calibration())
 	for _, tune := range halves {
 		kb := withAlternates(base, sets[tune])
 		for _, held := range append(append([]string{}, halves...), scoreOnly...) {
@@ -152,11 +155,28 @@ func withAlternates(kb *faq.KB, qs []devQuestion) *faq.KB {
 type evalScore struct {
 	in, inRight, inFallback, out, outFallback, wrong int
 	missed                                           []string
+	// bins[b]: questions whose best entry has a confidence in [b/5,
+	// (b+1)/5), and how many of those best entries are right.
+	bins, binsRight [5]int
 }
 
 func (s evalScore) add(o evalScore) evalScore {
-	return evalScore{in: s.in + o.in, inRight: s.inRight + o.inRight, inFallback: s.inFallback + o.inFallback,
+	r := evalScore{in: s.in + o.in, inRight: s.inRight + o.inRight, inFallback: s.inFallback + o.inFallback,
 		out: s.out + o.out, outFallback: s.outFallback + o.outFallback, wrong: s.wrong + o.wrong}
+	for b := range r.bins {
+		r.bins[b], r.binsRight[b] = s.bins[b]+o.bins[b], s.binsRight[b]+o.binsRight[b]
+	}
+	return r
+}
+
+// calibration: for each band of the best entry's confidence, how many best
+// entries were right.
+func (s evalScore) calibration() string {
+	var b strings.Builder
+	for i := len(s.bins) - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "  %.1f–%.1f: %d/%d", float64(i)/5, float64(i+1)/5, s.binsRight[i], s.bins[i])
+	}
+	return b.String()
 }
 
 func (s evalScore) String() string {
@@ -174,6 +194,13 @@ func evaluate(t testing.TB, ix *Index, qs []devQuestion) evalScore {
 		res, err := ix.Search(context.Background(), q.Q)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(res.Hits) > 0 {
+			b := min(4, int(res.Hits[0].Confidence*5))
+			s.bins[b]++
+			if res.Hits[0].Entry.ID == q.Expect {
+				s.binsRight[b]++
+			}
 		}
 		got := ""
 		if res.Decision == Answer {
