@@ -61,6 +61,10 @@ func TestSearch(t *testing.T) {
 		{"control characters", "qui\x00 contacter\x1b[31m \u202epour des questions\u200b", index.Answer, "contact"},
 		{"invalid UTF-8", "qui contacter \xff\xfe pour des questions", index.Answer, "contact"},
 		// Query-string syntax is read as words, never parsed.
+		// Purpose and scope phrasings; "antérieur" as an assistant already deployed.
+		{"à quoi sert", "À quoi sert l'indication d'application du MCN ?", index.Answer, "indication-application"},
+		{"falls under", "What falls under the suspension?", index.Answer, "portee-suspension"},
+		{"antérieur", "exceptions projets antérieurs", index.Answer, "exceptions"},
 		{"query syntax", `+question:exceptions AND (suspension OR gel)~2 ^3 * ? \`, index.Answer, "exceptions"},
 		{"regexp syntax", "/.*/ suspension^10 durée:*", index.Answer, "duree-suspension"},
 		// Québec forms: the "-tu" particle does not split "compte comme".
