@@ -71,6 +71,12 @@ func TestAskQuestionSets(t *testing.T) {
 		// the paraphrase bank (0.924 before the round, 0.955 after, 1
 		// wrong), and 12 out-of-scope questions sharing a generic FAQ word.
 		{"search3_fresh_questions.jsonl", 0.92},
+		// search4's sets: 66 written and sealed before any change (0.924,
+		// 0 wrong, before and after its round), then 22 formal questions
+		// whose context words ("suspension", "assistant virtuel", "MCN")
+		// belong to other entries (14/22 before the round, 16/22 after; top-1
+		// of both together 0.865, 2 wrong).
+		{"search4_fresh_questions.jsonl", 0.85},
 	}
 	// Since search3, the in-scope questions of extra_ and search2_ are also
 	// the FAQ's paraphrase bank (alternates): here they check that the bank
