@@ -256,6 +256,9 @@ func TestDialogToVerdict(t *testing.T) {
 					if q.Step != len(asked)+1 {
 						t.Errorf("step = %d; want %d", q.Step, len(asked)+1)
 					}
+					if left := len(wantAsked) - len(asked); q.Remaining < max(left, 1) {
+						t.Errorf("step %d: at most %d questions remain, but this dialog asks %d more", q.Step, q.Remaining, left)
+					}
 					asked = append(asked, q.Fact)
 					v := s.Facts[q.Fact]
 					if v == "" {

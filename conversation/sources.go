@@ -86,7 +86,7 @@ func (e *Engine) step(answers []FactAnswer, lang string) (*Question, *Verdict, e
 	if !ok {
 		return nil, nil, fmt.Errorf("rules: next fact %q is not declared", o.Next)
 	}
-	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang)}, nil, nil
+	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang), Remaining: o.Remaining}, nil, nil
 }
 
 // factLabel is the short name of a fact in lang, for e-mail drafts.

@@ -69,11 +69,14 @@ type Answer struct {
 
 // Question is one eligibility question with its choices.
 type Question struct {
-	Fact    string
-	Prompt  string
-	Why     string   // "why we ask", citing the FAQ
-	Step    int      // 1-based number of this question in the dialog
-	Choices []Action // rendered with the question; not repeated in Reply.Actions
+	Fact   string
+	Prompt string
+	Why    string // "why we ask", citing the FAQ
+	Step   int    // 1-based number of this question in the dialog
+	// Remaining bounds the questions left, this one included (the rules
+	// count the unasked facts that can still change the verdict).
+	Remaining int
+	Choices   []Action // rendered with the question; not repeated in Reply.Actions
 }
 
 // Citation points at an FAQ entry a verdict rests on.

@@ -80,6 +80,9 @@ type Outcome struct {
 	Citations  []string // FAQ entry ids the verdict (or the next question) rests on
 	ToVerify   []string // facts whose "unknown" answer blocks the verdict (fallback verdict)
 	Possible   []string // verdicts still reachable; for the fallback, those the facts to verify could lead to
+	// Remaining counts the unasked facts, Next included, that can still
+	// change the verdict: no dialog from here asks more questions.
+	Remaining int
 }
 
 // Decided reports whether the outcome holds a verdict.
@@ -249,8 +252,11 @@ func (rs *RuleSet) evaluate(st []state) Outcome {
 		return o
 	}
 	// Undecided: which unasked facts can still change a verdict?
+	// Sensitivity is exact for read-once conditions, so a fact that cannot
+	// change any verdict now never will: the open ones bound what is left.
+	const mBlocking, mOpen = 1, 2
 	next := len(rs.facts)
-	blocking := make([]bool, len(rs.facts))
+	marks := make([]uint8, len(rs.facts))
 	for _, v := range rs.verdicts {
 		root := v.when.reach(st, false, sets)
 		if root&kT != 0 {
@@ -260,8 +266,12 @@ func (rs *RuleSet) evaluate(st []state) Outcome {
 			switch st[fi] {
 			case sOpen:
 				next = min(next, fi)
+				if marks[fi]&mOpen == 0 {
+					marks[fi] |= mOpen
+					o.Remaining++
+				}
 			case sUnknown:
-				blocking[fi] = true
+				marks[fi] |= mBlocking
 			}
 		})
 	}
@@ -279,8 +289,9 @@ func (rs *RuleSet) evaluate(st []state) Outcome {
 			o.Possible = append(o.Possible, v.code)
 		}
 	}
-	for fi, b := range blocking {
-		if b {
+	o.Remaining = 0
+	for fi, m := range marks {
+		if m&mBlocking != 0 {
 			o.ToVerify = append(o.ToVerify, rs.facts[fi].Name)
 			o.Citations = append(o.Citations, rs.facts[fi].cites...)
 		}

@@ -246,33 +246,48 @@ func TestMatchesReference(t *testing.T) {
 func TestDialogTree(t *testing.T) {
 	t.Parallel()
 	rs := mustDefault(t)
-	leaves, longest := 0, 0
+	leaves, longest, steps, exact := 0, 0, 0, 0
 	verdicts := map[string]int{}
-	var walk func(st []state, depth int)
-	walk = func(st []state, depth int) {
+	// walk returns the most questions any dialog from st still asks, which
+	// Remaining must bound.
+	var walk func(st []state, depth int) int
+	walk = func(st []state, depth int) int {
 		o := rs.evaluate(st)
 		checkStep(t, rs, st, o)
 		if t.Failed() {
 			t.FailNow()
 		}
 		if o.Decided() {
+			if o.Remaining != 0 {
+				t.Fatalf("verdict %s with %d questions remaining (state %v)", o.Verdict, o.Remaining, st)
+			}
 			leaves++
 			longest = max(longest, depth)
 			verdicts[o.Verdict]++
-			return
+			return 0
 		}
 		i := rs.factIdx[o.Next]
 		if st[i] != sOpen || depth > len(rs.facts) {
 			t.Fatalf("asks %s again at depth %d", o.Next, depth)
 		}
+		most := 0
 		for _, v := range []state{sYes, sNo, sUnknown} {
 			st[i] = v
-			walk(st, depth+1)
+			most = max(most, 1+walk(st, depth+1))
 		}
 		st[i] = sOpen
+		if o.Remaining < most {
+			t.Fatalf("says at most %d questions remain, but a dialog asks %d more (state %v)", o.Remaining, most, st)
+		}
+		steps++
+		if o.Remaining == most {
+			exact++
+		}
+		return most
 	}
 	walk(make([]state, len(rs.facts)), 0)
 	t.Logf("%d distinct dialogs, longest %d questions, verdicts %v", leaves, longest, verdicts)
+	t.Logf("remaining questions: bound reached by some dialog at %d of %d steps", exact, steps)
 	for _, code := range rs.VerdictCodes() {
 		if verdicts[code] == 0 {
 			t.Errorf("no dialog reaches %s", code)

@@ -43,11 +43,13 @@ type answerJSON struct {
 }
 
 type questionJSON struct {
-	Fact    string       `json:"fact"`
-	Prompt  string       `json:"prompt"`
-	Why     string       `json:"why,omitempty"`
-	Step    int          `json:"step,omitempty"`
-	Choices []actionJSON `json:"choices"`
+	Fact   string `json:"fact"`
+	Prompt string `json:"prompt"`
+	Why    string `json:"why,omitempty"`
+	Step   int    `json:"step,omitempty"`
+	// Remaining is an upper bound on the questions left, this one included.
+	Remaining int          `json:"remaining,omitempty"`
+	Choices   []actionJSON `json:"choices"`
 }
 
 type citationJSON struct {
@@ -104,7 +106,7 @@ func toJSON(r conversation.Reply) replyJSON {
 		}
 	}
 	if q := r.Question; q != nil {
-		out.Question = &questionJSON{Fact: q.Fact, Prompt: q.Prompt, Why: q.Why, Step: q.Step, Choices: actions(q.Choices)}
+		out.Question = &questionJSON{Fact: q.Fact, Prompt: q.Prompt, Why: q.Why, Step: q.Step, Remaining: q.Remaining, Choices: actions(q.Choices)}
 	}
 	if v := r.Verdict; v != nil {
 		vj := &verdictJSON{Code: v.Code, Title: v.Title, Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify}
