@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/rules"
 )
 
 // Action ids. They are stable: adapters send them back unchanged, possibly
@@ -48,9 +49,6 @@ type commandWord struct {
 // commandWords are whole messages, normalized (see normalize).
 var commandWords = map[string]commandWord{}
 
-// choiceWords are typed answers to a dialog question, normalized.
-var choiceWords = map[string]string{}
-
 func init() {
 	add := func(c command, lang, list string) {
 		for _, w := range strings.Split(list, "|") {
@@ -76,16 +74,6 @@ func init() {
 	add(cmdThanks, LangFR, "merci|merci beaucoup|merci bien|merci bonne journee|super merci|parfait merci")
 	add(cmdThanks, LangEN, "thanks|thank you|thank you very much|thanks a lot|thx|great thanks")
 
-	choices := map[string]string{
-		Yes:     "oui|o|yes|y|1|ouais|yep|exact|tout a fait",
-		No:      "non|n|no|2|nope|pas du tout",
-		Unknown: "je ne sais pas|je sais pas|ne sais pas|sais pas|jsp|je ne le sais pas|aucune idee|pas sur|inconnu|3|i don t know|i dont know|don t know|dont know|idk|not sure|no idea|unknown",
-	}
-	for v, list := range choices {
-		for _, w := range strings.Split(list, "|") {
-			choiceWords[w] = v
-		}
-	}
 }
 
 // Words of greetings and thanks, and the words that go with them. A message
@@ -161,11 +149,11 @@ func (t *turn) text(text string) Reply {
 	if c, ok := smallTalk(n); ok {
 		return t.command(c)
 	}
-	if v, ok := choiceWords[n]; ok {
+	if v, ok := rules.ParseValue(text); ok {
 		// "oui", "3"... answer the dialog; with none to answer, they are no
 		// FAQ question either (and must not be kept as unanswered).
 		if t.sess.Dialog != nil && t.e.rules != nil {
-			return t.answerFact("", v)
+			return t.answerFact("", string(v))
 		}
 		return t.noDialog()
 	}

@@ -179,7 +179,7 @@ func (r Reply) PlainText() string {
 			parts = append(parts, s)
 		}
 	}
-	en := r.Lang == LangEN
+	l := LabelsFor(r.Lang)
 	for _, t := range r.Text {
 		add(t)
 	}
@@ -196,41 +196,25 @@ func (r Reply) PlainText() string {
 		add(v.Title)
 		add(v.Explanation)
 		if len(v.ToVerify) > 0 {
-			head := "À vérifier :"
-			if en {
-				head = "To verify:"
-			}
-			add(head + "\n- " + strings.Join(v.ToVerify, "\n- "))
+			add(List(l.ToVerify, v.ToVerify))
 		}
 		if len(v.Citations) > 0 {
-			head := "Références (FAQ) :"
-			if en {
-				head = "References (FAQ):"
+			qs := make([]string, len(v.Citations))
+			for i, c := range v.Citations {
+				qs[i] = c.Question
 			}
-			var lines []string
-			for _, c := range v.Citations {
-				lines = append(lines, "- "+c.Question)
-			}
-			add(head + "\n" + strings.Join(lines, "\n"))
+			add(List(l.References, qs))
 		}
 	}
 	if len(r.Suggestions) > 0 {
-		head := "Vouliez-vous dire :"
-		if en {
-			head = "Did you mean:"
+		qs := make([]string, len(r.Suggestions))
+		for i, s := range r.Suggestions {
+			qs[i] = s.Question
 		}
-		var lines []string
-		for _, s := range r.Suggestions {
-			lines = append(lines, "- "+s.Question)
-		}
-		add(head + "\n" + strings.Join(lines, "\n"))
+		add(List(l.DidYouMean, qs))
 	}
 	if e := r.Escalation; e != nil {
-		head := "Pour joindre le MCN : " + e.Email
-		if en {
-			head = "To reach the MCN: " + e.Email
-		}
-		add(head)
+		add(l.ReachLine(e.Email))
 	}
 	return strings.Join(parts, "\n\n")
 }

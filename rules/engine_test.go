@@ -306,7 +306,9 @@ func TestParseValue(t *testing.T) {
 		{"2", No, true}, {"non", No, true}, {"No", No, true},
 		{"3", Unknown, true}, {"Je ne sais pas", Unknown, true}, {"je ne sais pas.", Unknown, true},
 		{"I don’t know", Unknown, true}, {"unknown", Unknown, true}, {"aucune idée", Unknown, true},
-		{"", "", false}, {"4", "", false}, {"peut-être", "", false},
+		{"vrai", Yes, true}, {"Exact!", Yes, true}, {"Tout à fait", Yes, true}, {"pas du tout", No, true},
+		{"faux", No, true}, {"?", Unknown, true}, {"Don't know", Unknown, true}, {"jsp", Unknown, true},
+		{"", "", false}, {"4", "", false}, {"peut-être", "", false}, {"oui non", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseValue(tt.in)

@@ -32,35 +32,54 @@ func (v Value) Valid() bool { return v == Yes || v == No || v == Unknown }
 // asked yet.
 type Facts map[string]Value
 
-// ParseValue reads an answer typed by a person, in French or English:
-// "oui", "non", "je ne sais pas", "yes", "no", "unknown", "I don't know",
-// the choice numbers 1, 2, 3 and a few common short forms.
-func ParseValue(s string) (Value, bool) {
-	switch normalize(s) {
-	case "1", "oui", "o", "yes", "y", "vrai", "true", "ouais", "yep":
-		return Yes, true
-	case "2", "non", "n", "no", "faux", "false", "nope":
-		return No, true
-	case "3", "je ne sais pas", "jsp", "je sais pas", "ne sais pas", "sais pas", "inconnu", "inconnue",
-		"aucune idee", "?", "unknown", "i don't know", "i dont know", "dont know", "don't know",
-		"not sure", "idk", "pas sur", "incertain", "nsp":
-		return Unknown, true
+// valueWords are the accepted answers, normalized (see normalize): the one
+// list every surface reads, from typed dialog answers to `bot check --fact`.
+var valueWords = map[string]Value{}
+
+func init() {
+	for v, list := range map[Value]string{
+		Yes: "1|oui|o|yes|y|vrai|true|ouais|yep|exact|tout a fait|affirmatif",
+		No:  "2|non|n|no|faux|false|nope|pas du tout",
+		Unknown: "3|?|je ne sais pas|je sais pas|ne sais pas|sais pas|jsp|nsp|je ne le sais pas|aucune idee|" +
+			"pas sur|pas certain|incertain|inconnu|inconnue|unknown|i don t know|i dont know|don t know|dont know|" +
+			"idk|not sure|no idea",
+	} {
+		for _, w := range strings.Split(list, "|") {
+			valueWords[w] = v
+		}
 	}
-	return "", false
 }
 
-// normalize lowercases, folds accents and typographic apostrophes, and trims
-// spaces and final punctuation so that "Je ne sais pas." matches.
+// ParseValue reads an answer typed by a person, in French or English:
+// "oui", "non", "je ne sais pas", "yes", "no", "unknown", "I don't know",
+// the choice numbers 1, 2, 3 and common short forms, whatever the case,
+// accents, apostrophes and punctuation around them ("Je ne sais pas.").
+func ParseValue(s string) (Value, bool) {
+	v, ok := valueWords[normalize(s)]
+	return v, ok
+}
+
+// normalize lowercases, folds accents, and turns apostrophes and
+// punctuation into single spaces ("Don't know!" reads "don t know"); a lone
+// "?" is kept.
 func normalize(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("’", "'", "‘", "'", "\u00a0", " ").Replace(s)
 	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+	space := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
 		}
-		b.WriteRune(r)
 	}
-	s = strings.Join(strings.Fields(b.String()), " ")
-	return strings.TrimRight(s, ".!")
+	if b.Len() == 0 && strings.TrimSpace(s) == "?" {
+		return "?"
+	}
+	return b.String()
 }

@@ -21,22 +21,7 @@ type Options struct {
 	Locale  string // hint for the first reply's language; French when empty
 }
 
-var words = map[string]struct{ banner, prompt, bye, link, step, failure string }{
-	conversation.LangFR: {
-		banner: "Assistant sur l'indication d'application IA-RI-2025-001-OP (FAQ officielle du MCN).\n" +
-			"Écrivez votre question, « admissibilité » pour vérifier votre projet, « aide » pour l'aide.\n" +
-			"Tapez le numéro d'un bouton pour le choisir. Ctrl-D pour quitter.",
-		prompt: "> ", bye: "Au revoir!", link: "lien", step: "Question",
-		failure: "Désolé, une erreur est survenue. Réessayez.",
-	},
-	conversation.LangEN: {
-		banner: "Assistant on directive IA-RI-2025-001-OP (the MCN's official FAQ).\n" +
-			"Type your question, \"eligibility\" to check your project, \"help\" for help.\n" +
-			"Type a button's number to choose it. Ctrl-D to quit.",
-		prompt: "> ", bye: "Goodbye!", link: "link", step: "Question",
-		failure: "Sorry, something went wrong. Please try again.",
-	},
-}
+const prompt = "> "
 
 // Run reads lines from In until it ends or ctx is done, and prints each
 // reply to Out. End of input is a clean exit (nil).
@@ -59,14 +44,11 @@ func Run(ctx context.Context, o Options) error {
 
 	w := bufio.NewWriter(o.Out)
 	defer w.Flush()
-	lang := conversation.LangFR
-	if strings.HasPrefix(strings.ToLower(o.Locale), "en") {
-		lang = conversation.LangEN
-	}
-	fmt.Fprintln(w, words[lang].banner)
+	lang := conversation.LangOf(o.Locale)
+	fmt.Fprintln(w, conversation.LabelsFor(lang).Banner)
 	var buttons []conversation.Action
 	for {
-		fmt.Fprint(w, words[lang].prompt)
+		fmt.Fprint(w, prompt)
 		if err := w.Flush(); err != nil {
 			return err
 		}
@@ -80,7 +62,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		if !ok {
 			fmt.Fprintln(w)
-			fmt.Fprintln(w, words[lang].bye)
+			fmt.Fprintln(w, conversation.LabelsFor(lang).Bye)
 			return <-readErr
 		}
 		m := conversation.Message{Platform: conversation.PlatformConsole, UserID: "local",
@@ -96,8 +78,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		r, err := o.Handler.Handle(ctx, m)
 		if err != nil {
-			fmt.Fprintln(w, words[lang].failure)
-			continue
+			r = conversation.ErrorReply(err, lang)
 		}
 		if r.Lang != "" {
 			lang = r.Lang
@@ -109,13 +90,10 @@ func Run(ctx context.Context, o Options) error {
 // render prints r and returns its buttons in the order they were numbered:
 // the question's choices, the suggestions, then the other actions.
 func render(w io.Writer, r conversation.Reply) []conversation.Action {
-	wd := words[r.Lang]
-	if wd.prompt == "" {
-		wd = words[conversation.LangFR]
-	}
+	l := conversation.LabelsFor(r.Lang)
 	text := r.PlainText()
 	if q := r.Question; q != nil && q.Step > 0 {
-		text = strings.Replace(text, q.Prompt, fmt.Sprintf("%s %d. %s", wd.step, q.Step, q.Prompt), 1)
+		text = strings.Replace(text, q.Prompt, l.StepLabel(q.Step)+". "+q.Prompt, 1)
 	}
 	fmt.Fprintln(w, text)
 	buttons := r.Buttons()
@@ -124,7 +102,7 @@ func render(w io.Writer, r conversation.Reply) []conversation.Action {
 	}
 	for i, b := range buttons {
 		if b.URL != "" {
-			fmt.Fprintf(w, "  %d. %s (%s)\n", i+1, b.Label, wd.link)
+			fmt.Fprintf(w, "  %d. %s (%s)\n", i+1, b.Label, l.Link)
 			continue
 		}
 		fmt.Fprintf(w, "  %d. %s\n", i+1, b.Label)

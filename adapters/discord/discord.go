@@ -193,7 +193,7 @@ func (a *Adapter) messages(res result) []outMessage {
 	r := res.reply
 	if res.err != nil {
 		a.log.Error("engine failed", "err", res.err)
-		r = conversation.Reply{Text: []string{msgEngineError}}
+		r = conversation.ErrorReply(res.err, "")
 	}
 	msgs, dropped := render(r)
 	if dropped > 0 {
@@ -218,12 +218,11 @@ func (a *Adapter) firstSeen(key string) bool {
 	return ok
 }
 
-// User-facing notices, French first.
-const (
-	msgEngineError = "Désolé, je n'ai pas pu traiter votre demande. Réessayez dans un instant.\n" +
-		"Sorry, I could not process your request. Please try again in a moment."
-	msgUnsupported = "Je ne connais pas cette commande. Essayez /ia ou /admissibilite.\n" +
-		"I do not know this command. Try /ai or /eligibility."
+// Notices the adapter gives when no Reply exists, in both languages: the
+// words are the conversation vocabulary's.
+var (
+	msgEngineError = conversation.ErrorReply(nil, "").PlainText()
+	msgUnsupported = conversation.Bilingual(func(l *conversation.Labels) string { return l.Unsupported })
 )
 
 // noMentions keeps engine text from pinging anyone (@everyone, roles).

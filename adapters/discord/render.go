@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"unicode/utf16"
@@ -36,7 +35,7 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 		// Number the question as Slack, Teams and the web page do; the
 		// copy leaves the caller's reply as it was.
 		numbered := *q
-		numbered.Prompt = fmt.Sprintf("**Question %d**\n%s", q.Step, q.Prompt)
+		numbered.Prompt = "**" + conversation.LabelsFor(r.Lang).StepLabel(q.Step) + "**\n" + q.Prompt
 		r.Question = &numbered
 	}
 	text := r.PlainText()
@@ -110,10 +109,8 @@ func buttonURL(u string) bool {
 // label, the address (unless the escalation line shows it) and the
 // suggested subject, so the user can write the e-mail themselves.
 func linkText(a conversation.Action, r conversation.Reply) string {
-	colon := " : "
-	if r.Lang == conversation.LangEN {
-		colon = ": "
-	}
+	l := conversation.LabelsFor(r.Lang)
+	colon := l.Colon
 	p, err := url.Parse(a.URL)
 	if err != nil || !strings.EqualFold(p.Scheme, "mailto") {
 		return strings.TrimSpace(a.Label) + colon + a.URL
@@ -134,12 +131,8 @@ func linkText(a conversation.Action, r conversation.Reply) string {
 	if r.Escalation != nil && r.Escalation.Subject != "" {
 		subject = r.Escalation.Subject
 	}
-	switch {
-	case subject == "":
-	case r.Lang == conversation.LangEN:
-		line += " (subject: “" + subject + "”)"
-	default:
-		line += " (objet : « " + subject + " »)"
+	if subject != "" {
+		line += " (" + l.Subject + " " + subject + ")"
 	}
 	return line
 }

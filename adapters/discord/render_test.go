@@ -120,7 +120,7 @@ func TestComponents(t *testing.T) {
 			name: "mailto to another address keeps it",
 			reply: conversation.Reply{Lang: conversation.LangEN, Actions: []conversation.Action{
 				{Label: "Write to us", URL: "mailto:autre@mcn.gouv.qc.ca?subject=Hello"}}},
-			wantText: []string{"✉️ Write to us: autre@mcn.gouv.qc.ca (subject: “Hello”)"},
+			wantText: []string{"✉️ Write to us: autre@mcn.gouv.qc.ca (Subject: Hello)"},
 		},
 		{
 			name:     "long labels and ids",
@@ -142,7 +142,7 @@ func TestComponents(t *testing.T) {
 				},
 			},
 			wantRows: []int{1},
-			wantText: []string{"Pour joindre le MCN : encadrement.ia@mcn.gouv.qc.ca\n\n✉️ Écrire au MCN (objet : « Question sur la directive »)"},
+			wantText: []string{"Pour joindre le MCN : encadrement.ia@mcn.gouv.qc.ca\n\n✉️ Écrire au MCN (Objet : Question sur la directive)"},
 			checkBtns: func(t *testing.T, bs []discordgo.Button) {
 				if bs[0].Style != discordgo.LinkButton || bs[0].URL != "https://www.quebec.ca/directive" || bs[0].CustomID != "" {
 					t.Errorf("link button %+v", bs[0])

@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -44,8 +43,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 func (a *Adapter) command(cmd slack.SlashCommand, ack func(*slack.WebhookMessage)) {
 	if cmd.Command != a.opt.Command {
 		a.log.Warn("unexpected slash command: check SLACK_COMMAND and the app manifest", "command", cmd.Command, "want", a.opt.Command)
-		c := a.opt.Command
-		ack(webhook(textMessage(fmt.Sprintf(msgUnknownCmd, cmd.Command, c, cmd.Command, c)), ephemeral, false))
+		ack(webhook(textMessage(msgUnsupported), ephemeral, false))
 		return
 	}
 	m := identity(cmd.TeamID, cmd.UserID, cmd.ChannelID, "")

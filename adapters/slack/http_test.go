@@ -175,7 +175,7 @@ func TestUnknownCommand(t *testing.T) {
 	h := newHarness(t, eng)
 	form := strings.Replace(string(commandForm("x", "r", h.fake)), "command=%2Fia", "command=%2Fautre", 1)
 	_, body := h.post(t, "/slack/commands", formType, []byte(form))
-	if !strings.Contains(texts(inline(t, body).Blocks), "Commande inconnue : /autre") || eng.calls.Load() != 0 {
+	if !strings.Contains(texts(inline(t, body).Blocks), "Je ne connais pas cette commande") || eng.calls.Load() != 0 {
 		t.Errorf("unknown command answered %q", body)
 	}
 }
@@ -195,7 +195,7 @@ func TestEligibilityDialogThroughBlockActions(t *testing.T) {
 	h.post(t, "/slack/interactions", formType, click(h.fake, "U1", yes, true, "d1"))
 	q2 := next(t, h.fake.responses, "second question")
 	if !q2.Replace || !strings.Contains(texts(q2.Blocks), "*Question 2*") ||
-		!strings.Contains(texts(q2.Blocks), "_Pourquoi cette question :_ La FAQ distingue ce cas.") {
+		!strings.Contains(texts(q2.Blocks), "_Pourquoi cette question ?_ La FAQ distingue ce cas.") {
 		t.Fatalf("second question (replace=%v):\n%s", q2.Replace, texts(q2.Blocks))
 	}
 	no := findButton(t, q2.Blocks, "Non")
@@ -236,7 +236,7 @@ func TestForeignAndStaleActions(t *testing.T) {
 	for i, c := range cases {
 		h.post(t, "/slack/interactions", formType, click(h.fake, c.user, c.b, false, fmt.Sprint("s", i)))
 		p := next(t, h.fake.responses, c.name)
-		if p.Replace || !strings.Contains(texts(p.Blocks), "plus valide") {
+		if p.Replace || !strings.Contains(texts(p.Blocks), "ne correspond plus") {
 			t.Errorf("%s: got replace=%v %q", c.name, p.Replace, texts(p.Blocks))
 		}
 	}

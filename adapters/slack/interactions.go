@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -32,17 +31,15 @@ var slackUserID = regexp.MustCompile(`^[A-Z0-9]{2,32}$`)
 // actions get a polite message.
 func (a *Adapter) interaction(cb slack.InteractionCallback) {
 	stale := func() {
-		c := a.opt.Command
 		a.goSafe("stale action", func(ctx context.Context) {
-			a.postResponse(ctx, cb.ResponseURL, ephemeral, false, []message{textMessage(fmt.Sprintf(msgStale, c, c))})
+			a.postResponse(ctx, cb.ResponseURL, ephemeral, false, []message{textMessage(msgStale)})
 		})
 	}
 	if cb.Type != slack.InteractionTypeBlockActions {
 		a.log.Info("unsupported interaction", "type", string(cb.Type))
 		if cb.ResponseURL != "" {
-			c := a.opt.Command
 			a.goSafe("unsupported interaction", func(ctx context.Context) {
-				a.postResponse(ctx, cb.ResponseURL, ephemeral, false, []message{textMessage(fmt.Sprintf(msgUnsupported, c, c))})
+				a.postResponse(ctx, cb.ResponseURL, ephemeral, false, []message{textMessage(msgUnsupported)})
 			})
 		}
 		return

@@ -58,7 +58,7 @@ type renderOptions struct {
 // renderer builds the blocks of one reply; ids count blocks and buttons so
 // that block_id and action_id stay unique within each message.
 type renderer struct {
-	l       labels
+	l       *conversation.Labels
 	blocks  []slack.Block
 	ids     int
 	prefix  string
@@ -76,9 +76,9 @@ func render(r conversation.Reply, o renderOptions) []message {
 	if r.Question != nil || r.Verdict != nil {
 		kind = dialogBlock
 	}
-	rd := &renderer{l: labelsFor(r.Lang), prefix: kind + o.owner + ".", actions: map[string]bool{}}
+	rd := &renderer{l: conversation.LabelsFor(r.Lang), prefix: kind + o.owner + ".", actions: map[string]bool{}}
 	if o.sharedBy != "" {
-		rd.context(fmt.Sprintf(rd.l.SharedBy, o.sharedBy))
+		rd.context(fmt.Sprintf(rd.l.SharedBy, "<@"+o.sharedBy+">"))
 	}
 	for _, t := range r.Text {
 		rd.section(toMrkdwn(t))
@@ -89,7 +89,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 		rd.context(escapeMrkdwn(a.Source.Label))
 	}
 	if q := r.Question; q != nil {
-		head := bold(fmt.Sprintf(rd.l.Step, q.Step))
+		head := bold(rd.l.StepLabel(q.Step))
 		if q.Step <= 0 {
 			head = ""
 		}
@@ -121,7 +121,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 	}
 	actions := r.Actions
 	if e := r.Escalation; e != nil {
-		text := fmt.Sprintf(rd.l.Contact, escapeMrkdwn(e.Email))
+		text := rd.l.ReachLine(escapeMrkdwn(e.Email))
 		if e.Subject != "" {
 			text += "\n" + bold(rd.l.Subject) + " " + escapeMrkdwn(e.Subject)
 		}
@@ -130,7 +130,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 			rd.section(quote(escapeMrkdwn(e.Body)))
 		}
 		if e.Mailto != "" && !hasURL(r.Actions, e.Mailto) {
-			actions = append(actions, conversation.Action{Label: rd.l.EmailButton, URL: e.Mailto})
+			actions = append(actions, conversation.Action{Label: rd.l.WriteMCN, URL: e.Mailto})
 		}
 	}
 	rd.links(actions)

@@ -114,7 +114,7 @@ func TestRenderLimits(t *testing.T) {
 			t.Errorf("fallback of part %d = %q", i, m.Text)
 		}
 	}
-	if last := msgs[len(msgs)-1]; !strings.Contains(string(mustJSON(last.Blocks)), "<mailto:a@b.ca|Email the MCN>") {
+	if last := msgs[len(msgs)-1]; !strings.Contains(string(mustJSON(last.Blocks)), "<mailto:a@b.ca|Write to the MCN>") {
 		t.Errorf("long mailto not reduced to the address")
 	}
 	if !seen["a"] || !seen["s1"] {

@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -237,7 +236,7 @@ func (a *Adapter) process(act Activity) {
 	reply, err := a.handler.Handle(ctx, msg)
 	if err != nil {
 		log.Error("handler failed", "err", err)
-		reply = errorReply(msg.Locale)
+		reply = conversation.ErrorReply(err, msg.Locale)
 	}
 	if reply.IsEmpty() {
 		log.Debug("nothing to reply")
@@ -278,17 +277,6 @@ func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
 	default:
 		return m, false
 	}
-}
-
-func errorReply(locale string) conversation.Reply {
-	if strings.HasPrefix(strings.ToLower(locale), "en") {
-		return conversation.Reply{Lang: conversation.LangEN, Text: []string{
-			"Sorry, something went wrong on our side. Please try again in a moment.",
-			"Désolé, une erreur est survenue de notre côté. Réessayez dans un instant."}}
-	}
-	return conversation.Reply{Lang: conversation.LangFR, Text: []string{
-		"Désolé, une erreur est survenue de notre côté. Réessayez dans un instant.",
-		"Sorry, something went wrong on our side. Please try again in a moment."}}
 }
 
 // reply posts the rendered cards in the activity's thread, in order.

@@ -2,7 +2,6 @@ package teams
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -99,28 +98,13 @@ func actionSets(actions []conversation.Action) []element {
 	return out
 }
 
-// labels in the reply's language.
-type labels struct {
-	question, why, exceptions, toVerify, references, didYouMean, reach, write string
-}
-
-var (
-	labelsFR = labels{"Question", "Pourquoi cette question ?", "Exceptions :", "À vérifier :",
-		"Références (FAQ) :", "Vouliez-vous dire :", "Pour joindre le MCN : ", "Écrire au MCN"}
-	labelsEN = labels{"Question", "Why we ask", "Exceptions:", "To verify:",
-		"References (FAQ):", "Did you mean:", "To reach the MCN: ", "Email the MCN"}
-)
-
 func bullets(items []string) string {
 	return "- " + strings.Join(items, "\n- ")
 }
 
 // elements lays out the parts of r in reading order.
 func elements(r conversation.Reply) []element {
-	l := labelsFR
-	if r.Lang == conversation.LangEN {
-		l = labelsEN
-	}
+	l := conversation.LabelsFor(r.Lang)
 	var out []element
 	for _, t := range r.Text {
 		if t = strings.TrimSpace(t); t != "" {
@@ -140,13 +124,13 @@ func elements(r conversation.Reply) []element {
 	}
 	if q := r.Question; q != nil {
 		if q.Step > 0 {
-			h := subtle(l.question + " " + strconv.Itoa(q.Step))
+			h := subtle(l.StepLabel(q.Step))
 			h.Separator = len(out) > 0
 			out = append(out, h)
 		}
 		out = append(out, heading(q.Prompt))
 		if q.Why != "" {
-			w := subtle(l.why)
+			w := subtle(l.Why)
 			w.Weight = "Bolder"
 			out = append(out, w, subtle(q.Why))
 		}
@@ -157,24 +141,24 @@ func elements(r conversation.Reply) []element {
 		h.Size, h.Color, h.Separator = "Large", verdictColor(v.Code), len(out) > 0
 		out = append(out, h)
 		if len(v.Exceptions) > 0 {
-			out = append(out, textBlock(l.exceptions+"\n"+bullets(v.Exceptions)))
+			out = append(out, textBlock(l.Exceptions+"\n"+bullets(v.Exceptions)))
 		}
 		if v.Explanation != "" {
 			out = append(out, textBlock(v.Explanation))
 		}
 		if len(v.ToVerify) > 0 {
-			out = append(out, textBlock(l.toVerify+"\n"+bullets(v.ToVerify)))
+			out = append(out, textBlock(l.ToVerify+"\n"+bullets(v.ToVerify)))
 		}
 		if len(v.Citations) > 0 {
 			qs := make([]string, 0, len(v.Citations))
 			for _, c := range v.Citations {
 				qs = append(qs, c.Question)
 			}
-			out = append(out, subtle(l.references+"\n"+bullets(qs)))
+			out = append(out, subtle(l.References+"\n"+bullets(qs)))
 		}
 	}
 	if len(r.Suggestions) > 0 {
-		h := heading(l.didYouMean)
+		h := heading(l.DidYouMean)
 		h.Separator = len(out) > 0
 		out = append(out, h)
 		for _, s := range r.Suggestions {
@@ -191,9 +175,9 @@ func elements(r conversation.Reply) []element {
 	}
 	actions := r.Actions
 	if e := r.Escalation; e != nil {
-		out = append(out, textBlock(l.reach+e.Email))
+		out = append(out, textBlock(l.ReachLine(e.Email)))
 		if e.Mailto != "" && !hasURL(actions, e.Mailto) {
-			actions = append(actions[:len(actions):len(actions)], conversation.Action{Label: l.write, URL: e.Mailto})
+			actions = append(actions[:len(actions):len(actions)], conversation.Action{Label: l.WriteMCN, URL: e.Mailto})
 		}
 	}
 	return append(out, actionSets(actions)...)

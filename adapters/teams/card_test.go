@@ -111,7 +111,7 @@ func TestRenderCardEnglishLabels(t *testing.T) {
 	r.Lang = conversation.LangEN
 	texts, _ := cardText(renderCards(r, maxCardBytes)[0])
 	joined := strings.Join(texts, "\n")
-	for _, want := range []string{"Why we ask", "To verify:", "References (FAQ):", "Did you mean:", "To reach the MCN:"} {
+	for _, want := range []string{"Why do we ask?", "To verify:", "References (FAQ):", "Did you mean:", "To reach the MCN:"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("English card lacks %q", want)
 		}

@@ -18,6 +18,20 @@ type replyJSON struct {
 	Suggestions []suggestionJSON `json:"suggestions"`
 	Escalation  *escalationJSON  `json:"escalation,omitempty"`
 	Actions     []actionJSON     `json:"actions"`
+	Labels      labelsJSON       `json:"labels"`
+}
+
+// labelsJSON are the conversation vocabulary's headings in the reply's
+// language, so that the page says what every other surface says.
+type labelsJSON struct {
+	Step       string `json:"step,omitempty"` // the question's number, ready to show
+	Why        string `json:"why"`
+	Exceptions string `json:"exceptions"`
+	ToVerify   string `json:"to_verify"`
+	References string `json:"references"`
+	DidYouMean string `json:"did_you_mean"`
+	Reach      string `json:"reach"` // followed by the address
+	Write      string `json:"write"` // the mailto: button
 }
 
 type actionJSON struct {
@@ -90,6 +104,12 @@ func toJSON(r conversation.Reply) replyJSON {
 		Paragraphs:  append([]string{}, r.Text...),
 		Actions:     actions(r.Actions),
 		Suggestions: []suggestionJSON{},
+	}
+	l := conversation.LabelsFor(lang)
+	out.Labels = labelsJSON{Why: l.Why, Exceptions: l.Exceptions, ToVerify: l.ToVerify, References: l.References,
+		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN}
+	if q := r.Question; q != nil && q.Step > 0 {
+		out.Labels.Step = l.StepLabel(q.Step)
 	}
 	if a := r.Answer; a != nil {
 		out.Answer = &answerJSON{

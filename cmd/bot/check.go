@@ -86,9 +86,9 @@ func parseFacts(rs *rules.RuleSet, pairs []string) (rules.Facts, string) {
 		if _, known := rs.Fact(name); !known {
 			return nil, fmt.Sprintf("fait inconnu « %s » ; faits permis / unknown fact %q; allowed facts: %s", name, name, allowed)
 		}
-		v := rules.Value(val)
-		if !v.Valid() {
-			return nil, fmt.Sprintf("valeur « %s » pour %s : yes, no ou unknown / value %q for %s: allowed yes, no or unknown", val, name, val, name)
+		v, ok := rules.ParseValue(val)
+		if !ok {
+			return nil, fmt.Sprintf("valeur « %s » pour %s : oui, non ou je ne sais pas (yes, no, unknown) / value %q for %s: allowed yes, no or unknown (oui, non, je ne sais pas)", val, name, val, name)
 		}
 		if _, dup := facts[name]; dup {
 			return nil, fmt.Sprintf("fait « %s » donné deux fois ; un seul --fact par fait / fact %q given twice; one --fact per fact", name, name)

@@ -23,6 +23,7 @@ func TestCheckJSON(t *testing.T) {
 		{"no facts asks the first question", nil, nil, "organisme_public", []any{}, "organisations-concernees", "article 2"},
 		{"individual use asks access", []string{"--fact", "organisme_public=yes", "--fact", "assistant_iag=yes", "--fact", "usage_individuel_gratuit=yes"},
 			nil, "acces_permis", []any{}, "version-web-copilot-chatgpt", ""},
+		{"french values", []string{"--fact", "organisme_public=non"}, "hors-portee", nil, []any{}, "organisations-concernees", "organisme public visé (art. 2 de la LGGRI) : non"},
 		{"not a public body", []string{"--fact", "organisme_public=no"}, "hors-portee", nil, []any{}, "organisations-concernees", "organisme public visé (art. 2 de la LGGRI) : non"},
 		{"exception", append(covered, "--fact", "experimentation_mcn=yes"), "exception", nil, []any{"experimentation-mcn"}, "exceptions", "expérimentation du MCN"},
 		{"unknown blocks", append(covered, "--fact", "experimentation_mcn=no", "--fact", "dossier_affaires_dpi=no",
@@ -82,7 +83,7 @@ func TestCheckBadInput(t *testing.T) {
 		want []string
 	}{
 		{"unknown fact", []string{"--fact", "organisme=yes"}, []string{"unknown fact", "organisme_public", "autorisation_dpi"}},
-		{"bad value", []string{"--fact", "organisme_public=oui"}, []string{"allowed yes, no or unknown", "organisme_public"}},
+		{"bad value", []string{"--fact", "organisme_public=peut-être"}, []string{"allowed yes, no or unknown", "organisme_public"}},
 		{"given twice", []string{"--fact", "organisme_public=yes", "--fact", "organisme_public=no"}, []string{"given twice", "organisme_public"}},
 		{"no equals sign", []string{"--fact", "organisme_public"}, []string{"NAME=yes|no|unknown"}},
 		{"stray argument", []string{"organisme_public=yes"}, []string{"--fact NAME=VALUE"}},

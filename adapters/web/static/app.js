@@ -202,7 +202,17 @@
   }
 
   function render(r) {
-    const t = T[r.lang === "en" ? "en" : "fr"];
+    // Headings come with the reply (the conversation vocabulary); the
+    // page's own table only covers an older server.
+    const t = Object.assign({}, T[r.lang === "en" ? "en" : "fr"]);
+    const L = r.labels || {};
+    if (L.why) t.why = L.why;
+    if (L.exceptions) t.exceptions = L.exceptions;
+    if (L.to_verify) t.toVerify = L.to_verify;
+    if (L.references) t.refs = L.references;
+    if (L.did_you_mean) t.suggestions = L.did_you_mean;
+    if (L.reach) t.escalation = L.reach;
+    if (L.write) t.mail = L.write;
     const parts = [];
     const shown = new Set(); // action ids and URLs already rendered in a part
     for (const p of r.paragraphs || []) parts.push(rich(p));
@@ -220,7 +230,7 @@
       for (const c of q.choices || []) shown.add(c.id);
       if (choices) firstChoice = choices.querySelector("button, a");
       parts.push(el("section", { class: "question" },
-        q.step ? el("p", { class: "step" }, t.step.replace("{n}", q.step)) : null,
+        q.step ? el("p", { class: "step" }, L.step || t.step.replace("{n}", q.step)) : null,
         el("h3", {}, q.prompt),
         q.why ? el("details", {}, el("summary", {}, t.why), rich(q.why)) : null,
         choices));

@@ -1,0 +1,66 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestLabelsComplete: every label exists in both languages, and the two
+// differ where words are language-specific.
+func TestLabelsComplete(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{LangFR, LangEN} {
+		v := reflect.ValueOf(*LabelsFor(lang))
+		for i := range v.NumField() {
+			if v.Field(i).String() == "" {
+				t.Errorf("%s: label %s is empty", lang, v.Type().Field(i).Name)
+			}
+		}
+	}
+	if LabelsFor("de") != LabelsFor(LangFR) {
+		t.Errorf("unknown language: want the French labels")
+	}
+	if fr, en := LabelsFor(LangFR).Why, LabelsFor(LangEN).Why; fr == en {
+		t.Errorf("Why is %q in both languages", fr)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	t.Parallel()
+	timeout := context.DeadlineExceeded
+	tests := []struct {
+		name string
+		err  error
+		lang string
+		want []string
+	}{
+		{"failure fr", errors.New("db down"), LangFR, []string{"Désolé, une erreur est survenue"}},
+		{"failure en", errors.New("x"), LangEN, []string{"Sorry, something went wrong"}},
+		{"timeout fr", timeout, LangFR, []string{"trop de temps"}},
+		{"wrapped timeout en", errors.Join(errors.New("x"), timeout), LangEN, []string{"took too long"}},
+		{"unknown language: both, French first", nil, "", []string{"Désolé", " / ", "Sorry"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := ErrorText(tt.err, tt.lang)
+			last := -1
+			for _, w := range tt.want {
+				i := strings.Index(got, w)
+				if i <= last {
+					t.Errorf("ErrorText = %q, want %q after position %d", got, w, last)
+				}
+				last = i
+			}
+		})
+	}
+	if r := ErrorReply(nil, "en-US"); r.Lang != LangEN || len(r.Text) != 1 {
+		t.Errorf("ErrorReply(en-US) = %+v, want one English paragraph", r)
+	}
+	if r := ErrorReply(nil, ""); len(r.Text) != 2 {
+		t.Errorf("ErrorReply without locale = %+v, want French then English", r)
+	}
+}
