@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"hash/fnv"
 	"log/slog"
+	mrand "math/rand/v2"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -37,10 +38,11 @@ type Options struct {
 	Index           Searcher
 	Rules           *rules.RuleSet
 	Store           Store
-	EscalationEmail string        // default DefaultEscalationEmail
-	SessionTTL      time.Duration // default DefaultSessionTTL
-	Logger          *slog.Logger  // default: discard
-	LogText         bool          // log message text (operator opt-in)
+	EscalationEmail string          // default DefaultEscalationEmail
+	SessionTTL      time.Duration   // default DefaultSessionTTL
+	Logger          *slog.Logger    // default: discard
+	LogText         bool            // log message text (operator opt-in)
+	OnTurn          func(TurnStats) // optional: told about every message (metrics)
 }
 
 // Engine is the platform-neutral bot: it implements Handler.
@@ -54,6 +56,7 @@ type Engine struct {
 	log    *slog.Logger
 	logTxt bool
 	logKey []byte
+	onTurn func(TurnStats)
 	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
 }
 
@@ -62,7 +65,7 @@ var _ Handler = (*Engine)(nil)
 // New builds an Engine.
 func New(o Options) *Engine {
 	e := &Engine{kb: o.KB, index: o.Index, rules: o.Rules, store: o.Store, email: o.EscalationEmail,
-		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText}
+		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText, onTurn: o.OnTurn}
 	if e.email == "" {
 		e.email = DefaultEscalationEmail
 	}
@@ -99,21 +102,84 @@ func (e *Engine) lock(key string) func() {
 	return mu.Unlock
 }
 
-// Handle answers one message. Two messages of one session are handled one
-// after the other, so the session is never written from two stale copies.
-// Store failures are logged and the user still gets a reply.
+// maxAttempts bounds the read–decide–write retries of one message when
+// other writes of its session (another replica, another tab) keep coming first.
+const maxAttempts = 6
+
+// Handle answers one message. Within a process two messages of one session
+// are handled one after the other; across processes the session write is a
+// compare-and-set on its version, and a turn that lost the race is decided
+// again on the session as the other write left it: concurrent steps are
+// applied one after the other, or a stale one is answered as such, never
+// lost or doubled. Store failures are logged and the user still gets a reply.
 func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	start := time.Now()
 	key := sessionKey(m)
 	unlock := e.lock(key)
 	defer unlock()
 
-	sess, _, err := e.store.GetSession(ctx, key)
-	if err != nil {
-		e.log.ErrorContext(ctx, "session read failed", "err", err)
-		sess = Session{}
+	var t *turn
+	var reply Reply
+	conflicts := 0
+	for attempt := 1; ; attempt++ {
+		sess, ver, err := e.store.GetSession(ctx, key)
+		if err != nil {
+			e.log.ErrorContext(ctx, "session read failed", "err", err)
+			sess, ver = Session{}, 0
+		}
+		t = &turn{e: e, ctx: ctx, m: m, sess: sess}
+		reply = t.decide(sess)
+		if !t.dirty {
+			break
+		}
+		ok, err := e.store.PutSession(ctx, key, t.sess, ver, e.ttl)
+		if err != nil {
+			e.log.ErrorContext(ctx, "session write failed", "err", err)
+			break
+		}
+		if ok {
+			break
+		}
+		conflicts++
+		if attempt == maxAttempts || ctx.Err() != nil {
+			// Still losing: say so and show the session as it now stands,
+			// without applying this message.
+			t.effects = nil
+			reply = e.busy(ctx, key, m)
+			t.kind = "conflict"
+			break
+		}
+		backoff(ctx, attempt)
 	}
-	t := &turn{e: e, ctx: ctx, m: m, sess: sess}
+	for _, f := range t.effects {
+		if err := f(); err != nil && t.effectFailed != nil {
+			reply = *t.effectFailed
+			reply.Lang = t.lang
+		}
+	}
+	if e.onTurn != nil {
+		e.onTurn(TurnStats{Platform: m.Platform, Kind: t.kind, Verdict: verdictCode(reply), Conflicts: conflicts, Duration: time.Since(start)})
+	}
+	attrs := []any{"platform", m.Platform, "session", e.logID(key), "kind", t.kind,
+		"lang", t.lang, "dur", time.Since(start)}
+	if t.entry != "" {
+		attrs = append(attrs, "entry", t.entry)
+	}
+	if m.Action != "" {
+		attrs = append(attrs, "action", actionKind(m.Action))
+	}
+	if conflicts > 0 {
+		attrs = append(attrs, "conflicts", conflicts)
+	}
+	if e.logTxt {
+		attrs = append(attrs, "text", m.Text)
+	}
+	e.log.InfoContext(ctx, "message", attrs...)
+	return reply, nil
+}
+
+// decide routes the message on sess and says whether the session changed.
+func (t *turn) decide(sess Session) Reply {
 	t.lang = t.replyLang()
 	reply := t.route()
 	reply.Lang = t.lang
@@ -126,24 +192,49 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 			t.dirty = true
 		}
 	}
-	if t.dirty {
-		if err := e.store.PutSession(ctx, key, t.sess, e.ttl); err != nil {
-			e.log.ErrorContext(ctx, "session write failed", "err", err)
-		}
+	return reply
+}
+
+// busy is the reply to a message whose session kept being written by
+// others: it was not applied, and the dialog is shown as it now stands.
+func (e *Engine) busy(ctx context.Context, key string, m Message) Reply {
+	sess, _, err := e.store.GetSession(ctx, key)
+	if err != nil {
+		sess = Session{}
 	}
-	attrs := []any{"platform", m.Platform, "session", e.logID(key), "kind", t.kind,
-		"lang", t.lang, "dur", time.Since(start)}
-	if t.entry != "" {
-		attrs = append(attrs, "entry", t.entry)
+	t := &turn{e: e, ctx: ctx, m: m, sess: sess}
+	t.lang = t.replyLang()
+	r := t.keepDialog(Reply{Text: []string{t.ui().busy}})
+	r.Lang = t.lang
+	return r
+}
+
+// backoff waits a little, more on each attempt, with jitter so that two
+// replicas retrying together do not collide again.
+func backoff(ctx context.Context, attempt int) {
+	d := time.Duration(1<<min(attempt, 6)) * 500 * time.Microsecond
+	d = d/2 + time.Duration(mrand.Int64N(int64(d)))
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
 	}
-	if m.Action != "" {
-		attrs = append(attrs, "action", actionKind(m.Action))
+}
+
+func verdictCode(r Reply) string {
+	if r.Verdict != nil {
+		return r.Verdict.Code
 	}
-	if e.logTxt {
-		attrs = append(attrs, "text", m.Text)
-	}
-	e.log.InfoContext(ctx, "message", attrs...)
-	return reply, nil
+	return ""
+}
+
+// TurnStats is what one handled message did, for the operators' metrics:
+// no text and no id.
+type TurnStats struct {
+	Platform  string
+	Kind      string // answer, ambiguous, fallback, question, verdict, greeting, stale, conflict…
+	Verdict   string // verdict code when the reply ends the dialog
+	Conflicts int    // session writes that lost to another writer
+	Duration  time.Duration
 }
 
 // replyLang follows the message's language; on no clue, the session's, then

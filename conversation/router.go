@@ -120,6 +120,11 @@ type turn struct {
 	dirty bool
 	kind  string // what the reply was, for the log
 	entry string // the entry answered, for the log
+	// effects run once the session write (if any) succeeded, so that a turn
+	// decided again after a conflict does not count a vote or keep a
+	// question twice. effectFailed, if set, replaces the reply when one fails.
+	effects      []func() error
+	effectFailed *Reply
 }
 
 func (t *turn) ui() *ui { return textFor(t.lang) }
@@ -273,9 +278,13 @@ func (t *turn) question(text string) Reply {
 func (t *turn) fallback(text string, hits []string) Reply {
 	t.kind = "fallback"
 	u := t.ui()
-	if err := t.e.store.AddUnanswered(t.ctx, Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}); err != nil {
-		t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
-	}
+	q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
+	t.effects = append(t.effects, func() error {
+		if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
+			t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
+		}
+		return nil
+	})
 	esc := t.e.questionDraft(t.lang, text)
 	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: t.suggestions(hits), Escalation: esc,
 		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}
@@ -327,10 +336,15 @@ func (t *turn) feedback(id string, up bool) Reply {
 			return t.keepDialog(Reply{Text: []string{u.fbAlready}})
 		}
 	}
-	if err := t.e.store.AddFeedback(t.ctx, id, up); err != nil {
-		t.e.log.ErrorContext(t.ctx, "feedback not kept", "err", err)
-		return t.keepDialog(Reply{Text: []string{u.failure}})
-	}
+	t.effects = append(t.effects, func() error {
+		err := t.e.store.AddFeedback(t.ctx, id, up)
+		if err != nil {
+			t.e.log.ErrorContext(t.ctx, "feedback not kept", "err", err)
+		}
+		return err
+	})
+	failed := t.keepDialog(Reply{Text: []string{u.failure}})
+	t.effectFailed = &failed
 	t.sess.Voted = append(t.sess.Voted, id)
 	if len(t.sess.Voted) > maxVotedEntries {
 		t.sess.Voted = t.sess.Voted[1:]

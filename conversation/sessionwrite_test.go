@@ -16,9 +16,9 @@ type countingStore struct {
 	puts atomic.Int64
 }
 
-func (s *countingStore) PutSession(ctx context.Context, key string, sess conversation.Session, ttl time.Duration) error {
+func (s *countingStore) PutSession(ctx context.Context, key string, sess conversation.Session, version int64, ttl time.Duration) (bool, error) {
 	s.puts.Add(1)
-	return s.Store.PutSession(ctx, key, sess, ttl)
+	return s.Store.PutSession(ctx, key, sess, version, ttl)
 }
 
 // A plain question in the session's default language costs no session

@@ -12,11 +12,14 @@ import (
 type Store interface {
 	Deduper
 
-	// GetSession returns the session saved under key, or ok=false when there
-	// is none or it expired.
-	GetSession(ctx context.Context, key string) (s Session, ok bool, err error)
-	// PutSession saves s under key for ttl.
-	PutSession(ctx context.Context, key string, s Session, ttl time.Duration) error
+	// GetSession returns the session saved under key and its version, or
+	// version 0 when there is none or it expired.
+	GetSession(ctx context.Context, key string) (s Session, version int64, err error)
+	// PutSession saves s under key for ttl if the stored version is still
+	// version (0: no live session), as one atomic compare-and-set shared by
+	// every process on the store. ok=false means another write came first:
+	// nothing was written and the caller reads again.
+	PutSession(ctx context.Context, key string, s Session, version int64, ttl time.Duration) (ok bool, err error)
 
 	// AddFeedback counts one vote on an FAQ entry.
 	AddFeedback(ctx context.Context, entryID string, up bool) error

@@ -10,7 +10,7 @@ type ui struct {
 	dialogStart, noDialog, atFirst, cancelled, stale              string
 	staleAnswered, staleEntry, notChoice, noRules, dialogDone     string
 	mailSubject, mailHello, mailQuestion, mailDialog, mailVerdict string
-	mailGeneric, mailThanks, mailPending                          string
+	mailGeneric, mailThanks, mailPending, busy                    string
 }
 
 var uiText = map[string]*ui{
@@ -63,6 +63,8 @@ var uiText = map[string]*ui{
 		mailPending:   "Résultat : vérification non terminée.",
 		mailGeneric:   "Ma question sur l'indication d'application IA-RI-2025-001-OP :",
 		mailThanks:    "Merci.",
+		busy: "Déjà répondu : cette conversation a reçu une autre réponse au même moment (un autre onglet ou un double clic?), " +
+			"votre réponse n'a donc pas été appliquée. Voici où nous en sommes :",
 	},
 	LangEN: {
 		greeting: "Hello! I answer questions on directive IA-RI-2025-001-OP (suspension of generative-AI " +
@@ -112,6 +114,8 @@ var uiText = map[string]*ui{
 		mailPending:   "Result: check not finished.",
 		mailGeneric:   "My question on directive IA-RI-2025-001-OP:",
 		mailThanks:    "Thank you.",
+		busy: "Already answered: this conversation got another answer at the same moment (another tab or a double click?), " +
+			"so yours was not applied. Here is where we are:",
 	},
 }
 

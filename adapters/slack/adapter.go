@@ -36,6 +36,7 @@ type Options struct {
 
 	Handler conversation.Handler
 	Deduper conversation.Deduper // nil: an in-memory one (single replica only)
+	Shares  ShareStore           // share button answers; nil: in memory (single replica only)
 	Logger  *slog.Logger
 	// LogMessageText lets debug logs hold message text (operator opt-in).
 	LogMessageText bool
@@ -49,12 +50,11 @@ type Options struct {
 
 // Adapter serves one Slack app.
 type Adapter struct {
-	opt    Options
-	api    *slack.Client
-	log    *slog.Logger
-	hkey   []byte // keyed hash of ids in logs (random per process)
-	okey   []byte // keyed hash of button owners (stable across restarts)
-	shares *shareCache
+	opt  Options
+	api  *slack.Client
+	log  *slog.Logger
+	hkey []byte // keyed hash of ids in logs (random per process)
+	okey []byte // keyed hash of button owners (stable across restarts)
 
 	base context.Context // work outlives requests, not the adapter
 	stop context.CancelFunc
@@ -102,6 +102,9 @@ func New(o Options) (*Adapter, error) {
 	if o.Deduper == nil {
 		o.Deduper = newMemDeduper()
 	}
+	if o.Shares == nil {
+		o.Shares = newMemShares(2000)
+	}
 	opts := []slack.Option{slack.OptionHTTPClient(o.HTTPClient)}
 	if o.APIURL != "" {
 		u := o.APIURL
@@ -114,10 +117,9 @@ func New(o Options) (*Adapter, error) {
 		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
 	}
 	a := &Adapter{
-		opt:    o,
-		api:    slack.New(o.BotToken, opts...),
-		log:    o.Logger.With("component", "slack"),
-		shares: newShareCache(30*time.Minute, 2000),
+		opt: o,
+		api: slack.New(o.BotToken, opts...),
+		log: o.Logger.With("component", "slack"),
 	}
 	a.hkey = make([]byte, 32)
 	_, _ = rand.Read(a.hkey)
@@ -217,7 +219,7 @@ func (a *Adapter) ask(ctx context.Context, m conversation.Message, share bool, o
 	a.log.Debug("answered", "user", a.hash(m.UserID), "took", time.Since(start), a.textAttr(m.Text))
 	o := renderOptions{owner: owner}
 	if share && (r.Answer != nil || r.Verdict != nil) {
-		o.shareToken = a.shares.put(r)
+		o.shareToken = a.putShare(ctx, r)
 	}
 	msgs = render(r, o)
 	if len(msgs) == 0 {

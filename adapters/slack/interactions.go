@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -87,7 +88,10 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) {
 
 // share posts, in the channel, the answer the user saw privately.
 func (a *Adapter) share(cb slack.InteractionCallback, token string, stale func()) {
-	r, ok := a.shares.get(token)
+	// Slack waits 3 s for the ack: the lookup gets part of that.
+	ctx, cancel := context.WithTimeout(a.base, time.Second)
+	r, ok := a.getShare(ctx, token)
+	cancel()
 	if !ok || !slackUserID.MatchString(cb.User.ID) {
 		stale()
 		return

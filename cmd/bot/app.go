@@ -9,12 +9,36 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/store"
+	"github.com/qc-ia/conformbot/store/postgres"
 	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
 // purgeEvery is how often expired sessions, de-duplication keys and data
-// past retention are deleted while the bot runs.
-const purgeEvery = time.Hour
+// past retention are deleted while the bot runs: a fraction of the shorter
+// of SESSION_TTL and DATA_RETENTION, at least every 5 minutes (and at most
+// every 10 seconds, however short they are).
+func purgeEvery(cfg Config) time.Duration {
+	d := min(cfg.SessionTTL, cfg.Retention) / 4
+	return max(10*time.Second, min(d, 5*time.Minute))
+}
+
+// openStore opens PostgreSQL when DATABASE_URL is set, else SQLite in
+// BOT_DATA_DIR.
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		return st, nil
+	}
+	st, err := sqlite.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("BOT_DATA_DIR=%s: %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
 
 // buildApp loads the FAQ, its index and the rules, opens the store in
 // BOT_DATA_DIR and builds the engine. The returned cleanup stops the purge
@@ -38,22 +62,25 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("index : %w", err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DataDir)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		ix.Close()
-		return nil, nil, fmt.Errorf("BOT_DATA_DIR=%s: %w", cfg.DataDir, err)
+		return nil, nil, err
 	}
 	log := env.Logger.With("component", "store")
+	every := purgeEvery(cfg)
 	purge := func() {
-		if err := st.PurgeExpired(ctx, cfg.Retention); err != nil && ctx.Err() == nil {
+		ran, err := st.PurgeDue(ctx, cfg.Retention, every)
+		if err != nil && ctx.Err() == nil {
 			log.Error("purge failed", "err", err)
 		}
+		log.Debug("purge", "ran", ran)
 	}
 	purge()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tick := time.NewTicker(purgeEvery)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {

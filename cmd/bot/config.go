@@ -25,6 +25,7 @@ type Config struct {
 	// Runtime
 	Addr            string        // BOT_ADDR, default 127.0.0.1:8080
 	DataDir         string        // BOT_DATA_DIR, default ./data
+	DatabaseURL     string        // DATABASE_URL: PostgreSQL shared by replicas; empty: SQLite in DataDir
 	SessionTTL      time.Duration // SESSION_TTL, default 30m
 	Retention       time.Duration // DATA_RETENTION, default 720h (30 days)
 	EscalationEmail string        // ESCALATION_EMAIL
@@ -118,6 +119,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		AmbiguousThreshold: float("SEARCH_AMBIGUOUS_THRESHOLD"),
 		Addr:               get("BOT_ADDR", DefaultAddr),
 		DataDir:            get("BOT_DATA_DIR", DefaultDataDir),
+		DatabaseURL:        get("DATABASE_URL", ""),
 		SessionTTL:         dur("SESSION_TTL", conversation.DefaultSessionTTL),
 		Retention:          dur("DATA_RETENTION", DefaultRetention),
 		EscalationEmail:    get("ESCALATION_EMAIL", conversation.DefaultEscalationEmail),
@@ -137,6 +139,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		DiscordAppID:       get("DISCORD_APP_ID", ""),
 		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
 		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, "DATABASE_URL: postgres://utilisateur:motdepasse@hôte:5432/base attendu / expected postgres://user:password@host:5432/db")
 	}
 	if !strings.HasPrefix(c.SlackCommand, "/") {
 		errs = append(errs, fmt.Sprintf("SLACK_COMMAND=%q: doit commencer par « / » / must start with /", c.SlackCommand))

@@ -9,6 +9,7 @@ import (
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
 	"github.com/qc-ia/conformbot/rules"
+	"github.com/qc-ia/conformbot/store"
 )
 
 // App is what `bot serve` builds once (see buildApp) and hands to every
@@ -20,7 +21,7 @@ type App struct {
 	Deduper conversation.Deduper // the Store
 
 	Engine *conversation.Engine
-	Store  conversation.Store
+	Store  store.Store
 	KB     *faq.KB
 	Index  *index.Index
 	Rules  *rules.RuleSet

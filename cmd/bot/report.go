@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
-	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
 func init() {
@@ -47,8 +46,8 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "sortie JSON / JSON output")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot report [--limit N] [--json]")
-		fmt.Fprintln(env.Stderr, "Avis 👍/👎 par réponse et questions sans réponse (masquées), dans BOT_DATA_DIR.")
-		fmt.Fprintln(env.Stderr, "Feedback per answer and unanswered questions (redacted), from BOT_DATA_DIR.")
+		fmt.Fprintln(env.Stderr, "Avis 👍/👎 par réponse et questions sans réponse (masquées), dans DATABASE_URL ou BOT_DATA_DIR.")
+		fmt.Fprintln(env.Stderr, "Feedback per answer and unanswered questions (redacted), from DATABASE_URL or BOT_DATA_DIR.")
 		fs.PrintDefaults()
 	}
 	if code, stop := parseFlags(fs, args); stop {
@@ -58,7 +57,7 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	st, err := sqlite.Open(ctx, env.Config.DataDir)
+	st, err := openStore(ctx, env.Config)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bot report : données illisibles / cannot read data: %v\n", err)
 		return exitFail

@@ -33,6 +33,7 @@ func setupSlack(ctx context.Context, app *App, mux *http.ServeMux) (func(context
 		APIURL:         c.SlackAPIURL,
 		Handler:        app.Handler,
 		Deduper:        app.Deduper,
+		Shares:         app.Store,
 		Logger:         app.Logger,
 		LogMessageText: c.LogMessageText,
 	})

@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/store"
 )
 
-var _ conversation.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
 // Store keeps everything in maps guarded by one mutex. Now is the clock
 // (time.Now when nil), replaceable by tests of expiry.
@@ -23,11 +24,15 @@ type Store struct {
 	seen       map[string]time.Time
 	votes      []vote
 	unanswered []conversation.Unanswered
+	shares     map[string]entry[[]byte]
+	leases     map[string]entry[string]
+	version    int64 // last session version handed out, shared by all keys
 }
 
 type entry[T any] struct {
 	v       T
 	expires time.Time
+	version int64
 }
 
 type vote struct {
@@ -38,7 +43,8 @@ type vote struct {
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{sessions: map[string]entry[conversation.Session]{}, seen: map[string]time.Time{}}
+	return &Store{sessions: map[string]entry[conversation.Session]{}, seen: map[string]time.Time{},
+		shares: map[string]entry[[]byte]{}, leases: map[string]entry[string]{}}
 }
 
 func (s *Store) now() time.Time {
@@ -49,22 +55,29 @@ func (s *Store) now() time.Time {
 }
 
 // GetSession implements conversation.Store.
-func (s *Store) GetSession(_ context.Context, key string) (conversation.Session, bool, error) {
+func (s *Store) GetSession(_ context.Context, key string) (conversation.Session, int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.sessions[key]
 	if !ok || !s.now().Before(e.expires) {
-		return conversation.Session{}, false, nil
+		return conversation.Session{}, 0, nil
 	}
-	return clone(e.v), true, nil
+	return clone(e.v), e.version, nil
 }
 
 // PutSession implements conversation.Store.
-func (s *Store) PutSession(_ context.Context, key string, sess conversation.Session, ttl time.Duration) error {
+func (s *Store) PutSession(_ context.Context, key string, sess conversation.Session, version int64, ttl time.Duration) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sessions[key] = entry[conversation.Session]{clone(sess), s.now().Add(ttl)}
-	return nil
+	now := s.now()
+	// As the SQL stores: a missing row is written whatever the version; an
+	// existing one only at its version, or at 0 once it expired.
+	if cur, ok := s.sessions[key]; ok && cur.version != version && (version != 0 || now.Before(cur.expires)) {
+		return false, nil
+	}
+	s.version++
+	s.sessions[key] = entry[conversation.Session]{clone(sess), now.Add(ttl), s.version}
+	return true, nil
 }
 
 // clone copies the slices a session holds, so callers never share them with
@@ -176,5 +189,62 @@ func (s *Store) PurgeExpired(_ context.Context, retention time.Duration) error {
 		}
 	}
 	s.unanswered = un
+	for k, e := range s.shares {
+		if !now.Before(e.expires) {
+			delete(s.shares, k)
+		}
+	}
 	return nil
 }
+
+// PurgeDue implements store.Store: one process, so always.
+func (s *Store) PurgeDue(ctx context.Context, retention, _ time.Duration) (bool, error) {
+	return true, s.PurgeExpired(ctx, retention)
+}
+
+// PutShare implements store.Shares.
+func (s *Store) PutShare(_ context.Context, token string, data []byte, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shares[token] = entry[[]byte]{v: append([]byte(nil), data...), expires: s.now().Add(ttl)}
+	return nil
+}
+
+// GetShare implements store.Shares.
+func (s *Store) GetShare(_ context.Context, token string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.shares[token]
+	if !ok || !s.now().Before(e.expires) {
+		return nil, false, nil
+	}
+	return append([]byte(nil), e.v...), true, nil
+}
+
+// TryLease implements store.Leases.
+func (s *Store) TryLease(_ context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if e, ok := s.leases[name]; ok && e.v != holder && now.Before(e.expires) {
+		return false, nil
+	}
+	s.leases[name] = entry[string]{v: holder, expires: now.Add(ttl)}
+	return true, nil
+}
+
+// ReleaseLease implements store.Leases.
+func (s *Store) ReleaseLease(_ context.Context, name, holder string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.leases[name]; ok && e.v == holder {
+		delete(s.leases, name)
+	}
+	return nil
+}
+
+// Ping implements store.Store.
+func (s *Store) Ping(context.Context) error { return nil }
+
+// Close implements store.Store.
+func (s *Store) Close() error { return nil }

@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/store"
 	"github.com/qc-ia/conformbot/store/memstore"
 	"github.com/qc-ia/conformbot/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, now func() time.Time) conversation.Store {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
 		s := memstore.New()
 		s.Now = now
 		return s

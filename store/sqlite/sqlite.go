@@ -21,10 +21,11 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/store"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-var _ conversation.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
 // File names inside the data directory.
 const (
@@ -32,14 +33,21 @@ const (
 	KeyFile = "hmac.key"
 )
 
-const schema = `
-CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, data TEXT NOT NULL, expires INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, expires INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, entry TEXT NOT NULL, up INTEGER NOT NULL, at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, lang TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS feedback_at ON feedback(at);
-CREATE INDEX IF NOT EXISTS unanswered_at ON unanswered(at);
-`
+// migrations are applied in order, each once, as PRAGMA user_version
+// records; a database made before versioning (user_version 0) already has
+// the first one's tables, which it creates only if absent.
+var migrations = []string{
+	`CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, data TEXT NOT NULL, expires INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, entry TEXT NOT NULL, up INTEGER NOT NULL, at INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, lang TEXT NOT NULL, at INTEGER NOT NULL);
+	CREATE INDEX IF NOT EXISTS feedback_at ON feedback(at);
+	CREATE INDEX IF NOT EXISTS unanswered_at ON unanswered(at);`,
+	`ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+	CREATE TABLE shares (token TEXT PRIMARY KEY, data BLOB NOT NULL, expires INTEGER NOT NULL);
+	CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL);
+	CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);`,
+}
 
 // Store is a conversation.Store in one SQLite database.
 type Store struct {
@@ -74,16 +82,19 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 }
 
 func (s *Store) init(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		return err
 	}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&s.getSession, `SELECT data FROM sessions WHERE key = ? AND expires > ?`},
-		{&s.putSession, `INSERT INTO sessions(key, data, expires) VALUES(?, ?, ?)
-			ON CONFLICT(key) DO UPDATE SET data = excluded.data, expires = excluded.expires`},
+		{&s.getSession, `SELECT data, version FROM sessions WHERE key = ? AND expires > ?`},
+		// The compare-and-set: a missing row is inserted; an existing one is
+		// replaced only at the version read, or at 0 once it expired.
+		{&s.putSession, `INSERT INTO sessions(key, data, expires, version) VALUES(?1, ?2, ?3, 1)
+			ON CONFLICT(key) DO UPDATE SET data = excluded.data, expires = excluded.expires, version = sessions.version + 1
+			WHERE sessions.version = ?4 OR (?4 = 0 AND sessions.expires <= ?5)`},
 		// An expired key counts as new: the update runs only when it expired.
 		{&s.firstSeen, `INSERT INTO seen(key, expires) VALUES(?, ?)
 			ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE seen.expires <= ?`},
@@ -95,6 +106,34 @@ func (s *Store) init(ctx context.Context) error {
 		*p.dst = st
 	}
 	return nil
+}
+
+// migrate applies the missing migrations in one write transaction, so two
+// processes opening one file at once apply each migration once.
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see the DSN): one writer at a time
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this program's (%d): upgrade the bot", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	if v < len(migrations) {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // loadKey reads the HMAC key, creating a random one on first use. O_EXCL
@@ -136,33 +175,41 @@ func (s *Store) HashKey(key string) string {
 }
 
 // GetSession implements conversation.Store.
-func (s *Store) GetSession(ctx context.Context, key string) (conversation.Session, bool, error) {
+func (s *Store) GetSession(ctx context.Context, key string) (conversation.Session, int64, error) {
 	var data string
-	err := s.getSession.QueryRowContext(ctx, s.HashKey(key), s.now().UnixNano()).Scan(&data)
+	var version int64
+	err := s.getSession.QueryRowContext(ctx, s.HashKey(key), s.now().UnixNano()).Scan(&data, &version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return conversation.Session{}, false, nil
+		return conversation.Session{}, 0, nil
 	}
 	if err != nil {
-		return conversation.Session{}, false, fmt.Errorf("get session: %w", err)
+		return conversation.Session{}, 0, fmt.Errorf("get session: %w", err)
 	}
 	var sess conversation.Session
 	if err := json.Unmarshal([]byte(data), &sess); err != nil {
-		// A session written by an incompatible version: start afresh.
-		return conversation.Session{}, false, nil
+		// A session written by an incompatible version: start afresh (its
+		// version still guards the row).
+		return conversation.Session{}, version, nil
 	}
-	return sess, true, nil
+	return sess, version, nil
 }
 
 // PutSession implements conversation.Store.
-func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Session, ttl time.Duration) error {
+func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Session, version int64, ttl time.Duration) (bool, error) {
 	data, err := json.Marshal(sess)
 	if err != nil {
-		return fmt.Errorf("put session: %w", err)
+		return false, fmt.Errorf("put session: %w", err)
 	}
-	if _, err := s.putSession.ExecContext(ctx, s.HashKey(key), string(data), s.now().Add(ttl).UnixNano()); err != nil {
-		return fmt.Errorf("put session: %w", err)
+	now := s.now()
+	res, err := s.putSession.ExecContext(ctx, s.HashKey(key), string(data), now.Add(ttl).UnixNano(), version, now.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("put session: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("put session: %w", err)
+	}
+	return n == 1, nil
 }
 
 // FirstSeen implements conversation.Deduper.
@@ -241,7 +288,14 @@ func (s *Store) Unanswered(ctx context.Context, limit int) ([]conversation.Unans
 
 // PurgeExpired implements conversation.Store.
 func (s *Store) PurgeExpired(ctx context.Context, retention time.Duration) error {
-	now := s.now()
+	return purge(ctx, s.db, s.now(), retention)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func purge(ctx context.Context, ex execer, now time.Time, retention time.Duration) error {
 	cut := now.Add(-retention).UnixNano()
 	for _, q := range []struct {
 		sql string
@@ -251,10 +305,95 @@ func (s *Store) PurgeExpired(ctx context.Context, retention time.Duration) error
 		{`DELETE FROM seen WHERE expires <= ?`, now.UnixNano()},
 		{`DELETE FROM feedback WHERE at <= ?`, cut},
 		{`DELETE FROM unanswered WHERE at <= ?`, cut},
+		{`DELETE FROM shares WHERE expires <= ?`, now.UnixNano()},
+		{`DELETE FROM leases WHERE expires <= ?`, now.UnixNano()},
 	} {
-		if _, err := s.db.ExecContext(ctx, q.sql, q.arg); err != nil {
+		if _, err := ex.ExecContext(ctx, q.sql, q.arg); err != nil {
 			return fmt.Errorf("purge: %w", err)
 		}
 	}
 	return nil
+}
+
+// PurgeDue implements store.Store. The write transaction is the lock: a
+// second process waits for it, then sees the purge just done and skips.
+func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("purge: %w", err)
+	}
+	defer tx.Rollback()
+	now := s.now()
+	var last int64
+	err = tx.QueryRowContext(ctx, `SELECT last_run FROM jobs WHERE name = 'purge'`).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("purge: %w", err)
+	}
+	if err == nil && now.Sub(time.Unix(0, last)) < every/2 && !now.Before(time.Unix(0, last)) {
+		return false, nil
+	}
+	if err := purge(ctx, tx, now, retention); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO jobs(name, last_run) VALUES('purge', ?)
+		ON CONFLICT(name) DO UPDATE SET last_run = excluded.last_run`, now.UnixNano()); err != nil {
+		return false, fmt.Errorf("purge: %w", err)
+	}
+	return true, tx.Commit()
+}
+
+// PutShare implements store.Shares.
+func (s *Store) PutShare(ctx context.Context, token string, data []byte, ttl time.Duration) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO shares(token, data, expires) VALUES(?, ?, ?)
+		ON CONFLICT(token) DO UPDATE SET data = excluded.data, expires = excluded.expires`,
+		s.HashKey(token), data, s.now().Add(ttl).UnixNano())
+	if err != nil {
+		return fmt.Errorf("put share: %w", err)
+	}
+	return nil
+}
+
+// GetShare implements store.Shares.
+func (s *Store) GetShare(ctx context.Context, token string) ([]byte, bool, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM shares WHERE token = ? AND expires > ?`,
+		s.HashKey(token), s.now().UnixNano()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("get share: %w", err)
+	}
+	return data, true, nil
+}
+
+// TryLease implements store.Leases.
+func (s *Store) TryLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := s.now()
+	res, err := s.db.ExecContext(ctx, `INSERT INTO leases(name, holder, expires) VALUES(?1, ?2, ?3)
+		ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+		WHERE leases.holder = excluded.holder OR leases.expires <= ?4`,
+		name, holder, now.Add(ttl).UnixNano(), now.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("lease %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("lease %s: %w", name, err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseLease implements store.Leases.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`, name, holder); err != nil {
+		return fmt.Errorf("release lease %s: %w", name, err)
+	}
+	return nil
+}
+
+// Ping implements store.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }

@@ -1,4 +1,4 @@
-// Package storetest is the conformance suite every conversation.Store
+// Package storetest is the conformance suite every store.Store
 // implementation passes.
 package storetest
 
@@ -11,6 +11,7 @@ import (
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/internal/testclock"
+	"github.com/qc-ia/conformbot/store"
 )
 
 // Clock is a settable time source for expiry tests.
@@ -20,7 +21,7 @@ type Clock = testclock.Clock
 func NewClock() *Clock { return testclock.New(time.Date(2026, 3, 18, 9, 0, 0, 0, time.UTC)) }
 
 // Run checks a Store. open returns a new, empty store reading time from now.
-func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversation.Store) {
+func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store) {
 	ctx := context.Background()
 	sess := conversation.Session{Lang: conversation.LangEN, Voted: []string{"contact"},
 		Dialog: &conversation.DialogState{Answers: []conversation.FactAnswer{{Fact: "organisme_public", Value: conversation.Yes}}}}
@@ -29,30 +30,34 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversatio
 		t.Parallel()
 		clk := NewClock()
 		s := open(t, clk.Now)
-		if _, ok, err := s.GetSession(ctx, "k"); ok || err != nil {
-			t.Fatalf("GetSession(missing) = ok %v, err %v; want false, nil", ok, err)
+		if _, v, err := s.GetSession(ctx, "k"); v != 0 || err != nil {
+			t.Fatalf("GetSession(missing) = version %v, err %v; want 0, nil", v, err)
 		}
-		if err := s.PutSession(ctx, "k", sess, time.Minute); err != nil {
-			t.Fatal(err)
+		if ok, err := s.PutSession(ctx, "k", sess, 0, time.Minute); !ok || err != nil {
+			t.Fatalf("PutSession(new) = %v, %v; want true, nil", ok, err)
 		}
-		got, ok, err := s.GetSession(ctx, "k")
-		if !ok || err != nil {
-			t.Fatalf("GetSession = ok %v, err %v; want true, nil", ok, err)
+		got, v, err := s.GetSession(ctx, "k")
+		if v == 0 || err != nil {
+			t.Fatalf("GetSession = version %v, err %v; want a version, nil", v, err)
 		}
 		if got.Lang != sess.Lang || got.Dialog == nil || len(got.Dialog.Answers) != 1 ||
 			got.Dialog.Answers[0] != sess.Dialog.Answers[0] || len(got.Voted) != 1 {
 			t.Errorf("GetSession = %+v; want %+v", got, sess)
 		}
-		if _, ok, _ := s.GetSession(ctx, "other"); ok {
+		if _, v, _ := s.GetSession(ctx, "other"); v != 0 {
 			t.Error("GetSession(other key) found a session")
 		}
 		clk.Advance(59 * time.Second)
-		if _, ok, _ := s.GetSession(ctx, "k"); !ok {
+		if _, v, _ := s.GetSession(ctx, "k"); v == 0 {
 			t.Error("session gone before its ttl")
 		}
 		clk.Advance(2 * time.Second)
-		if _, ok, _ := s.GetSession(ctx, "k"); ok {
+		if _, v, _ := s.GetSession(ctx, "k"); v != 0 {
 			t.Error("session still there after its ttl")
+		}
+		// An expired session is replaced as if absent.
+		if ok, err := s.PutSession(ctx, "k", sess, 0, time.Minute); !ok || err != nil {
+			t.Errorf("PutSession over an expired session = %v, %v; want true, nil", ok, err)
 		}
 	})
 
@@ -115,11 +120,12 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversatio
 		}
 		must(s.AddFeedback(ctx, "old", true))
 		must(s.AddUnanswered(ctx, conversation.Unanswered{Text: "old", Lang: "fr", At: clk.Now()}))
-		must(s.PutSession(ctx, "short", sess, time.Hour))
+		mustPut(t, s, "short", sess)
+		must(s.PutShare(ctx, "tok-old", []byte("x"), time.Minute))
 		clk.Advance(48 * time.Hour)
 		must(s.AddFeedback(ctx, "new", false))
 		must(s.AddUnanswered(ctx, conversation.Unanswered{Text: "new", Lang: "en", At: clk.Now()}))
-		must(s.PutSession(ctx, "long", sess, time.Hour))
+		mustPut(t, s, "long", sess)
 		must(s.PurgeExpired(ctx, 24*time.Hour))
 		fb, _ := s.FeedbackCounts(ctx)
 		if len(fb) != 1 || fb[0].EntryID != "new" {
@@ -129,8 +135,173 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversatio
 		if len(un) != 1 || un[0].Text != "new" {
 			t.Errorf("unanswered after purge = %v; want only new", un)
 		}
-		if _, ok, _ := s.GetSession(ctx, "long"); !ok {
+		if _, v, _ := s.GetSession(ctx, "long"); v == 0 {
 			t.Error("live session purged")
+		}
+		if _, ok, _ := s.GetShare(ctx, "tok-old"); ok {
+			t.Error("expired share still there")
+		}
+	})
+
+	t.Run("compare and set", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		mustPut(t, s, "k", sess)
+		if ok, err := s.PutSession(ctx, "k", sess, 0, time.Hour); ok || err != nil {
+			t.Errorf("PutSession(version 0) over a live session = %v, %v; want false, nil", ok, err)
+		}
+		_, v1, _ := s.GetSession(ctx, "k")
+		next := sess
+		next.Lang = conversation.LangFR
+		if ok, err := s.PutSession(ctx, "k", next, v1, time.Hour); !ok || err != nil {
+			t.Fatalf("PutSession(current version) = %v, %v; want true, nil", ok, err)
+		}
+		got, v2, _ := s.GetSession(ctx, "k")
+		if v2 == v1 || got.Lang != conversation.LangFR {
+			t.Errorf("after a write: version %d (was %d), lang %q; want a new version and fr", v2, v1, got.Lang)
+		}
+		if ok, err := s.PutSession(ctx, "k", sess, v1, time.Hour); ok || err != nil {
+			t.Errorf("PutSession(stale version) = %v, %v; want false, nil", ok, err)
+		}
+		if got, _, _ := s.GetSession(ctx, "k"); got.Lang != conversation.LangFR {
+			t.Error("a refused write changed the session")
+		}
+	})
+
+	// Read–change–write loops on one key, retried on conflict, lose no
+	// increment: the store's compare-and-set is atomic.
+	t.Run("no lost update", func(t *testing.T) {
+		t.Parallel()
+		s := open(t, time.Now)
+		const workers, each = 6, 15
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		for range workers {
+			wg.Go(func() {
+				for range each {
+					for {
+						cur, v, err := s.GetSession(ctx, "counter")
+						if err != nil {
+							errs <- err
+							return
+						}
+						cur.Voted = append(cur.Voted, "x")
+						ok, err := s.PutSession(ctx, "counter", cur, v, time.Hour)
+						if err != nil {
+							errs <- err
+							return
+						}
+						if ok {
+							break
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		got, _, _ := s.GetSession(ctx, "counter")
+		if len(got.Voted) != workers*each {
+			t.Errorf("%d increments kept; want %d", len(got.Voted), workers*each)
+		}
+	})
+
+	t.Run("first seen once among concurrent callers", func(t *testing.T) {
+		t.Parallel()
+		s := open(t, time.Now)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		firsts := 0
+		for range 8 {
+			wg.Go(func() {
+				ok, err := s.FirstSeen(ctx, "evt-race", time.Hour)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					firsts++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if firsts != 1 {
+			t.Errorf("%d callers saw the event first; want 1", firsts)
+		}
+	})
+
+	t.Run("shares", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		if _, ok, err := s.GetShare(ctx, "nope"); ok || err != nil {
+			t.Errorf("GetShare(unknown) = %v, %v; want false, nil", ok, err)
+		}
+		if err := s.PutShare(ctx, "tok", []byte(`{"a":1}`), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if b, ok, err := s.GetShare(ctx, "tok"); !ok || err != nil || string(b) != `{"a":1}` {
+			t.Errorf("GetShare = %q, %v, %v; want the data", b, ok, err)
+		}
+		clk.Advance(time.Minute)
+		if _, ok, _ := s.GetShare(ctx, "tok"); ok {
+			t.Error("share still there after its ttl")
+		}
+	})
+
+	t.Run("leases", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		try := func(holder string, want bool) {
+			t.Helper()
+			if got, err := s.TryLease(ctx, "gateway", holder, 30*time.Second); got != want || err != nil {
+				t.Errorf("TryLease(%s) = %v, %v; want %v", holder, got, err, want)
+			}
+		}
+		try("a", true)
+		try("b", false)
+		clk.Advance(20 * time.Second)
+		try("a", true) // renewed until +50 s
+		clk.Advance(20 * time.Second)
+		try("b", false)
+		clk.Advance(11 * time.Second) // a did not renew
+		try("b", true)
+		try("a", false)
+		if err := s.ReleaseLease(ctx, "gateway", "a"); err != nil { // not a's: no effect
+			t.Fatal(err)
+		}
+		try("a", false)
+		if err := s.ReleaseLease(ctx, "gateway", "b"); err != nil {
+			t.Fatal(err)
+		}
+		try("a", true)
+		if got, _ := s.TryLease(ctx, "other", "b", time.Second); !got {
+			t.Error("a lease of another name was refused")
+		}
+	})
+
+	t.Run("purge due", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		if err := s.Ping(ctx); err != nil {
+			t.Fatalf("Ping = %v", err)
+		}
+		if err := s.AddUnanswered(ctx, conversation.Unanswered{Text: "old", Lang: "fr", At: clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(2 * time.Hour)
+		if ran, err := s.PurgeDue(ctx, time.Hour, 5*time.Minute); !ran || err != nil {
+			t.Fatalf("first PurgeDue = %v, %v; want true, nil", ran, err)
+		}
+		if un, _ := s.Unanswered(ctx, 10); len(un) != 0 {
+			t.Errorf("unanswered past retention kept: %v", un)
 		}
 	})
 
@@ -143,7 +314,11 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversatio
 			wg.Go(func() {
 				for j := range 8 {
 					k := fmt.Sprint("k", (i+j)%3)
-					if err := s.PutSession(ctx, k, sess, time.Minute); err != nil {
+					_, v, err := s.GetSession(ctx, k)
+					if err != nil {
+						errs <- err
+					}
+					if _, err := s.PutSession(ctx, k, sess, v, time.Minute); err != nil {
 						errs <- err
 					}
 					if _, _, err := s.GetSession(ctx, k); err != nil {
@@ -161,4 +336,11 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) conversatio
 			t.Error(err)
 		}
 	})
+}
+
+func mustPut(t *testing.T, s store.Store, key string, sess conversation.Session) {
+	t.Helper()
+	if ok, err := s.PutSession(context.Background(), key, sess, 0, time.Hour); !ok || err != nil {
+		t.Fatalf("PutSession(%s) = %v, %v; want true, nil", key, ok, err)
+	}
 }

@@ -1,0 +1,44 @@
+// Package store names what `bot serve` needs from a backend beyond the
+// conversation.Store: shared state that lets several replicas run on one
+// database (PostgreSQL) as safely as one process on SQLite. The backends
+// are store/memstore, store/sqlite and store/postgres.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+)
+
+// Store is a conversation.Store that can also coordinate replicas.
+type Store interface {
+	conversation.Store
+	Shares
+	Leases
+
+	// PurgeDue runs PurgeExpired unless another replica is purging now or
+	// purged less than every/2 ago; ran says whether this call purged.
+	PurgeDue(ctx context.Context, retention, every time.Duration) (ran bool, err error)
+	// Ping checks that the store answers (GET /readyz).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Shares keeps small opaque values under random tokens for a while: the
+// Slack share button's answers, so that any replica can post them.
+type Shares interface {
+	PutShare(ctx context.Context, token string, data []byte, ttl time.Duration) error
+	// GetShare returns ok=false when token is unknown or expired.
+	GetShare(ctx context.Context, token string) (data []byte, ok bool, err error)
+}
+
+// Leases elect one holder of a named role (the Discord gateway) among the
+// replicas. A lease not renewed within its ttl is free for another holder.
+type Leases interface {
+	// TryLease takes or renews name for holder until now+ttl; held=false
+	// when another holder's lease is still live.
+	TryLease(ctx context.Context, name, holder string, ttl time.Duration) (held bool, err error)
+	// ReleaseLease gives name up if holder holds it.
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
