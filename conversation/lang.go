@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/qc-ia/conformbot/rules"
 )
 
 // Function words that only one of the two languages uses. Words both share
@@ -77,32 +77,7 @@ func localeLang(locale string) string {
 	return ""
 }
 
-// normalize lower-cases text, folds accents, unifies apostrophes and collapses
-// punctuation into single spaces, so that commands and choices match however
-// they were typed ("Admissibilité !", "/admissibilite", "je sais pas").
-func normalize(s string) string {
-	var b strings.Builder
-	space := false
-	// NFD splits accented letters into letter + combining mark; the marks
-	// are dropped.
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		case r == '\'' || r == '’' || r == '`':
-			// "don't" and "don t" match the same way.
-			space = true
-		case r == '?' && b.Len() == 0:
-			// a lone "?" is kept: it asks for help.
-			b.WriteRune(r)
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+// normalize folds case, accents, apostrophes and punctuation so that
+// commands match however they were typed ("Admissibilité !",
+// "/admissibilite", "je sais pas"): the same folding as typed answers.
+func normalize(s string) string { return rules.Normalize(s) }

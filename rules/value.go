@@ -55,14 +55,14 @@ func init() {
 // the choice numbers 1, 2, 3 and common short forms, whatever the case,
 // accents, apostrophes and punctuation around them ("Je ne sais pas.").
 func ParseValue(s string) (Value, bool) {
-	v, ok := valueWords[normalize(s)]
+	v, ok := valueWords[Normalize(s)]
 	return v, ok
 }
 
-// normalize lowercases, folds accents, and turns apostrophes and
+// Normalize lowercases, folds accents, and turns apostrophes and
 // punctuation into single spaces ("Don't know!" reads "don t know"); a lone
-// "?" is kept.
-func normalize(s string) string {
+// "?" is kept. The conversation's command words are matched the same way.
+func Normalize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
