@@ -94,8 +94,8 @@ func TestGatewayLongReplyAndButtons(t *testing.T) {
 		}
 		c := r.rest.next(t)
 		content := c.Body["content"].(string)
-		if length(content) > MaxMessageLen {
-			t.Errorf("part %d: %d characters", n, length(content))
+		if conversation.UTF16Len(content) > MaxMessageLen {
+			t.Errorf("part %d: %d characters", n, conversation.UTF16Len(content))
 		}
 		_, isReply := c.Body["message_reference"]
 		if isReply != (n == 0) {

@@ -225,7 +225,7 @@ func TestLongAnswerIsSplitNeverCut(t *testing.T) {
 		parts = append(parts, last.Body["content"].(string))
 	}
 	for i, p := range parts {
-		if n := length(p); n > MaxMessageLen {
+		if n := conversation.UTF16Len(p); n > MaxMessageLen {
 			t.Errorf("part %d has %d characters", i, n)
 		}
 	}

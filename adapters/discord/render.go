@@ -3,7 +3,6 @@ package discord
 import (
 	"net/url"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -48,7 +47,7 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 		// Discord refuses a message with neither content nor embeds.
 		text = "…"
 	}
-	for _, c := range split(text, MaxMessageLen) {
+	for _, c := range splitter.Split(text) {
 		msgs = append(msgs, outMessage{Content: c})
 	}
 	msgs[len(msgs)-1].Components = buttons
@@ -161,79 +160,6 @@ func label(s string) string {
 	return strings.TrimSpace(string(r[:maxLabelLen-1])) + "…"
 }
 
-// length counts characters the way Discord's limit does in the worst case
-// (UTF-16 code units: an emoji may count as two).
-func length(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// split cuts text into pieces of at most limit characters on paragraph
-// boundaries, then line, then word boundaries; a single word longer than
-// limit (a long URL) is the only thing split inside. Joining the pieces
-// with the separators they were split on gives the text back.
-func split(text string, limit int) []string {
-	if length(text) <= limit {
-		return []string{text}
-	}
-	var out []string
-	for _, sep := range []string{"\n\n", "\n", " "} {
-		if !strings.Contains(text, sep) {
-			continue
-		}
-		var cur string
-		flush := func() {
-			if cur != "" {
-				out = append(out, cur)
-				cur = ""
-			}
-		}
-		for _, part := range strings.Split(text, sep) {
-			switch {
-			case cur == "" && length(part) <= limit:
-				cur = part
-			case cur != "" && length(cur)+length(sep)+length(part) <= limit:
-				cur += sep + part
-			default:
-				flush()
-				if length(part) <= limit {
-					cur = part
-				} else {
-					out = append(out, split(part, limit)...)
-				}
-			}
-		}
-		flush()
-		return trimAll(out)
-	}
-	// One word longer than limit: split between runes.
-	for text != "" {
-		n, i := 0, 0
-		for i < len(text) {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if n+utf16.RuneLen(r) > limit {
-				break
-			}
-			n += utf16.RuneLen(r)
-			i += size
-		}
-		out = append(out, text[:i])
-		text = text[i:]
-	}
-	return out
-}
-
-// trimAll drops pieces that are only whitespace (Discord refuses empty
-// messages); text is never lost since only blanks are dropped.
-func trimAll(parts []string) []string {
-	out := parts[:0]
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// splitter keeps each message within Discord's limit, counted in UTF-16
+// code units (an emoji may count as two).
+var splitter = conversation.Splitter{Limit: MaxMessageLen, Len: conversation.UTF16Len}

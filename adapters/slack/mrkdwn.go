@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // escapeMrkdwn escapes the three characters Slack's mrkdwn treats as
@@ -70,124 +71,26 @@ func slackLink(url, title string) string {
 }
 
 // slackLen counts characters the way Slack's limits do (UTF-16 code units).
-func slackLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
+var slackLen = conversation.UTF16Len
 
 // splitMrkdwn splits an already-escaped mrkdwn text into chunks of at most
-// limit characters, preferring paragraph, then line, then sentence, then word
-// boundaries, never inside a <url|title> link or an &entity;. No character
-// is dropped except the separator at which a split happens.
+// limit characters, never inside a <url|title> link or an &entity;.
 func splitMrkdwn(s string, limit int) []string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	if slackLen(s) <= limit {
-		return []string{s}
-	}
-	var out []string
-	for _, sep := range []string{"\n\n", "\n"} {
-		if strings.Contains(s, sep) {
-			return pack(strings.Split(s, sep), sep, limit)
-		}
-	}
-	// One long line: cut after a sentence end if one fits, else at a space,
-	// else (a single huge word) at the last safe character.
-	for s != "" {
-		if slackLen(s) <= limit {
-			out = append(out, s)
-			break
-		}
-		cut := safeCut(s, limit)
-		out = append(out, strings.TrimRight(s[:cut], " "))
-		s = strings.TrimLeft(s[cut:], " ")
-	}
-	return out
+	return conversation.Splitter{Limit: limit, Len: slackLen, CanCut: outsideMarkup}.Split(s)
 }
 
-// pack joins parts back with sep into chunks within limit; parts that are
-// still too long are split further.
-func pack(parts []string, sep string, limit int) []string {
-	var out []string
-	cur := ""
-	for _, p := range parts {
-		if strings.TrimSpace(p) == "" && sep == "\n\n" {
-			continue
-		}
-		if cur != "" && slackLen(cur)+slackLen(sep)+slackLen(p) <= limit {
-			cur += sep + p
-			continue
-		}
-		if cur != "" {
-			out = append(out, cur)
-			cur = ""
-		}
-		if slackLen(p) <= limit {
-			cur = p
-			continue
-		}
-		sub := splitMrkdwn(p, limit)
-		out = append(out, sub[:len(sub)-1]...)
-		cur = sub[len(sub)-1]
+// outsideMarkup reports whether byte i of s is outside a link and an entity.
+func outsideMarkup(s string, i int) bool {
+	head := s[:i]
+	if strings.LastIndexByte(head, '<') > strings.LastIndexByte(head, '>') {
+		return false
 	}
-	if strings.TrimSpace(cur) != "" {
-		out = append(out, cur)
-	}
-	return out
+	amp := strings.LastIndexByte(head, '&')
+	return amp < 0 || amp < strings.LastIndexByte(head, ';') || !entity.MatchString(s[amp:])
 }
 
-// safeCut returns a byte index <= the limit at which s may be split: after
-// ". " if possible, else at a space, else at any rune boundary, never inside
-// a link (<...>) or an entity (&...;).
-func safeCut(s string, limit int) int {
-	sentence, space, anyCut := -1, -1, -1
-	inLink, inEntity := false, false
-	n := 0
-	for i, r := range s {
-		if n >= limit {
-			break
-		}
-		n += utf16.RuneLen(r)
-		switch {
-		case r == '<':
-			inLink = true
-		case r == '>' && inLink:
-			inLink = false
-		case r == '&':
-			inEntity = true
-		case r == ';' && inEntity:
-			inEntity = false
-		}
-		end := i + utf8.RuneLen(r)
-		if inLink || inEntity || n > limit {
-			continue
-		}
-		anyCut = end
-		if r == ' ' {
-			space = end
-			if i > 0 && strings.ContainsRune(".!?:;", rune(s[i-1])) {
-				sentence = end
-			}
-		}
-	}
-	switch {
-	case sentence > 0 && sentence >= limit/2:
-		return sentence
-	case space > 0:
-		return space
-	case anyCut > 0:
-		return anyCut
-	}
-	// A single link longer than the limit: Slack rejects it either way, so
-	// split it rather than drop it.
-	_, size := utf8.DecodeRuneInString(s)
-	return size
-}
+// entity matches the entities escapeMrkdwn writes, at the start of a text.
+var entity = regexp.MustCompile(`^&(amp|lt|gt);`)
 
 // shorten fits a plain-text label (button, header) into max characters.
 // Labels are interface text, not official content; the full text is always

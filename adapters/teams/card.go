@@ -3,7 +3,6 @@ package teams
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/conversation"
 )
@@ -251,13 +250,13 @@ func splitElement(e element, budget int) []element {
 	if e.Type != "TextBlock" || jsonSize(e) <= budget {
 		return []element{e}
 	}
-	fits := func(s string) bool {
-		c := e
-		c.Text = s
-		return jsonSize(c) <= budget
-	}
+	// The text's JSON size is its length: the budget less the block's
+	// other fields.
+	empty := e
+	empty.Text = ""
+	sp := conversation.Splitter{Limit: budget - jsonSize(empty) - len(`"text":"",`), Len: jsonLen}
 	var out []element
-	for _, part := range splitText(e.Text, fits) {
+	for _, part := range sp.Split(e.Text) {
 		c := e
 		c.Text = part
 		out = append(out, c)
@@ -265,43 +264,5 @@ func splitElement(e element, budget int) []element {
 	return out
 }
 
-// splitText cuts s into pieces that each satisfy fits, preferring the
-// coarsest boundary; the pieces concatenated with their separators restore s
-// (only the whitespace at the cut is dropped).
-func splitText(s string, fits func(string) bool) []string {
-	if fits(s) {
-		return []string{s}
-	}
-	for _, sep := range []string{"\n\n", "\n", ". ", " "} {
-		parts := strings.SplitAfter(s, sep)
-		if len(parts) < 2 {
-			continue
-		}
-		var out []string
-		cur := ""
-		for _, p := range parts {
-			if cur != "" && !fits(strings.TrimSpace(cur+p)) {
-				out = append(out, strings.TrimSpace(cur))
-				cur = ""
-			}
-			cur += p
-		}
-		if cur != "" {
-			out = append(out, strings.TrimSpace(cur))
-		}
-		var res []string
-		for _, piece := range out {
-			res = append(res, splitText(piece, fits)...)
-		}
-		return res
-	}
-	// One enormous word: cut between runes, losing nothing.
-	cut := len(s) / 2
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if cut == 0 {
-		return []string{s}
-	}
-	return append(splitText(s[:cut], fits), splitText(s[cut:], fits)...)
-}
+// jsonLen is the size of s as a JSON string, without its quotes.
+func jsonLen(s string) int { return jsonSize(s) - 2 }
