@@ -5,9 +5,11 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -24,6 +26,11 @@ const MaxBody = 64 << 10
 //go:embed static
 var staticFS embed.FS
 
+// DefaultPageTimeout is how long the page waits for an answer before it
+// tells the user and offers to resend: far above the engine's
+// milliseconds, well under the server's write timeout.
+const DefaultPageTimeout = 15 * time.Second
+
 // Server serves the chat page, /api/chat and /healthz.
 type Server struct {
 	handler conversation.Handler
@@ -32,8 +39,27 @@ type Server struct {
 	index   []byte
 }
 
+// Option tunes a Server.
+type Option func(*pageData)
+
+// WithPageTimeout sets how long the page waits for /api/chat.
+func WithPageTimeout(d time.Duration) Option {
+	return func(p *pageData) {
+		if d > 0 {
+			p.TimeoutMS = d.Milliseconds()
+		}
+	}
+}
+
+// pageData is what the server writes into the page, so that the page
+// applies the server's own limits (the length the engine reads).
+type pageData struct {
+	MaxLength int
+	TimeoutMS int64
+}
+
 // New returns a Server that sends every message to h.
-func New(h conversation.Handler, logger *slog.Logger) *Server {
+func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -41,15 +67,23 @@ func New(h conversation.Handler, logger *slog.Logger) *Server {
 	if err != nil {
 		panic("web: embedded assets missing: " + err.Error()) // a build defect, not input
 	}
-	index, err := fs.ReadFile(sub, "index.html")
+	tmpl, err := template.ParseFS(sub, "index.html")
 	if err != nil {
-		panic("web: embedded index.html missing: " + err.Error())
+		panic("web: embedded index.html: " + err.Error())
+	}
+	data := pageData{MaxLength: conversation.MaxText, TimeoutMS: DefaultPageTimeout.Milliseconds()}
+	for _, o := range opts {
+		o(&data)
+	}
+	var index bytes.Buffer
+	if err := tmpl.Execute(&index, data); err != nil {
+		panic("web: index.html template: " + err.Error())
 	}
 	return &Server{
 		handler: h,
 		logger:  logger.With("component", "web"),
 		assets:  http.StripPrefix("/static/", http.FileServerFS(sub)),
-		index:   index,
+		index:   index.Bytes(),
 	}
 }
 
@@ -103,6 +137,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == "/static/" || strings.HasSuffix(p, "/index.html") {
+		// The page's template (the page itself is served at /), and no listing.
+		writeError(w, http.StatusNotFound, "Introuvable.", "Not found.")
+		return
+	}
 	w.Header().Set("Cache-Control", "no-cache")
 	s.assets.ServeHTTP(w, r)
 }

@@ -315,7 +315,8 @@ func TestPageIsSelfContained(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := string(b)
+		// The SVG namespace is a name, not something fetched.
+		s := strings.ReplaceAll(string(b), `"http://www.w3.org/2000/svg"`, "")
 		for _, bad := range []string{"http://", "https://", "//cdn", "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "onclick=", "style="} {
 			if strings.Contains(s, bad) {
 				t.Errorf("%s contains %q", name, bad)
@@ -371,4 +372,44 @@ func BenchmarkChatAdapter(b *testing.B) {
 			}
 		}
 	})
+}
+
+// The page carries the server's own limits; its template is not served raw.
+func TestPageCarriesServerLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []Option
+		want []string
+	}{
+		{"defaults", nil, []string{`maxlength="2000"`, `data-max-length="2000"`, `data-timeout-ms="15000"`}},
+		{"timeout", []Option{WithPageTimeout(1500 * time.Millisecond)}, []string{`data-timeout-ms="1500"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			mux := http.NewServeMux()
+			New(&recorder{}, nil, tt.opts...).Register(mux)
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+			if rec.Code != 200 {
+				t.Fatalf("GET / = %d", rec.Code)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(rec.Body.String(), w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			if strings.Contains(rec.Body.String(), "{{") {
+				t.Errorf("page holds template markup")
+			}
+			for _, path := range []string{"/static/index.html", "/static/", "/static/./index.html"} {
+				rec := httptest.NewRecorder()
+				mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				if rec.Code != 404 && rec.Code/100 != 3 { // a redirect leads to a 404
+					t.Errorf("GET %s = %d, want 404 (the template is not served)", path, rec.Code)
+				}
+			}
+		})
+	}
 }

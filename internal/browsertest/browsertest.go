@@ -5,10 +5,16 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -65,7 +71,125 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 	}
 	ctx, cancelTimeout := context.WithTimeout(bctx, timeout)
 	t.Cleanup(cancelTimeout)
+	// Runs before the browser is closed: a failed test leaves a picture of
+	// the page behind (the test's context may have timed out by then).
+	t.Cleanup(func() {
+		if t.Failed() {
+			sctx, cancel := context.WithTimeout(bctx, 10*time.Second)
+			defer cancel()
+			Save(t, sctx, "failure")
+		}
+	})
 	return ctx
+}
+
+// ScreenDir is where screenshots are written.
+func ScreenDir() string { return filepath.Join(os.TempDir(), "conformbot-browser") }
+
+// Save writes a screenshot of the viewport to ScreenDir as
+// TestName-name.png and logs its path.
+func Save(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	file := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name() + "-" + name + ".png")
+	path := filepath.Join(ScreenDir(), file)
+	if err := os.MkdirAll(ScreenDir(), 0o755); err == nil {
+		err = os.WriteFile(path, png, 0o644)
+		if err == nil {
+			t.Logf("screenshot: %s", path)
+			return
+		}
+	}
+	t.Logf("screenshot %s not written: %v", name, err)
+}
+
+// Viewport sets the page's size in CSS pixels.
+func Viewport(w, h int64) chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(w, h)
+}
+
+// Media emulates CSS media features such as prefers-color-scheme: dark or
+// prefers-reduced-motion: reduce; pairs of name and value.
+func Media(nameValues ...string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+		var fs []*emulation.MediaFeature
+		for i := 0; i+1 < len(nameValues); i += 2 {
+			fs = append(fs, &emulation.MediaFeature{Name: nameValues[i], Value: nameValues[i+1]})
+		}
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: fs})
+		return chromedp.Void{}, err
+	}
+}
+
+// AxeScript returns axe-core's axe.min.js from the module's node_modules
+// (installed by `npm ci` from package-lock.json), or skips t.
+func AxeScript(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Skipf("accessibility test skipped: %v (install the pinned axe-core with: npm ci, in %s)", err, dir)
+	}
+	return string(b)
+}
+
+// Violation is one axe-core rule an element breaks.
+type Violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+func (v Violation) String() string {
+	var where []string
+	for _, n := range v.Nodes {
+		where = append(where, fmt.Sprint(n.Target)+": "+strings.ReplaceAll(n.Summary, "\n", " "))
+	}
+	return fmt.Sprintf("%s (%s): %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n    "))
+}
+
+// Axe injects axe-core (script from AxeScript) into the page and returns
+// the WCAG 2.1 A and AA violations it finds.
+func Axe(t testing.TB, ctx context.Context, script string) []Violation {
+	t.Helper()
+	// Evaluated through DevTools, so the page's CSP (no eval) does not apply.
+	if injected, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!window.axe`)); !injected {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](script+"\n;undefined")); err != nil {
+			t.Fatalf("inject axe-core: %v", err)
+		}
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe.run: %v", err)
+	}
+	var vs []Violation
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		t.Fatalf("axe results: %v", err)
+	}
+	return vs
 }
 
 // Eval evaluates a JavaScript expression in the page and fails t on error.

@@ -19,14 +19,28 @@
       label: "Votre question",
       send: "Envoyer",
       hint: "Entrée pour envoyer, Maj+Entrée pour un saut de ligne.",
+      limit: (max) => "Au plus " + num(max, "fr") + " caractères.",
+      count: (n, max) => num(n, "fr") + " / " + num(max, "fr"),
+      cut: (max) => "Le texte collé a été coupé à " + num(max, "fr") + " caractères.",
       privacy: "Aucun compte requis. Le texte de vos messages n'est jamais écrit dans les journaux ; les questions restées sans réponse sont conservées, courriels et numéros caviardés, pour améliorer la FAQ.",
       switchTo: "English", switchLang: "en",
       you: "Vous :", bot: "Assistant :",
-      waiting: "L'assistant répond…",
+      waiting: "Envoi en cours… l'assistant prépare sa réponse.",
+      slow: "L'assistant met plus de temps que d'habitude à répondre…",
       ready: "Réponse reçue.",
-      step: "Question {n}",
+      progress: (n, m) => !m ? "Question " + n : m <= 1 ? "Question " + n + " — dernière question" : "Question " + n + " — au plus " + m + " restantes",
+      chosen: "réponse choisie",
       why: "Pourquoi cette question ?",
       verdict: "Résultat",
+      kindLine: (k) => "Résultat : " + k,
+      kinds: {
+        "hors-portee": "Non visé par la suspension",
+        "usage-individuel": "Non visé par la suspension",
+        "exception": "Une exception s'applique",
+        "usage-individuel-non-permis": "Non permis",
+        "suspendu": "Suspendu",
+        "indetermine": "À confirmer",
+      },
       exceptions: "Exception(s) :",
       toVerify: "À vérifier :",
       refs: "Références (FAQ) :",
@@ -34,7 +48,17 @@
       escalation: "Pour joindre le MCN : ",
       mail: "Préparer le courriel",
       mailNote: "Le courriel s'ouvre dans votre messagerie ; rien n'est envoyé sans vous.",
-      network: "Le serveur ne répond pas. Vérifiez qu'il tourne toujours, puis réessayez.",
+      retry: "Réessayer",
+      fail: {
+        timeout: ["L'assistant n'a pas répondu à temps.", "Aucune réponse : délai d'attente dépassé.", "Sans réponse"],
+        network: ["Impossible de joindre l'assistant pour le moment.", "Message non envoyé : l'assistant est injoignable.", "Non envoyé"],
+        offline: ["Votre appareil semble hors ligne.", "Message non envoyé : pas de connexion réseau.", "Non envoyé"],
+        server: ["L'assistant a éprouvé un problème technique.", "Aucune réponse : erreur du serveur.", "Sans réponse"],
+        refused: ["Votre message n'a pas été accepté.", "Message refusé par le serveur.", "Refusé"],
+      },
+      failCode: (s) => "(code " + s + ")",
+      failDraft: "Votre texte est resté dans la zone de saisie : rien n'est perdu.",
+      failAgain: "Vous pouvez réessayer maintenant ou dans quelques minutes. Si le problème persiste, signalez-le à votre service informatique.",
       cmd: { check: "admissibilite", help: "aide", contact: "contact", restart: "recommencer" },
     },
     en: {
@@ -51,14 +75,28 @@
       label: "Your question",
       send: "Send",
       hint: "Enter to send, Shift+Enter for a new line.",
+      limit: (max) => "At most " + num(max, "en") + " characters.",
+      count: (n, max) => num(n, "en") + " / " + num(max, "en"),
+      cut: (max) => "The pasted text was cut to " + num(max, "en") + " characters.",
       privacy: "No account needed. Your messages' text is never written to the logs; unanswered questions are kept, with e-mail addresses and numbers redacted, to improve the FAQ.",
       switchTo: "Français", switchLang: "fr",
       you: "You:", bot: "Assistant:",
-      waiting: "The assistant is answering…",
+      waiting: "Sending… the assistant is preparing its answer.",
+      slow: "The assistant is taking longer than usual to answer…",
       ready: "Answer received.",
-      step: "Question {n}",
+      progress: (n, m) => !m ? "Question " + n : m <= 1 ? "Question " + n + " — last question" : "Question " + n + " — at most " + m + " to go",
+      chosen: "your answer",
       why: "Why do we ask?",
       verdict: "Result",
+      kindLine: (k) => "Result: " + k,
+      kinds: {
+        "hors-portee": "Not covered by the suspension",
+        "usage-individuel": "Not covered by the suspension",
+        "exception": "An exception applies",
+        "usage-individuel-non-permis": "Not allowed",
+        "suspendu": "Suspended",
+        "indetermine": "To be confirmed",
+      },
       exceptions: "Exception(s):",
       toVerify: "To verify:",
       refs: "References (FAQ):",
@@ -66,9 +104,27 @@
       escalation: "To reach the MCN: ",
       mail: "Prepare the e-mail",
       mailNote: "The e-mail opens in your mail app; nothing is sent without you.",
-      network: "The server does not answer. Check that it is still running, then try again.",
+      retry: "Try again",
+      fail: {
+        timeout: ["The assistant did not answer in time.", "No answer: the wait timed out.", "No answer"],
+        network: ["The assistant cannot be reached at the moment.", "Message not sent: the assistant cannot be reached.", "Not sent"],
+        offline: ["Your device seems to be offline.", "Message not sent: no network connection.", "Not sent"],
+        server: ["The assistant had a technical problem.", "No answer: server error.", "No answer"],
+        refused: ["Your message was not accepted.", "Message refused by the server.", "Refused"],
+      },
+      failCode: (s) => "(code " + s + ")",
+      failDraft: "Your text is still in the message box: nothing is lost.",
+      failAgain: "You can try again now or in a few minutes. If the problem continues, report it to your IT service.",
       cmd: { check: "eligibility", help: "help", contact: "contact", restart: "restart" },
     },
+  };
+
+  // Verdict codes come from the rules data; a code this page does not know
+  // gets the neutral style, its title still says what it means.
+  const TONE = {
+    "hors-portee": "ok", "usage-individuel": "ok", "exception": "ok",
+    "usage-individuel-non-permis": "stop", "suspendu": "stop",
+    "indetermine": "unsure",
   };
 
   const store = window.sessionStorage;
@@ -77,6 +133,14 @@
 
   const $ = (id) => document.getElementById(id);
   const log = $("log"), form = $("form"), input = $("text"), status = $("status"), send = $("send");
+  const intAttr = (v, dflt) => { const n = parseInt(v, 10); return n > 0 ? n : dflt; };
+  // The server writes its own limits into the page.
+  const MAX = intAttr(document.body.dataset.maxLength, 2000);
+  const TIMEOUT = intAttr(document.body.dataset.timeoutMs, 15000);
+  input.maxLength = MAX;
+  const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  function num(n, l) { return new Intl.NumberFormat(l === "en" ? "en-CA" : "fr-CA").format(n); }
 
   // sessionId is 32 hex characters from the browser's CSPRNG, kept for this
   // tab only; the server treats an unknown id as a new conversation.
@@ -91,6 +155,16 @@
     return id;
   }
 
+  // typo makes the spaces French typography wants unbreakable: before : and
+  // », after «, and (narrow) before ; ? !. It changes only which space an
+  // existing space is, never a word.
+  function typo(s) {
+    return String(s)
+      .replace(/ (?=[:»])/g, "\u00a0")
+      .replace(/« /g, "«\u00a0")
+      .replace(/ (?=[;?!])/g, "\u202f");
+  }
+
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -99,9 +173,30 @@
     }
     for (const c of children) {
       if (c == null) continue;
-      e.append(typeof c === "string" ? document.createTextNode(c) : c);
+      e.append(typeof c === "string" ? document.createTextNode(typo(c)) : c);
     }
     return e;
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+  // icon draws a verdict's symbol; it is decoration beside the words.
+  function icon(tone) {
+    const s = document.createElementNS(SVG, "svg");
+    s.setAttribute("viewBox", "0 0 24 24");
+    s.setAttribute("aria-hidden", "true");
+    s.setAttribute("focusable", "false");
+    const shapes = {
+      ok: [["circle", { cx: 12, cy: 12, r: 11, fill: "currentColor" }], ["path", { d: "M6.5 12.5l3.5 3.5 7.5-8", fill: "none", stroke: "#fff", "stroke-width": 2.6, "stroke-linecap": "round", "stroke-linejoin": "round" }]],
+      stop: [["path", { d: "M7.2 1h9.6L23 7.2v9.6L16.8 23H7.2L1 16.8V7.2z", fill: "currentColor" }], ["path", { d: "M7.5 7.5l9 9M16.5 7.5l-9 9", stroke: "#fff", "stroke-width": 2.6, "stroke-linecap": "round" }]],
+      unsure: [["path", { d: "M12 1.5L23 21.5H1z", fill: "currentColor" }], ["path", { d: "M12 8.5v6.5", stroke: "#fff", "stroke-width": 2.6, "stroke-linecap": "round" }], ["circle", { cx: 12, cy: 18.3, r: 1.5, fill: "#fff" }]],
+      info: [["circle", { cx: 12, cy: 12, r: 11, fill: "currentColor" }], ["path", { d: "M12 10.5v7", stroke: "#fff", "stroke-width": 2.6, "stroke-linecap": "round" }], ["circle", { cx: 12, cy: 6.8, r: 1.5, fill: "#fff" }]],
+    };
+    for (const [tag, attrs] of shapes[tone] || shapes.info) {
+      const e = document.createElementNS(SVG, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      s.append(e);
+    }
+    return s;
   }
 
   function applyLang() {
@@ -110,11 +205,20 @@
     document.title = lang === "fr" ? "Assistant IA-RI-2025-001-OP" : "IA-RI-2025-001-OP assistant";
     for (const e of document.querySelectorAll("[data-i18n]")) {
       const v = t[e.dataset.i18n];
-      if (typeof v === "string") e.textContent = v;
+      if (typeof v === "string") e.textContent = typo(v);
     }
     const b = $("lang");
     b.textContent = t.switchTo;
     b.lang = t.switchLang;
+    $("limit").textContent = typo(t.limit(MAX));
+    updateCount();
+  }
+
+  function updateCount() {
+    const n = input.value.length;
+    const c = $("count");
+    c.textContent = T[lang].count(n, MAX);
+    c.classList.toggle("near", n >= MAX * 0.9);
   }
 
   // safeURL keeps only links a user can follow without surprise.
@@ -128,34 +232,46 @@
     }
   }
 
-  // inline appends text with [title](url) links; a link to nowhere ("#")
-  // keeps its title as plain text.
+  // inline appends text with its inline marks: [title](url) links (a link
+  // to nowhere, "#", keeps its title as plain text), **strong** and *emphasis*.
+  // The marks are dropped; every other character is kept as written.
   function inline(parent, text) {
-    const re = /\[([^\]\n]+)\]\(([^)\s]*)\)/g;
+    const re = /\[([^\]\n]+)\]\(([^)\s]*)\)|\*\*(\S(?:[^*\n]*\S)?)\*\*|\*(\S(?:[^*\n]*\S)?)\*/g;
     let last = 0, m;
     while ((m = re.exec(text)) !== null) {
-      parent.append(document.createTextNode(text.slice(last, m.index)));
-      const href = safeURL(m[2]);
-      if (href) {
-        parent.append(el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, m[1]));
+      parent.append(document.createTextNode(typo(text.slice(last, m.index))));
+      if (m[1] !== undefined) {
+        const href = safeURL(m[2]);
+        if (href) {
+          const a = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" });
+          inline(a, m[1]);
+          parent.append(a);
+        } else {
+          inline(parent, m[1]);
+        }
       } else {
-        parent.append(document.createTextNode(m[1]));
+        const e = el(m[3] !== undefined ? "strong" : "em");
+        inline(e, m[3] !== undefined ? m[3] : m[4]);
+        parent.append(e);
       }
       last = re.lastIndex;
     }
-    parent.append(document.createTextNode(text.slice(last)));
+    parent.append(document.createTextNode(typo(text.slice(last))));
   }
 
-  // rich renders verbatim text: blank lines separate paragraphs and "- "
-  // lines become list items; nothing else is interpreted.
+  // rich renders verbatim text: blank lines separate paragraphs, "- " lines
+  // become list items and "1. " lines numbered ones; nothing else is interpreted.
   function rich(text) {
     const box = document.createDocumentFragment();
     let list = null, para = null;
     for (const line of String(text).split(/\r?\n/)) {
-      const item = /^\s*[-•]\s+(.*)$/.exec(line);
+      const bullet = /^\s*[-•]\s+(.*)$/.exec(line);
+      const numbered = bullet ? null : /^\s*\d+[.)]\s+(.*)$/.exec(line);
+      const item = bullet || numbered;
       if (item) {
         para = null;
-        if (!list) { list = el("ul"); box.append(list); }
+        const tag = bullet ? "UL" : "OL";
+        if (!list || list.tagName !== tag) { list = el(tag.toLowerCase()); box.append(list); }
         const li = el("li");
         inline(li, item[1]);
         list.append(li);
@@ -171,25 +287,44 @@
     return box;
   }
 
-  function button(a, extraClass) {
+  // label appends a button's text with any emoji as decoration beside the
+  // words, so that a missing emoji font or a screen reader loses nothing.
+  function label(parent, text) {
+    const words = text.replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, "").trim();
+    if (!words) { parent.append(text); return; }
+    for (const part of text.split(/([\p{Extended_Pictographic}\u{FE0F}\u{200D}]+)/u)) {
+      if (!part) continue;
+      if (/\p{Extended_Pictographic}/u.test(part)) parent.append(el("span", { class: "emoji", "aria-hidden": "true" }, part));
+      else parent.append(typo(part));
+    }
+  }
+
+  function button(a, onClick) {
     if (a.url) {
       const href = safeURL(a.url);
       if (!href) return null;
-      return el("a", { class: "button " + (a.style || "") + " " + (extraClass || ""), href: href }, a.label);
+      const l = el("a", { class: "button " + (a.style || ""), href: href });
+      label(l, a.label);
+      return l;
     }
-    const b = el("button", { type: "button", class: (a.style || "") + " " + (extraClass || "") }, a.label);
+    const b = el("button", { type: "button", class: a.style || "" });
+    label(b, a.label);
     b.dataset.action = a.id;
-    b.addEventListener("click", () => post({ action: a.id }, a.label));
+    b.addEventListener("click", () => (onClick ? onClick(b) : post({ payload: { action: a.id }, echo: a.label })));
     return b;
   }
 
-  function row(actions, cls) {
+  function row(actions, cls, onClick) {
     const r = el("div", { class: "actions " + (cls || "") });
     for (const a of actions) {
-      const b = button(a);
+      const b = button(a, onClick);
       if (b) r.append(b);
     }
     return r.childElementCount ? r : null;
+  }
+
+  function scrollTo(m, block) {
+    m.scrollIntoView({ block: block, behavior: reduceMotion.matches ? "auto" : "smooth" });
   }
 
   function addMessage(kind, lang_, ...children) {
@@ -197,8 +332,36 @@
     const m = el("div", { class: "msg " + kind, lang: lang_ || lang },
       el("span", { class: "sr-only" }, kind === "user" ? t.you : t.bot), ...children);
     log.append(m);
-    m.scrollIntoView({ block: "nearest" });
+    scrollTo(m, kind === "user" ? "nearest" : "start");
     return m;
+  }
+
+  // An answered question keeps its buttons, disabled, the chosen one marked.
+  function choose(group, b) {
+    for (const x of group.querySelectorAll("button")) x.disabled = true;
+    if (!b) return;
+    b.classList.add("chosen");
+    b.prepend(el("span", { class: "check", "aria-hidden": "true" }, "✓"));
+    b.append(el("span", { class: "sr-only" }, " (" + T[lang].chosen + ")"));
+  }
+
+  function unchoose(group) {
+    for (const x of group.querySelectorAll("button")) {
+      x.disabled = false;
+      if (x.classList.contains("chosen")) {
+        x.classList.remove("chosen");
+        x.querySelector(".check").remove();
+        x.lastChild.remove();
+      }
+    }
+  }
+
+  // settleQuestions disables the choices of every earlier question: once
+  // the dialog has moved on (by a click or by typed text) they are history.
+  function settleQuestions() {
+    for (const g of log.querySelectorAll(".choices")) {
+      if (g.querySelector("button:not(:disabled)")) choose(g, null);
+    }
   }
 
   function render(r) {
@@ -223,21 +386,30 @@
         el("div", { class: "official", lang: "fr" }, rich(a.text)),
         a.source && a.source.label ? el("p", { class: "source" }, a.source.label) : null));
     }
+    if (r.question || r.verdict) settleQuestions();
     let firstChoice = null;
     if (r.question) {
       const q = r.question;
-      const choices = row(q.choices || [], "choices");
       for (const c of q.choices || []) shown.add(c.id);
-      if (choices) firstChoice = choices.querySelector("button, a");
+      const choices = row(q.choices || [], "choices", (b) => {
+        choose(choices, b);
+        post({ payload: { action: b.dataset.action }, echo: b.dataset.label, group: choices });
+      });
+      if (choices) {
+        for (const b of choices.querySelectorAll("button")) b.dataset.label = b.textContent;
+        firstChoice = choices.querySelector("button, a");
+      }
       parts.push(el("section", { class: "question" },
-        q.step ? el("p", { class: "step" }, L.step || t.step.replace("{n}", q.step)) : null,
+        q.step ? el("p", { class: "step" }, L.step || t.progress(q.step, q.remaining)) : null,
         el("h3", {}, q.prompt),
         q.why ? el("details", {}, el("summary", {}, t.why), rich(q.why)) : null,
         choices));
     }
     if (r.verdict) {
       const v = r.verdict;
-      const box = el("section", { class: "verdict", "data-code": v.code },
+      const tone = TONE[v.code] || "info";
+      const box = el("section", { class: "verdict " + tone, "data-code": v.code },
+        el("p", { class: "kind" }, icon(tone), el("span", {}, t.kinds[v.code] ? t.kindLine(t.kinds[v.code]) : t.verdict)),
         el("h3", {}, v.title || t.verdict));
       if (v.exceptions && v.exceptions.length) {
         box.append(el("p", {}, t.exceptions), listOf(v.exceptions));
@@ -275,38 +447,94 @@
     return ul;
   }
 
-  async function post(payload, echo) {
+  function setStatus(text, bad) {
+    status.textContent = text ? typo(text) : "";
+    status.classList.toggle("bad", !!bad);
+  }
+
+  // failure says what happened in words for the person asking, puts the
+  // draft back, and offers to resend the same request.
+  function failure(req, kind, code, serverMsg) {
+    const t = T[lang];
+    const [title, line, note] = t.fail[kind];
+    req.echoEl.classList.add("failed");
+    req.echoEl.append(el("span", { class: "note" }, note));
+    let restored = false;
+    if (req.draft != null && input.value.trim() === "") {
+      input.value = req.draft;
+      updateCount();
+      restored = true;
+    }
+    if (req.group) unchoose(req.group);
+    const canRetry = !(kind === "refused" && [400, 413, 415].includes(code));
+    const retry = canRetry ? el("button", { type: "button", class: "primary retry" }, t.retry) : null;
+    const m = addMessage("error", lang,
+      el("p", { class: "title" }, title + (code ? " " + t.failCode(code) : "")),
+      serverMsg ? el("p", {}, serverMsg) : null,
+      restored ? el("p", {}, t.failDraft) : null,
+      canRetry ? el("p", {}, t.failAgain) : null,
+      retry ? el("div", { class: "actions" }, retry) : null);
+    if (retry) {
+      retry.addEventListener("click", () => {
+        if (busy) return;
+        m.remove();
+        req.echoEl.remove();
+        if (restored && input.value === req.draft) { input.value = ""; updateCount(); }
+        if (req.group) choose(req.group, Array.from(req.group.querySelectorAll("button")).find((b) => b.dataset.action === req.payload.action));
+        post(req);
+      });
+    }
+    setStatus(line + (code ? " " + t.failCode(code) : ""), true);
+    return restored ? input : (retry || input);
+  }
+
+  // post sends one request: req.payload is the body's text or action,
+  // req.echo what the log shows as the user's turn, req.draft the typed text
+  // to put back on failure, req.group the choices a click answered.
+  async function post(req) {
     if (busy) return;
     busy = true;
     send.disabled = true;
     const t = T[lang];
-    addMessage("user", lang, echo);
-    status.textContent = t.waiting;
+    req.echoEl = addMessage("user", lang, req.echo);
+    setStatus(t.waiting);
     log.setAttribute("aria-busy", "true");
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), TIMEOUT);
+    const slow = setTimeout(() => setStatus(T[lang].slow), Math.min(5000, TIMEOUT / 2));
     let focusTarget = input;
     try {
-      const res = await fetch("/api/chat", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(Object.assign({ session: sessionId(), lang: lang }, payload)),
-        credentials: "same-origin",
-      });
-      const body = await res.json().catch(() => ({}));
-      if (!res.ok) {
-        addMessage("error", lang, el("p", {}, (lang === "en" ? body.error_en : body.error_fr) || body.error || t.network));
-      } else {
+      let res = null, body = null, kind = "";
+      try {
+        res = await fetch("/api/chat", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(Object.assign({ session: sessionId(), lang: lang }, req.payload)),
+          credentials: "same-origin",
+          signal: ctl.signal,
+        });
+        body = await res.json().catch(() => null);
+        if (ctl.signal.aborted) kind = "timeout";
+      } catch (_) {
+        kind = ctl.signal.aborted ? "timeout" : navigator.onLine === false ? "offline" : "network";
+      }
+      if (!kind && res.ok && body && typeof body === "object") {
         const first = render(body);
         if (first) focusTarget = first;
+        setStatus(t.ready);
+      } else {
+        if (!kind) kind = res.status >= 500 || res.ok ? "server" : "refused";
+        const msg = body && (lang === "en" ? body.error_en : body.error_fr);
+        focusTarget = failure(req, kind, res && !res.ok ? res.status : 0, kind === "refused" ? msg : "");
       }
-      status.textContent = t.ready;
-    } catch (_) {
-      addMessage("error", lang, el("p", {}, t.network));
-      status.textContent = "";
     } finally {
+      clearTimeout(timer);
+      clearTimeout(slow);
       log.removeAttribute("aria-busy");
       busy = false;
       send.disabled = false;
-      focusTarget.focus();
+      // The log is scrolling to the reply: moving the focus must not stop it.
+      focusTarget.focus({ preventScroll: true });
     }
   }
 
@@ -314,8 +542,10 @@
     ev.preventDefault();
     const text = input.value.trim();
     if (!text || busy) return;
+    const draft = input.value;
     input.value = "";
-    post({ text: text }, text);
+    updateCount();
+    post({ payload: { text: text }, echo: text, draft: draft });
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
@@ -323,8 +553,14 @@
       form.requestSubmit();
     }
   });
+  input.addEventListener("input", updateCount);
+  input.addEventListener("paste", (ev) => {
+    const pasted = (ev.clipboardData && ev.clipboardData.getData("text")) || "";
+    const room = MAX - (input.value.length - (input.selectionEnd - input.selectionStart));
+    if (pasted.length > room) setStatus(T[lang].cut(MAX), true);
+  });
   for (const b of document.querySelectorAll("[data-cmd]")) {
-    b.addEventListener("click", () => post({ text: T[lang].cmd[b.dataset.cmd] }, b.textContent));
+    b.addEventListener("click", () => post({ payload: { text: T[lang].cmd[b.dataset.cmd] }, echo: b.textContent }));
   }
   $("lang").addEventListener("click", () => {
     lang = lang === "fr" ? "en" : "fr";
