@@ -14,6 +14,8 @@ import (
 type Labels struct {
 	Lang       string
 	Step       string // "Question %d": the number of a dialog question
+	StepLeft   string // "… — au plus %d restantes": Step with Question.Remaining
+	StepLast   string // "… — dernière question": Step when it is the last one
 	Why        string // heading of Question.Why
 	Exceptions string // heading of Verdict.Exceptions
 	ToVerify   string // heading of Verdict.ToVerify
@@ -45,6 +47,8 @@ var labels = map[string]*Labels{
 	LangFR: {
 		Lang:       LangFR,
 		Step:       "Question %d",
+		StepLeft:   "Question %d — au plus %d restantes",
+		StepLast:   "Question %d — dernière question",
 		Why:        "Pourquoi cette question ?",
 		Exceptions: "Exceptions :",
 		ToVerify:   "À vérifier :",
@@ -75,6 +79,8 @@ var labels = map[string]*Labels{
 	LangEN: {
 		Lang:        LangEN,
 		Step:        "Question %d",
+		StepLeft:    "Question %d — at most %d to go",
+		StepLast:    "Question %d — last question",
 		Why:         "Why do we ask?",
 		Exceptions:  "Exceptions:",
 		ToVerify:    "To verify:",
@@ -148,6 +154,19 @@ func ErrorReply(err error, locale string) Reply {
 
 // StepLabel numbers a dialog question ("Question 3").
 func (l *Labels) StepLabel(step int) string { return fmt.Sprintf(l.Step, step) }
+
+// Progress numbers a dialog question and says how many at most remain
+// ("Question 4 — au plus 7 restantes"), or only numbers it when the
+// question does not say.
+func (l *Labels) Progress(q *Question) string {
+	switch {
+	case q.Remaining == 1:
+		return fmt.Sprintf(l.StepLast, q.Step)
+	case q.Remaining > 1:
+		return fmt.Sprintf(l.StepLeft, q.Step, q.Remaining)
+	}
+	return l.StepLabel(q.Step)
+}
 
 // ReachLine is the escalation line with the address.
 func (l *Labels) ReachLine(email string) string { return fmt.Sprintf(l.Reach, email) }

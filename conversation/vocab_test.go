@@ -64,3 +64,23 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("ErrorReply without locale = %+v, want French then English", r)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		lang            string
+		step, remaining int
+		want            string
+	}{
+		{LangFR, 4, 7, "Question 4 — au plus 7 restantes"},
+		{LangFR, 9, 1, "Question 9 — dernière question"},
+		{LangFR, 2, 0, "Question 2"},
+		{LangEN, 4, 7, "Question 4 — at most 7 to go"},
+		{LangEN, 9, 1, "Question 9 — last question"},
+	}
+	for _, tt := range tests {
+		if got := LabelsFor(tt.lang).Progress(&Question{Step: tt.step, Remaining: tt.remaining}); got != tt.want {
+			t.Errorf("%s %d/%d: %q, want %q", tt.lang, tt.step, tt.remaining, got, tt.want)
+		}
+	}
+}

@@ -109,7 +109,7 @@ func toJSON(r conversation.Reply) replyJSON {
 	out.Labels = labelsJSON{Why: l.Why, Exceptions: l.Exceptions, ToVerify: l.ToVerify, References: l.References,
 		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN}
 	if q := r.Question; q != nil && q.Step > 0 {
-		out.Labels.Step = l.StepLabel(q.Step)
+		out.Labels.Step = l.Progress(q)
 	}
 	if a := r.Answer; a != nil {
 		out.Answer = &answerJSON{
