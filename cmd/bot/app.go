@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +70,11 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		ix.Close()
 		return nil, nil, err
 	}
+	var m *metrics
+	if cfg.MetricsAddr != "" {
+		m = newMetrics()
+		st = measuredStore{Store: st, m: m}
+	}
 	log := env.Logger.With("component", "store")
 	every := purgeEvery(cfg)
 	purge := func() {
@@ -99,9 +107,14 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		SessionTTL:      cfg.SessionTTL,
 		Logger:          env.Logger,
 		LogText:         cfg.LogMessageText,
+		OnTurn:          m.onTurn,
 	})
+	replica := cfg.ReplicaID
+	if replica == "" {
+		replica = defaultReplicaID()
+	}
 	app := &App{Config: cfg, Logger: env.Logger, Handler: eng, Deduper: st,
-		Engine: eng, Store: st, KB: kb, Index: ix, Rules: rs}
+		Engine: eng, Store: st, Metrics: m, Replica: replica, KB: kb, Index: ix, Rules: rs}
 	var once sync.Once
 	var cerr error
 	cleanup := func() error {
@@ -113,6 +126,15 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		return cerr
 	}
 	return app, cleanup, nil
+}
+
+// defaultReplicaID names this process among the replicas: host, pid and a
+// random part (a restarted process is a new holder).
+func defaultReplicaID() string {
+	host, _ := os.Hostname()
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // entryQuestions maps FAQ entry ids to their official question, for the

@@ -26,6 +26,9 @@ type Config struct {
 	Addr            string        // BOT_ADDR, default 127.0.0.1:8080
 	DataDir         string        // BOT_DATA_DIR, default ./data
 	DatabaseURL     string        // DATABASE_URL: PostgreSQL shared by replicas; empty: SQLite in DataDir
+	MetricsAddr     string        // METRICS_ADDR: Prometheus /metrics listener; empty: off
+	MetricsToken    string        // METRICS_TOKEN: bearer token /metrics requires, if set
+	ReplicaID       string        // REPLICA_ID: this replica's name in leases and logs; default host-pid-random
 	SessionTTL      time.Duration // SESSION_TTL, default 30m
 	Retention       time.Duration // DATA_RETENTION, default 720h (30 days)
 	EscalationEmail string        // ESCALATION_EMAIL
@@ -120,6 +123,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		Addr:               get("BOT_ADDR", DefaultAddr),
 		DataDir:            get("BOT_DATA_DIR", DefaultDataDir),
 		DatabaseURL:        get("DATABASE_URL", ""),
+		MetricsAddr:        get("METRICS_ADDR", ""),
+		MetricsToken:       get("METRICS_TOKEN", ""),
+		ReplicaID:          get("REPLICA_ID", ""),
 		SessionTTL:         dur("SESSION_TTL", conversation.DefaultSessionTTL),
 		Retention:          dur("DATA_RETENTION", DefaultRetention),
 		EscalationEmail:    get("ESCALATION_EMAIL", conversation.DefaultEscalationEmail),

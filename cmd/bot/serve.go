@@ -24,7 +24,9 @@ const (
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 10 * time.Second
+	// shutdownTimeout bounds the whole stop after SIGTERM: in-flight
+	// requests, platform connections, answers still being posted, leases.
+	shutdownTimeout = 10 * time.Second
 )
 
 func init() {
@@ -67,6 +69,21 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "bot serve : impossible d'écouter sur %s (adresse déjà utilisée ? essayez --addr 127.0.0.1:8081) / cannot listen on %s (address in use? try --addr 127.0.0.1:8081): %v\n", *addr, *addr, err)
 		return exitFail
 	}
+	if app.Metrics != nil {
+		mln, err := net.Listen("tcp", app.Config.MetricsAddr)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot serve : METRICS_ADDR=%s : écoute impossible / cannot listen: %v\n", app.Config.MetricsAddr, err)
+			return exitFail
+		}
+		mctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() {
+			if err := app.Metrics.serve(mctx, mln, app.Config.MetricsToken); err != nil {
+				env.Logger.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		env.Logger.Info("metrics ready", "url", browserURL(mln.Addr())+"/metrics")
+	}
 	if err := serve(ctx, env.Stdout, app, ln, mounts); err != nil {
 		fmt.Fprintf(env.Stderr, "bot serve : %v\n", err)
 		return exitFail
@@ -101,7 +118,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	}
 
 	srv := &http.Server{
-		Handler:           harden(mux, logger),
+		Handler:           app.Metrics.instrument(harden(mux, logger)),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -114,28 +131,65 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "Clavardage web prêt : ouvrez %s dans votre navigateur (Ctrl+C pour arrêter).\n", url)
 	fmt.Fprintf(out, "Web chat ready: open %s in your browser (Ctrl+C to stop).\n", url)
-	logger.Info("listening", "url", url)
+	logger.Info("listening", "url", url, "replica", app.Replica)
 
+	// On SIGTERM: /readyz turns 503, the listener closes, requests in flight
+	// finish, platform connections close and release their leases, answers
+	// still being posted finish; all of it by one deadline.
 	var err error
 	select {
 	case err = <-served: // the listener failed
 	case <-ctx.Done():
 		logger.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		err = srv.Shutdown(sctx)
-		cancel()
+	}
+	start := time.Now()
+	deadline := start.Add(shutdownTimeout)
+	app.draining.Store(true)
+	sctx, cancel := context.WithDeadline(context.Background(), deadline)
+	if serr := srv.Shutdown(sctx); err == nil {
+		err = serr
+	}
+	cancel()
+	if ctx.Err() != nil {
 		<-served // http.ErrServerClosed once Shutdown has begun
 	}
 	stopLoops()
-	waitLoops(&loops, logger)
+	waitLoops(&loops, logger, deadline)
+	app.drain(deadline)
+	logger.Info("stopped", "took", time.Since(start).Round(time.Millisecond))
 	return err
 }
 
-// webMux is a mux with the web chat mounted, before any other platform.
+// webMux is a mux with the web chat and /readyz mounted, before any other platform.
 func webMux(app *App) *http.ServeMux {
 	mux := http.NewServeMux()
 	web.New(app.Handler, app.Logger).Register(mux)
+	mux.Handle("GET /readyz", readyz(app))
 	return mux
+}
+
+// readyz tells a load balancer whether to send traffic here: the store
+// answers and the replica is not stopping. /healthz stays a liveness check.
+func readyz(app *App) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		status, code := "ready", http.StatusOK
+		switch {
+		case app.draining.Load():
+			status, code = "stopping", http.StatusServiceUnavailable
+		case app.Store != nil:
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			err := app.Store.Ping(ctx)
+			cancel()
+			if err != nil {
+				app.Logger.Warn("readiness: store unreachable", "err", err)
+				status, code = "store unavailable", http.StatusServiceUnavailable
+			}
+		}
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(map[string]string{"status": status})
+	})
 }
 
 // runLoop runs a platform's background loop; its errors and panics are
@@ -153,13 +207,23 @@ func runLoop(ctx context.Context, logger *slog.Logger, loop func(context.Context
 
 // waitLoops bounds the wait so that a loop ignoring its context cannot keep
 // the process alive after Ctrl+C.
-func waitLoops(loops *sync.WaitGroup, logger *slog.Logger) {
+func waitLoops(loops *sync.WaitGroup, logger *slog.Logger, deadline time.Time) {
 	done := make(chan struct{})
 	go func() { loops.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(shutdownTimeout):
+	case <-time.After(time.Until(deadline)):
 		logger.Warn("platform loops still running after shutdown timeout")
+	}
+}
+
+// waitBy runs wait until it returns or deadline passes.
+func waitBy(wait func(), deadline time.Time) {
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Until(deadline)):
 	}
 }
 
@@ -190,7 +254,7 @@ func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
 		defer func() {
 			aborted := recover() // only http.ErrAbortHandler gets past recoverPanics
 			level := slog.LevelInfo
-			if r.Pattern == "/healthz" {
+			if r.Pattern == "/healthz" || r.Pattern == "GET /readyz" {
 				level = slog.LevelDebug
 			}
 			route := r.Pattern // the mux pattern, not the raw path: paths may carry ids

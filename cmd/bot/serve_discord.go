@@ -51,7 +51,7 @@ func setupDiscord(_ context.Context, app *App, mux *http.ServeMux) (func(context
 		}
 		return nil, nil
 	}
-	return func(ctx context.Context) error {
+	gateway := func(ctx context.Context) error {
 		if c.DiscordAppID != "" {
 			// A failed registration leaves the previous commands in place:
 			// worth a log line, not a stop.
@@ -62,5 +62,17 @@ func setupDiscord(_ context.Context, app *App, mux *http.ServeMux) (func(context
 			log.Warn("DISCORD_APP_ID manquant : commandes non enregistrées / slash commands not registered without DISCORD_APP_ID")
 		}
 		return a.Run(ctx)
+	}
+	if app.Store == nil {
+		return gateway, nil
+	}
+	// Discord allows one gateway connection per bot token: among the
+	// replicas, the lease holder opens it (and registers the commands).
+	return func(ctx context.Context) error {
+		return runLeased(ctx, app.Store, "discord-gateway", app.Replica, log, func(held bool) {
+			if app.Metrics != nil {
+				app.Metrics.gateway.Set(map[bool]float64{true: 1}[held])
+			}
+		}, gateway)
 	}, nil
 }

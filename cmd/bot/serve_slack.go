@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	slackadapter "github.com/qc-ia/conformbot/adapters/slack"
 )
@@ -45,9 +46,18 @@ func setupSlack(ctx context.Context, app *App, mux *http.ServeMux) (func(context
 		logger = slog.Default()
 	}
 	log := logger.With("component", "slack")
-	// On shutdown, answers still in flight are cancelled (their goroutines
-	// end with their context).
-	context.AfterFunc(ctx, a.Close)
+	// In `bot serve`, answers still being posted finish by the shutdown
+	// deadline, then the rest is cancelled; elsewhere (tests) they are
+	// cancelled when ctx ends.
+	app.onDrain(func(deadline time.Time) {
+		waitBy(a.Wait, deadline)
+		a.Close()
+	})
+	context.AfterFunc(ctx, func() {
+		if !app.draining.Load() {
+			a.Close()
+		}
+	})
 	if c.SlackSigningSecret != "" {
 		a.Register(mux)
 		log.Info("Slack HTTP endpoints ready", "paths", "/slack/commands /slack/events /slack/interactions", "command", c.SlackCommand)
