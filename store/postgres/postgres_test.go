@@ -2,60 +2,19 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/qc-ia/conformbot/internal/pgtest"
 	"github.com/qc-ia/conformbot/store"
 	"github.com/qc-ia/conformbot/store/storetest"
 )
 
-// EnvTestURL names the server the tests use; .ci/run starts a throwaway
-// cluster and sets it.
-const EnvTestURL = "TEST_DATABASE_URL"
-
-// testURL returns a DSN for a fresh schema of the test server, dropped at
-// the end of the test, or skips when there is no server.
+// testURL is a fresh schema with a small pool.
 func testURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv(EnvTestURL)
-	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://bot@127.0.0.1:5432/postgres?sslmode=disable); .ci/run starts a throwaway server", EnvTestURL)
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Skipf("PostgreSQL tests skipped: no server at %s: %v", EnvTestURL, err)
-	}
-	defer conn.Close(ctx)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	q.Set("pool_max_conns", "8")
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.URL(t) + "&pool_max_conns=8"
 }
 
 func open(t *testing.T, dsn string) *Store {
