@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -547,49 +548,51 @@ func TestBrowserFailures(t *testing.T) {
 func TestBrowserAccessibility(t *testing.T) {
 	script := browsertest.AxeScript(t)
 	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 3*time.Minute)
-	for _, lang := range []string{"fr", "en"} {
-		for _, scheme := range []string{"light", "dark"} {
-			t.Run(lang+"/"+scheme, func(t *testing.T) {
-				p := page{t, p.ctx}
-				p.do("scheme", browsertest.Viewport(1280, 800), browsertest.Media("prefers-color-scheme", scheme))
-				p.open(srv.URL)
-				if lang == "en" && p.js(`document.documentElement.lang`) != "en" {
-					p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "en"`))
-				}
-				check := func(state string) {
-					t.Helper()
-					for _, v := range browsertest.Axe(t, p.ctx, script) {
-						if v.Impact == "serious" || v.Impact == "critical" {
-							t.Errorf("%s: %s", state, v)
-						} else {
-							t.Logf("%s (not failing): %s", state, v)
-						}
+	for _, tc := range []struct {
+		lang, scheme string
+		w, h         int64
+	}{{"fr", "light", 1280, 800}, {"fr", "dark", 1280, 800}, {"en", "light", 1280, 800}, {"en", "dark", 1280, 800}, {"fr", "light", 390, 844}, {"en", "dark", 390, 844}} {
+		lang, scheme := tc.lang, tc.scheme
+		t.Run(fmt.Sprintf("%s/%s/%dx%d", lang, scheme, tc.w, tc.h), func(t *testing.T) {
+			p := page{t, p.ctx}
+			p.do("scheme", browsertest.Viewport(tc.w, tc.h), browsertest.Media("prefers-color-scheme", scheme))
+			p.open(srv.URL)
+			if lang == "en" && p.js(`document.documentElement.lang`) != "en" {
+				p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "en"`))
+			}
+			check := func(state string) {
+				t.Helper()
+				for _, v := range browsertest.Axe(t, p.ctx, script) {
+					if v.Impact == "serious" || v.Impact == "critical" {
+						t.Errorf("%s: %s", state, v)
+					} else {
+						t.Logf("%s (not failing): %s", state, v)
 					}
 				}
-				check("empty page")
-				cmd := map[string]string{"fr": "admissibilite", "en": "eligibility"}[lang]
-				p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "long\n"), botCount(2))
-				check("answer")
-				p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), cmd+"\n"), botCount(3))
-				check("question")
-				p.do("answer", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="individual:no"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict")))
-				check("verdict")
-				p.shot("verdict")
-				// The focus ring stands out at least 3:1 from what surrounds it.
-				for _, sel := range []string{"#send", "#text", `#log .msg:last-child .more button`} {
-					p.js(`document.querySelector('` + sel + `').focus({focusVisible: true})`)
-					ratio := p.js(focusContrast).(float64)
-					if ratio < 3 {
-						t.Errorf("focus ring of %s: contrast %.2f:1, want at least 3:1", sel, ratio)
-					}
+			}
+			check("empty page")
+			cmd := map[string]string{"fr": "admissibilite", "en": "eligibility"}[lang]
+			p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "long\n"), botCount(2))
+			check("answer")
+			p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), cmd+"\n"), botCount(3))
+			check("question")
+			p.do("answer", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="individual:no"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict")))
+			check("verdict")
+			p.shot("verdict")
+			// The focus ring stands out at least 3:1 from what surrounds it.
+			for _, sel := range []string{"#send", "#text", `#log .msg:last-child .more button`} {
+				p.js(`document.querySelector('` + sel + `').focus({focusVisible: true})`)
+				ratio := p.js(focusContrast).(float64)
+				if ratio < 3 {
+					t.Errorf("focus ring of %s: contrast %.2f:1, want at least 3:1", sel, ratio)
 				}
-				// Dark means dark: the scheme is followed, not ignored.
-				bg := p.str(`getComputedStyle(document.documentElement).backgroundColor`)
-				if isDark := bg == "rgb(22, 25, 31)"; isDark != (scheme == "dark") {
-					t.Errorf("%s scheme: background %s", scheme, bg)
-				}
-			})
-		}
+			}
+			// Dark means dark: the scheme is followed, not ignored.
+			bg := p.str(`getComputedStyle(document.documentElement).backgroundColor`)
+			if isDark := bg == "rgb(22, 25, 31)"; isDark != (scheme == "dark") {
+				t.Errorf("%s scheme: background %s", scheme, bg)
+			}
+		})
 	}
 }
 
@@ -605,6 +608,47 @@ const focusContrast = `(() => {
 	const a = lum(s.outlineColor), b = lum(bg);
 	return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 })()`
+
+// The whole check works from the keyboard alone, with a visible focus.
+func TestBrowserKeyboardOnly(t *testing.T) {
+	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 60*time.Second)
+	p.open(srv.URL)
+	focused := func() string {
+		return p.str(`(e => e.id || e.dataset.action || e.className || e.tagName)(document.activeElement)`)
+	}
+	p.do("tab", chromedp.KeyEvent("\t"))
+	if got := focused(); got != "skip" {
+		t.Fatalf("first Tab focuses %q, want the skip link", got)
+	}
+	if got := p.str(`getComputedStyle(document.activeElement).outlineStyle`); got != "solid" {
+		t.Errorf("skip link focus outline = %s", got)
+	}
+	p.do("skip", chromedp.KeyEvent("\r"))
+	if got := focused(); got != "text" {
+		t.Fatalf("skip link leads to %q, want the text box", got)
+	}
+	p.do("start the check", chromedp.KeyEvent("admissibilite"), chromedp.KeyEvent("\r"), waitFor(`!!document.querySelector('#log .msg:last-child .choices')`))
+	if got := focused(); got != "individual:yes" {
+		t.Fatalf("after the question the focus is on %q, want the first choice", got)
+	}
+	p.do("next choice", chromedp.KeyEvent("\t"))
+	if got := focused(); got != "individual:no" {
+		t.Fatalf("Tab from the first choice reaches %q", got)
+	}
+	p.do("answer", chromedp.KeyEvent(" "), chromedp.WaitVisible(chromedp.CSS(".verdict")))
+	if got := p.str(`Array.from(document.querySelectorAll('#log .choices button')).map(b => (b.disabled ? "off" : "on") + (b.classList.contains("chosen") ? "*" : "")).join(",")`); got != "off,off*,off" {
+		t.Errorf("answered by keyboard: buttons %s, want the second chosen", got)
+	}
+	if got := focused(); got != "text" {
+		t.Errorf("after the verdict the focus is on %q, want the text box", got)
+	}
+	// Shift+Tab from the text box walks back into the verdict's buttons.
+	p.do("back", chromedp.KeyEvent("\t", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	p.do("back", chromedp.KeyEvent("\t", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	if got := p.js(`document.activeElement.closest('#log .msg:last-child') !== null`); got != true {
+		t.Errorf("Shift+Tab from the text box reaches %q, want the last reply", focused())
+	}
+}
 
 // prefers-reduced-motion turns the smooth scrolling off.
 func TestBrowserReducedMotion(t *testing.T) {
