@@ -54,12 +54,24 @@ type SynonymGroup struct {
 	Variants []string
 }
 
+// Example is a message as employees write it, labelled with the entry that
+// answers it, or with no entry when the FAQ has no answer (out of scope).
+// Examples only train the search's decision: they are never shown, and never
+// indexed as phrasings of an entry.
+type Example struct {
+	Text  string
+	Entry string // "" for a message the FAQ does not answer
+	File  string // where it was read, for error messages
+	Line  int
+}
+
 // KB is a loaded knowledge base: the document, its entries in FAQ order,
-// and the synonym groups for search.
+// the synonym groups for search and the labelled example messages.
 type KB struct {
 	Doc      Document
 	Entries  []Entry
 	Synonyms []SynonymGroup
+	Examples []Example
 }
 
 // Entry returns the entry with the given id.

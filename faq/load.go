@@ -21,6 +21,7 @@ import (
 const (
 	DocumentFile = "document.yaml"
 	SynonymsFile = "synonyms.yaml"
+	ExamplesFile = "exemples.yaml"
 )
 
 //go:embed data/*.yaml
@@ -131,6 +132,8 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 			if kb.Synonyms == nil {
 				kb.Synonyms = []SynonymGroup{}
 			}
+		case ExamplesFile:
+			kb.Examples = l.examples(body)
 		default:
 			e, line, ok := l.entry(body)
 			if !ok {
@@ -156,10 +159,82 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 		l.file = shown
 		l.add(0, "aucun fichier .yaml / no .yaml files")
 	}
+	l.checkExamples(kb, firstLine)
 	if len(l.problems) > 0 {
 		return nil, &ValidationError{Problems: l.problems}
 	}
 	return kb, nil
+}
+
+// examples reads exemples.yaml: messages under the id of the entry that
+// answers them, and under hors_sujet the ones the FAQ does not answer.
+func (l *loader) examples(body ast.Node) []Example {
+	m, ok := body.(*ast.MappingNode)
+	if !ok {
+		l.add(line(body), "un dictionnaire (identifiant d'entrée ou hors_sujet: liste de messages) est attendu / expected a mapping of entry id (or hors_sujet) to messages")
+		return nil
+	}
+	var out []Example
+	for _, mv := range m.Values {
+		id := mv.Key.String()
+		seq, ok := mv.Value.(*ast.SequenceNode)
+		if !ok {
+			l.add(line(mv.Key), "« %s » : liste de messages attendue / %q: expected a list of messages", id, id)
+			continue
+		}
+		if id == OutOfScope {
+			id = ""
+		}
+		for _, item := range seq.Values {
+			var s string
+			if err := yaml.NodeToValue(item, &s); err != nil || strings.TrimSpace(s) == "" {
+				l.add(line(item), "message vide ou qui n'est pas du texte / empty or non-text message")
+				continue
+			}
+			out = append(out, Example{Text: s, Entry: id, File: l.file, Line: line(item)})
+		}
+	}
+	return out
+}
+
+// OutOfScope is the key of exemples.yaml that lists messages the FAQ does
+// not answer.
+const OutOfScope = "hors_sujet"
+
+// checkExamples reports examples labelled with an unknown entry, repeated
+// examples, and examples that repeat a phrasing of an entry: a phrasing is
+// already learned from, and an out-of-scope message that is also a
+// phrasing contradicts it.
+func (l *loader) checkExamples(kb *KB, ids map[string]string) {
+	phrasing := map[string]string{}
+	for _, e := range kb.Entries {
+		for _, s := range append([]string{e.Question}, e.Alternates...) {
+			phrasing[normText(s)] = e.ID
+		}
+	}
+	seen := map[string]string{}
+	for _, x := range kb.Examples {
+		l.file = x.File
+		if _, ok := ids[x.Entry]; x.Entry != "" && !ok {
+			l.add(x.Line, "entrée inconnue « %s » / unknown entry %q", x.Entry, x.Entry)
+			continue
+		}
+		k := normText(x.Text)
+		if id, ok := phrasing[k]; ok {
+			l.add(x.Line, "ce message est déjà une formulation de l'entrée « %s » / this message is already a phrasing of entry %q", id, id)
+			continue
+		}
+		if prev, ok := seen[k]; ok {
+			l.add(x.Line, "message en double (déjà à %s) / duplicate message (first at %s)", prev, prev)
+			continue
+		}
+		seen[k] = fmt.Sprintf("%s:%d", x.File, x.Line)
+	}
+}
+
+// normText is how two messages are compared: case and spacing aside.
+func normText(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // parse returns the single document's body, or nil after recording a problem.

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"math"
 	"slices"
 	"testing"
 
@@ -31,7 +30,7 @@ func TestEnglishStopWords(t *testing.T) {
 			t.Errorf("looksEnglish(%q) = %v", tt.q, got)
 		}
 		var terms []string
-		ats, _ := ix.analyzeQuery(tt.q)
+		ats, _ := ix.analyze(tt.q)
 		for _, at := range ats {
 			terms = append(terms, at.term)
 		}
@@ -45,61 +44,6 @@ func TestEnglishStopWords(t *testing.T) {
 				t.Errorf("%q: terms %q hold %q", tt.q, terms, w)
 			}
 		}
-	}
-}
-
-// A word found in a single alternate question of an entry is weak evidence:
-// one employee happened to use it.
-func TestSingleAlternateCredit(t *testing.T) {
-	t.Parallel()
-	kb := &faq.KB{Entries: []faq.Entry{
-		{ID: "cafe", Question: "OÙ EST LE CAFÉ ?", Answer: "Au 3e étage.",
-			Alternates: []string{"on prend un café avant la réunion?", "la machine à espresso est où?", "espresso gratuit?"}},
-		{ID: "parking", Question: "OÙ SE GARER ?", Answer: "Stationnement P2.", Alternates: []string{"où laisser ma voiture?"}},
-	}}
-	ix, err := New(kb, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		q    string
-		want float64
-	}{
-		{"réunion", altOnceCredit}, // one alternate
-		{"espresso", 1},            // two alternates
-		{"café", 1},                // the question
-	}
-	for _, tt := range tests {
-		text, _ := clean(tt.q)
-		if got := ix.coverage(0, ix.queryTerms(text)); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("coverage of %q = %v, want %v", tt.q, got, tt.want)
-		}
-	}
-	res, err := ix.Search(t.Context(), "la réunion")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Decision != Fallback {
-		t.Errorf("a word of a single alternate answered: %+v", res)
-	}
-}
-
-// An unknown word weighs less in an English question than in a French one.
-func TestEnglishUnknownWeight(t *testing.T) {
-	t.Parallel()
-	ix := defaultIndex(t)
-	unknownWeight := func(q string) float64 {
-		for _, qt := range ix.queryTerms(q) {
-			if ix.df[qt.term] == 0 {
-				return qt.weight
-			}
-		}
-		t.Fatalf("%q: no unknown term", q)
-		return 0
-	}
-	fr, en := unknownWeight("le zorblax de la suspension"), unknownWeight("what is the zorblax of the suspension")
-	if math.Abs(en-englishUnknown*fr) > 1e-9 {
-		t.Errorf("unknown word: English %v, French %v", en, fr)
 	}
 }
 

@@ -25,7 +25,13 @@ type devQuestion struct {
 // readDevSet reads the development questions copied from ../shared/eval.
 func readDevSet(t testing.TB) []devQuestion {
 	t.Helper()
-	f, err := os.Open(devSetPath())
+	return readSet(t, devSetPath())
+}
+
+// readSet reads a question set in the format of ../shared/eval.
+func readSet(t testing.TB, path string) []devQuestion {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,10 +106,8 @@ func TestSearch(t *testing.T) {
 			if tt.want == index.Answer && res.Hits[0].Entry.ID != tt.entry {
 				t.Errorf("Search(%q): answered %s, want %s", tt.q, res.Hits[0].Entry.ID, tt.entry)
 			}
-			// Runners-up by score; the first may be an entry holding
-			// clearly more of the question.
-			for i := 2; i < len(res.Hits); i++ {
-				if res.Hits[i].Score > res.Hits[i-1].Score {
+			for i := 1; i < len(res.Hits); i++ {
+				if res.Hits[i].Confidence > res.Hits[i-1].Confidence {
 					t.Errorf("hits not best first: %v", res.Hits)
 				}
 			}
@@ -160,7 +158,7 @@ func TestThresholdsAreConfigurable(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := "pourquoi la suspension"
-	strict, err := index.New(kb, index.Options{AnswerThreshold: 0.9999, AmbiguousThreshold: 0.9999})
+	strict, err := index.New(kb, index.Options{Params: index.Params{AnswerThreshold: 0.9999, AmbiguousThreshold: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +173,7 @@ func TestThresholdsAreConfigurable(t *testing.T) {
 	if res, _ := official(t).Search(context.Background(), q); res.Decision != index.Answer {
 		t.Errorf("default thresholds: %s, want answer", res.Decision)
 	}
-	if _, err := index.New(kb, index.Options{AnswerThreshold: 1.5}); err == nil {
+	if _, err := index.New(kb, index.Options{Params: index.Params{AnswerThreshold: 1.5}}); err == nil {
 		t.Error("threshold 1.5 accepted")
 	}
 	if _, err := index.New(&faq.KB{}, index.Options{}); err == nil {

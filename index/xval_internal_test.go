@@ -6,226 +6,183 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/qc-ia/conformbot/faq"
 )
 
-// TestCrossValidation measures how well tuning from written questions
-// carries over to questions nobody tuned for (XVAL=1 go test -run
-// CrossValidation -v ./index/). The question sets are split by file, each
-// file written in its own rounds: the in-scope questions of one half are
-// added as alternates of their entries, and only the other half is scored,
-// in both directions, next to the score without the added alternates. A
-// scored question is always removed from the FAQ's alternates first (the
-// paraphrase bank holds the written rounds), so "-" rows score each set
-// with the bank of the others. XVAL_SETS (comma-separated paths) replaces
-// the default halves; XVAL_SCORE adds sets that are only scored; XVAL_FAQ
-// reads the FAQ from a directory (an older version, to compare);
-// XVAL_ROUNDS=1 also scores each round of 66 with the others as alternates;
-// XVAL_SHOW=1 lists the misses.
-func TestCrossValidation(t *testing.T) {
-	if os.Getenv("XVAL") == "" {
-		t.Skip("set XVAL=1 to run the cross-validation experiment")
-	}
-	halves := []string{"../testdata/extra_questions.jsonl", "../testdata/search2_questions.jsonl"}
-	if s := os.Getenv("XVAL_SETS"); s != "" {
-		halves = strings.Split(s, ",")
-	}
-	var scoreOnly []string
-	if s := os.Getenv("XVAL_SCORE"); s != "" {
-		scoreOnly = strings.Split(s, ",")
-	}
-	base, err := faq.Default()
-	if d := os.Getenv("XVAL_FAQ"); d != "" {
-		base, err = faq.LoadDir(d)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets := map[string][]devQuestion{}
-	for _, p := range append(append([]string{}, halves...), scoreOnly...) {
-		t.Setenv("DEVSET", p)
-		sets[p] = readDevSet(t)
-	}
-	// A scored question is never its own alternate: the FAQ's paraphrase
-	// bank holds the written rounds, so each scored set is first removed
-	// from it.
-	score := func(kb *faq.KB, qs []devQuestion) evalScore {
-		ix, err := New(withoutAlternates(kb, qs), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ix.Close()
-		return evaluate(t, ix, qs)
-	}
-	show := func(r evalScore) {
-		if os.Getenv("XVAL_SHOW") != "" {
-			for _, m := range r.missed {
-				fmt.Println("   ", m)
-			}
-		}
-	}
-	fmt.Printf("%-34s %-34s %s\n", "tuned on (as alternates)", "scored on", "result")
-	var heldOut evalScore
-	for _, held := range append(append([]string{}, halves...), scoreOnly...) {
-		r := score(base, sets[held])
-		fmt.Printf("%-34s %-34s %s\n", "-", filepath.Base(held), r)
-		show(r)
-		heldOut = heldOut.add(r)
-	}
-	fmt.Printf("calibration of the rows above (best entry right / questions):%s\n", heldOut.calibration())
-	for _, tune := range halves {
-		kb := withAlternates(base, sets[tune])
-		for _, held := range append(append([]string{}, halves...), scoreOnly...) {
-			if held == tune {
-				continue
-			}
-			r := score(kb, sets[held])
-			fmt.Printf("%-34s %-34s %s\n", filepath.Base(tune), filepath.Base(held), r)
-			show(r)
-		}
-	}
-	// Rounds: the halves cut into consecutive chunks of about one round of
-	// writing each (66 questions), every chunk scored with the alternates
-	// of all the others.
-	if os.Getenv("XVAL_ROUNDS") != "" {
-		var pool []devQuestion
-		for _, h := range halves {
-			pool = append(pool, sets[h]...)
-		}
-		var before, after evalScore
-		for lo := 0; lo < len(pool); lo += 66 {
-			hi := min(lo+66, len(pool))
-			rest := append(append([]devQuestion{}, pool[:lo]...), pool[hi:]...)
-			b, a := score(base, pool[lo:hi]), score(withAlternates(base, rest), pool[lo:hi])
-			fmt.Printf("round %4d-%-4d  before %s\n                after  %s\n", lo, hi, b, a)
-			before, after = before.add(b), after.add(a)
-		}
-		fmt.Printf("all rounds      before %s\n                after  %s\n", before, after)
-	}
-	// Every half together, scored on the sets that are only scored.
-	var all []devQuestion
-	for _, h := range halves {
-		all = append(all, sets[h]...)
-	}
-	kb := withAlternates(base, all)
-	for _, held := range scoreOnly {
-		r := score(kb, sets[held])
-		fmt.Printf("%-34s %-34s %s\n", "all halves", filepath.Base(held), r)
-		show(r)
-	}
+// xvalSets are the labelled question sets of testdata/, each written in its
+// own rounds, by its own writers.
+var xvalSets = []string{
+	"../testdata/dev_questions.jsonl",
+	"../testdata/dev_questions_chat.jsonl",
+	"../testdata/chat_round1.jsonl",
+	"../testdata/chat_round2.jsonl",
+	"../testdata/search3_fresh_questions.jsonl",
+	"../testdata/search4_fresh_questions.jsonl",
+	"../testdata/extra_questions.jsonl",
+	"../testdata/search2_questions.jsonl",
 }
 
-// withoutAlternates copies kb without the alternates that are questions of qs.
-func withoutAlternates(kb *faq.KB, qs []devQuestion) *faq.KB {
-	drop := make(map[string]bool, len(qs))
+// withoutSet removes from kb every alternate and every example that is one
+// of qs: a set is never scored with its own questions in the training data.
+func withoutSet(kb *faq.KB, qs []devQuestion) *faq.KB {
+	drop := map[string]bool{}
 	for _, q := range qs {
-		drop[strings.ToLower(strings.TrimSpace(q.Q))] = true
+		drop[normQ(q.Q)] = true
 	}
 	out := *kb
 	out.Entries = make([]faq.Entry, len(kb.Entries))
 	for i, e := range kb.Entries {
-		e.Alternates = slices.DeleteFunc(slices.Clone(e.Alternates), func(a string) bool {
-			return drop[strings.ToLower(strings.TrimSpace(a))]
-		})
+		e.Alternates = slices.DeleteFunc(slices.Clone(e.Alternates), func(s string) bool { return drop[normQ(s)] })
 		out.Entries[i] = e
 	}
+	out.Examples = slices.DeleteFunc(slices.Clone(kb.Examples), func(x faq.Example) bool { return drop[normQ(x.Text)] })
 	return &out
 }
 
-// withAlternates copies kb with the in-scope questions of qs added to their
-// entries' alternates.
-func withAlternates(kb *faq.KB, qs []devQuestion) *faq.KB {
-	out := *kb
-	out.Entries = make([]faq.Entry, len(kb.Entries))
-	for i, e := range kb.Entries {
-		e.Alternates = append([]string{}, e.Alternates...)
-		for _, q := range qs {
-			if q.Expect == e.ID {
-				e.Alternates = append(e.Alternates, q.Q)
-			}
-		}
-		out.Entries[i] = e
-	}
-	return &out
-}
+func normQ(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
+// evalScore counts a set's results the way ../shared/eval/tools/ask_eval.py does.
 type evalScore struct {
-	in, inRight, inFallback, out, outFallback, wrong int
-	missed                                           []string
-	// bins[b]: questions whose best entry has a confidence in [b/5,
-	// (b+1)/5), and how many of those best entries are right.
-	bins, binsRight [5]int
+	n, right, wrong int
+	byKind          map[string][2]int // right, total
+	band            [5][2]int         // best entry right, questions; by confidence fifth
+	lines           []string          // golden lines
+	missed          []string
 }
 
-func (s evalScore) add(o evalScore) evalScore {
-	r := evalScore{in: s.in + o.in, inRight: s.inRight + o.inRight, inFallback: s.inFallback + o.inFallback,
-		out: s.out + o.out, outFallback: s.outFallback + o.outFallback, wrong: s.wrong + o.wrong}
-	for b := range r.bins {
-		r.bins[b], r.binsRight[b] = s.bins[b]+o.bins[b], s.binsRight[b]+o.binsRight[b]
+func (s *evalScore) add(o evalScore) {
+	s.n, s.right, s.wrong = s.n+o.n, s.right+o.right, s.wrong+o.wrong
+	if s.byKind == nil {
+		s.byKind = map[string][2]int{}
 	}
-	return r
+	for k, v := range o.byKind {
+		w := s.byKind[k]
+		s.byKind[k] = [2]int{w[0] + v[0], w[1] + v[1]}
+	}
+	for b := range s.band {
+		s.band[b][0] += o.band[b][0]
+		s.band[b][1] += o.band[b][1]
+	}
 }
 
-// calibration: for each band of the best entry's confidence, how many best
-// entries were right.
-func (s evalScore) calibration() string {
+func (s evalScore) overall() float64 { return float64(s.right) / float64(max(1, s.n)) }
+
+func (s evalScore) String() string {
+	var ks []string
+	for k := range s.byKind {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
 	var b strings.Builder
-	for i := len(s.bins) - 1; i >= 0; i-- {
-		fmt.Fprintf(&b, "  %.1f–%.1f: %d/%d", float64(i)/5, float64(i+1)/5, s.binsRight[i], s.bins[i])
+	fmt.Fprintf(&b, "overall %.3f, wrong %.3f (%d questions); by kind:", s.overall(), float64(s.wrong)/float64(max(1, s.n)), s.n)
+	for _, k := range ks {
+		fmt.Fprintf(&b, " %s %d/%d", k, s.byKind[k][0], s.byKind[k][1])
+	}
+	b.WriteString("; best entry right by confidence:")
+	for i, c := range s.band {
+		fmt.Fprintf(&b, " %.1f–%.1f %d/%d", float64(i)/5, float64(i+1)/5, c[0], c[1])
 	}
 	return b.String()
 }
 
-func (s evalScore) String() string {
-	n := s.in + s.out
-	return fmt.Sprintf("overall %.3f  top-1 %d/%d  fell back %d  oos fallback %d/%d  wrong %d (%.3f)",
-		float64(s.inRight+s.outFallback)/float64(n), s.inRight, s.in, s.inFallback, s.outFallback, s.out, s.wrong, float64(s.wrong)/float64(n))
-}
-
-// evaluate scores questions the way ../shared/eval/tools/ask_eval.py does:
-// right when the decision is an answer with the expected entry, or a
-// fallback (ambiguous included) for an out-of-scope question.
 func evaluate(t testing.TB, ix *Index, qs []devQuestion) evalScore {
-	var s evalScore
+	s := evalScore{byKind: map[string][2]int{}}
 	for _, q := range qs {
 		res, err := ix.Search(context.Background(), q.Q)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got, top := "", ""
 		if len(res.Hits) > 0 {
-			b := min(4, int(res.Hits[0].Confidence*5))
-			s.bins[b]++
-			if res.Hits[0].Entry.ID == q.Expect {
-				s.binsRight[b]++
+			top = res.Hits[0].Entry.ID
+		}
+		if res.Decision == Answer {
+			got = top
+		}
+		ok := got == q.Expect
+		s.n++
+		k := s.byKind[q.Kind]
+		k[1]++
+		if ok {
+			s.right++
+			k[0]++
+		} else if got != "" {
+			s.wrong++
+		}
+		s.byKind[q.Kind] = k
+		if len(res.Hits) > 0 {
+			b := min(4, int(res.Confidence*5))
+			s.band[b][1]++
+			if top == q.Expect {
+				s.band[b][0]++
 			}
 		}
-		got := ""
-		if res.Decision == Answer {
-			got = res.Hits[0].Entry.ID
+		want := q.Expect
+		if want == "" {
+			want = "-"
 		}
-		switch {
-		case q.Expect == "" && got == "":
-			s.out++
-			s.outFallback++
-		case q.Expect == "":
-			s.out++
-			s.wrong++
-			s.missed = append(s.missed, fmt.Sprintf("WRONG oos -> %s (%.2f) %q", got, res.Confidence, q.Q))
-		case got == q.Expect:
-			s.in++
-			s.inRight++
-		case got == "":
-			s.in++
-			s.inFallback++
-			s.missed = append(s.missed, fmt.Sprintf("fell back [%s] %s (%.2f) %q", q.Kind, q.Expect, res.Confidence, q.Q))
-		default:
-			s.in++
-			s.wrong++
-			s.missed = append(s.missed, fmt.Sprintf("WRONG [%s] %s -> %s (%.2f) %q", q.Kind, q.Expect, got, res.Confidence, q.Q))
+		s.lines = append(s.lines, fmt.Sprintf("%s\t%s\t%s\t%.1f\t%s", want, res.Decision, orDash(top), float64(int(res.Confidence*10))/10, q.Q))
+		if !ok {
+			s.missed = append(s.missed, fmt.Sprintf("[%s] want %s, %s %s (%.2f): %s", q.Kind, want, res.Decision, orDash(top), res.Confidence, q.Q))
 		}
 	}
 	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// crossValidate scores each set with an index trained without it.
+func crossValidate(t testing.TB, base *faq.KB, paths []string) (map[string]evalScore, evalScore) {
+	per := map[string]evalScore{}
+	var all evalScore
+	for _, p := range paths {
+		qs := readSet(t, p)
+		ix, err := New(withoutSet(base, qs), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := evaluate(t, ix, qs)
+		ix.Close()
+		per[p] = s
+		all.add(s)
+	}
+	return per, all
+}
+
+// TestCrossValidation scores every question set of testdata/ with the
+// alternates and examples it holds removed from the training data, and fails
+// under a floor (go test -run CrossValidation -v ./index/ prints the table;
+// XVAL_SHOW=1 lists the misses).
+func TestCrossValidation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-validation trains one model per set")
+	}
+	base, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, all := crossValidate(t, base, xvalSets)
+	for _, p := range xvalSets {
+		t.Logf("%-32s %s", filepath.Base(p), per[p])
+		if os.Getenv("XVAL_SHOW") != "" {
+			for _, m := range per[p].missed {
+				t.Log("    ", m)
+			}
+		}
+	}
+	t.Logf("%-32s %s", "all", all)
+	// Floors: below the measured figures, above what a regression gives.
+	const minOverall, maxWrong = 0.80, 0.06
+	if all.overall() < minOverall || float64(all.wrong)/float64(all.n) > maxWrong {
+		t.Errorf("cross-validation: overall %.3f (floor %.2f), wrong %.3f (ceiling %.2f)", all.overall(), minOverall, float64(all.wrong)/float64(all.n), maxWrong)
+	}
 }

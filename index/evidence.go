@@ -1,0 +1,417 @@
+package index
+
+import (
+	"math"
+	"slices"
+	"unicode/utf8"
+)
+
+// entryStats is what the evidence needs of one entry: where each term of
+// the question side occurs, its answer's terms, and the centroid of its
+// phrasings' character n-grams.
+type entryStats struct {
+	strongN map[string]int     // question and keywords holding the term
+	altN    map[string]int     // alternates holding the term
+	answer  map[string]bool    // terms of the answer
+	occ     map[string]int     // items (question, alternates, keywords, answer) holding the term
+	post    map[string][]int32 // phrasings (0: question, then alternates) holding the term
+	nPhr    int
+	cent    map[uint32]float64 // sum of the phrasings' n-gram vectors
+	centN2  float64            // its squared norm
+}
+
+// holdout removes one phrasing of one entry from the evidence, as if the
+// FAQ did not hold it: the decision is trained on phrasings it cannot see.
+type holdout struct {
+	entry int
+	phr   int // 0: the official question; k: alternate k-1
+	terms map[string]bool
+	vec   ngVec
+}
+
+// qterm is a term of a question and the information it carries.
+type qterm struct {
+	term    string
+	weight  float64
+	unknown bool
+}
+
+// qtok is an analyzed token of a message and where it starts.
+type qtok struct {
+	term  string
+	share float64 // a synonym phrase's terms share its weight
+	start int
+}
+
+// view is one reading of a message: the whole of it, or one sentence.
+type view struct {
+	terms []qterm
+	total float64 // information of all its terms
+	unk   float64 // share of it in words the FAQ does not know
+	vec   ngVec
+	n     int // terms
+	nUnk  int // unknown terms
+}
+
+func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout) view {
+	var v view
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if t.start < start || t.start >= end || seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w, unknown := ix.termWeight(t.term, h)
+		v.terms = append(v.terms, qterm{term: t.term, weight: w * t.share, unknown: unknown})
+	}
+	for _, t := range v.terms {
+		v.total += t.weight
+		if t.unknown {
+			v.unk += t.weight
+			v.nUnk++
+		}
+	}
+	if v.total > 0 {
+		v.unk /= v.total
+	}
+	v.n = len(v.terms)
+	counts := map[uint32]float64{}
+	var ws []string
+	for _, w := range words {
+		if w.start >= start && w.start < end {
+			ws = append(ws, w.term)
+		}
+	}
+	ngramsOf(ws, counts)
+	v.vec = tfidf(counts, ix.ngIDF)
+	return v
+}
+
+// termWeight is the information of a term (idf over entries); a word the
+// FAQ does not know carries as much as a word of a single entry.
+func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
+	df := ix.df[t]
+	if h != nil && h.terms[t] {
+		if ix.totalOcc[t] == 1 {
+			df = 0
+		} else if ix.entries[h.entry].occ[t] == 1 {
+			df--
+		}
+	}
+	if df <= 0 {
+		return math.Log(1 + ix.nEntry), true
+	}
+	return math.Log(1 + ix.nEntry/float64(df)), false
+}
+
+// Evidence of one entry for one view, each a share of the view's
+// information (0..1) but the n-gram similarity (a cosine).
+type viewEvidence struct {
+	full  float64 // in the entry's question, keywords or two alternates or more
+	ans   float64 // only in its answer
+	alt1  float64 // only in a single alternate: weak, an employee's incidental word
+	phr   float64 // in its single closest phrasing
+	ngram float64 // character n-gram similarity with its phrasings' centroid
+}
+
+func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidence {
+	var e viewEvidence
+	if v.total == 0 {
+		return e
+	}
+	st := &ix.entries[i]
+	own := h != nil && h.entry == i
+	clear(acc[:st.nPhr])
+	for _, t := range v.terms {
+		if t.unknown {
+			continue
+		}
+		strong, alt := st.strongN[t.term], st.altN[t.term]
+		if own && h.terms[t.term] {
+			if h.phr == 0 {
+				strong--
+			} else {
+				alt--
+			}
+		}
+		switch {
+		case strong > 0 || alt > 1:
+			e.full += t.weight
+		case st.answer[t.term]:
+			e.ans += t.weight
+		case alt == 1:
+			e.alt1 += t.weight
+		}
+		for _, p := range st.post[t.term] {
+			acc[p] += t.weight
+		}
+	}
+	best := 0.0
+	for p, x := range acc[:st.nPhr] {
+		if own && p == h.phr {
+			continue
+		}
+		best = max(best, x)
+	}
+	e.full /= v.total
+	e.ans /= v.total
+	e.alt1 /= v.total
+	e.phr = best / v.total
+	// Cosine with the centroid, without the held-out phrasing.
+	num, n2 := dotMap(v.vec, st.cent), st.centN2
+	if own {
+		cv := dotMap(h.vec, st.cent)
+		num -= dotVec(v.vec, h.vec)
+		n2 += 1 - 2*cv
+	}
+	if n2 > 1e-12 {
+		e.ngram = max(0, num/math.Sqrt(n2))
+	}
+	return e
+}
+
+// Features, in this order; see featureNames.
+const (
+	nViewFeat = 11
+	nFeat     = 2*nViewFeat + 4
+)
+
+// featureNames documents the decision's inputs, for each candidate entry:
+// for the whole message (w_) and for its question sentence (q_), the
+// evidence above, its margin over the best other candidate, and the share
+// of unknown words; then the best single sentence, whether the question is
+// the whole message, and the message's length.
+var featureNames = [nFeat]string{
+	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known",
+	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known",
+	"s_phr", "s_full", "q_is_whole", "log_terms",
+}
+
+// reading is a message analysed for the decision: the whole, its question
+// sentence and every sentence.
+type reading struct {
+	whole, question view
+	sentences       []view
+	qIsWhole        bool
+}
+
+// read analyses a cleaned message.
+func (ix *Index) read(text string, h *holdout) reading {
+	toks, words := ix.analyze(text)
+	var r reading
+	r.whole = ix.makeView(toks, words, 0, len(text), h)
+	spans := sentences(text)
+	q := -1
+	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
+		if spans[k].mark {
+			q = k
+		}
+	}
+	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
+		if spans[k].asks {
+			q = k
+		}
+	}
+	for _, sp := range spans {
+		r.sentences = append(r.sentences, ix.makeView(toks, words, sp.start, sp.end, h))
+	}
+	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
+		if r.sentences[k].n > 0 {
+			q = k
+		}
+	}
+	if q < 0 || len(spans) <= 1 {
+		r.question, r.qIsWhole = r.whole, true
+		r.sentences = nil
+		return r
+	}
+	r.question = r.sentences[q]
+	return r
+}
+
+// features fills one row per candidate entry.
+func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]float64) {
+	acc := make([]float64, ix.maxPhr)
+	var w, q [maxCandidates]viewEvidence
+	for k, i := range cands {
+		w[k] = ix.evidence(i, &r.whole, h, acc)
+		if r.qIsWhole {
+			q[k] = w[k]
+		} else {
+			q[k] = ix.evidence(i, &r.question, h, acc)
+		}
+		var sPhr, sFull float64
+		for s := range r.sentences {
+			e := ix.evidence(i, &r.sentences[s], h, acc)
+			sPhr, sFull = max(sPhr, e.phr), max(sFull, e.full)
+		}
+		if r.sentences == nil {
+			sPhr, sFull = q[k].phr, q[k].full
+		}
+		row := &rows[k]
+		row[2*nViewFeat], row[2*nViewFeat+1] = sPhr, sFull
+		if r.qIsWhole {
+			row[2*nViewFeat+2] = 1
+		}
+		row[2*nViewFeat+3] = math.Log1p(float64(r.whole.n))
+	}
+	fill := func(off int, ev []viewEvidence, v *view) {
+		for k := range cands {
+			e := ev[k]
+			var oFull, oPhr, oNg float64
+			for j := range cands {
+				if j != k {
+					oFull, oPhr, oNg = max(oFull, ev[j].full), max(oPhr, ev[j].phr), max(oNg, ev[j].ngram)
+				}
+			}
+			row := &rows[k]
+			row[off+0], row[off+1], row[off+2], row[off+3], row[off+4] = e.full, e.ans, e.alt1, e.phr, e.ngram
+			row[off+5], row[off+6], row[off+7] = e.full-oFull, e.phr-oPhr, e.ngram-oNg
+			row[off+8] = v.unk
+			row[off+9] = math.Log1p(float64(v.nUnk))
+			row[off+10] = e.phr * (1 - v.unk)
+		}
+	}
+	fill(0, w[:len(cands)], &r.whole)
+	fill(nViewFeat, q[:len(cands)], &r.question)
+}
+
+// analyze runs the analysis chain on a message once, repairing typos after
+// folding: its terms with their offsets, and its words as typed (folded,
+// repaired, stop words aside) for the n-grams.
+func (ix *Index) analyze(s string) (terms []qtok, words []qtok) {
+	toks := ix.chain.Tokenizer.Tokenize([]byte(s))
+	for _, f := range ix.chain.TokenFilters[:nPreFilters] {
+		toks = f.Filter(toks)
+	}
+	ix.correctTokens(toks)
+	for _, t := range toks {
+		w := string(t.Term)
+		if bare, _ := matchKey(w); !ix.words.stop[w] && !ix.words.stop[bare] && utf8.RuneCountInString(w) > 1 {
+			words = append(words, qtok{term: w, start: t.Start})
+		}
+	}
+	english := looksEnglish(toks)
+	for k, f := range ix.chain.TokenFilters[nPreFilters:] {
+		if english && k == len(ix.chain.TokenFilters)-nPreFilters-1 {
+			// Before the stemmer: English function words left once the
+			// synonyms have read their phrases ("how long", "why").
+			toks = dropEnglishStop(toks)
+		}
+		toks = f.Filter(toks)
+	}
+	for _, t := range toks {
+		if len(t.Term) == 0 {
+			continue
+		}
+		term := string(t.Term)
+		if ix.df[term] == 0 {
+			if c, ok := ix.typos.correct(term); ok {
+				term = c
+			} else if utf8.RuneCountInString(term) == 1 || isNumber(term) {
+				continue // "0 $", "~2": no information, known or not
+			}
+		}
+		// Tokens of one synonym expansion carry the span of the whole phrase.
+		n := 0
+		for _, u := range toks {
+			if u.Start == t.Start && u.End == t.End {
+				n++
+			}
+		}
+		terms = append(terms, qtok{term: term, share: 1 / math.Sqrt(float64(n)), start: t.Start})
+	}
+	return terms, words
+}
+
+// phrasingStats builds the per-entry evidence tables; idf is over phrasings.
+func (ix *Index) buildStats() {
+	kb := ix.kb
+	ix.entries = make([]entryStats, len(kb.Entries))
+	ix.totalOcc = map[string]int{}
+	ix.ngIDF = map[uint32]float64{}
+	// n-gram document frequencies over phrasings, then vectors.
+	type phr struct {
+		entry  int
+		counts map[uint32]float64
+	}
+	var all []phr
+	df := map[uint32]int{}
+	for i := range kb.Entries {
+		e := &kb.Entries[i]
+		for _, s := range append([]string{e.Question}, e.Alternates...) {
+			c := map[uint32]float64{}
+			ngramsOf(ix.surface(s), c)
+			for g := range c {
+				df[g]++
+			}
+			all = append(all, phr{i, c})
+		}
+	}
+	n := float64(len(all))
+	for g, d := range df {
+		ix.ngIDF[g] = math.Log(1 + n/float64(d))
+	}
+	ix.phrVecs = make([][]ngVec, len(kb.Entries))
+	for _, p := range all {
+		ix.phrVecs[p.entry] = append(ix.phrVecs[p.entry], tfidf(p.counts, ix.ngIDF))
+	}
+	for i := range kb.Entries {
+		e := &kb.Entries[i]
+		st := entryStats{strongN: map[string]int{}, altN: map[string]int{}, answer: map[string]bool{},
+			occ: map[string]int{}, post: map[string][]int32{}, cent: map[uint32]float64{}}
+		phrs := append([]string{e.Question}, e.Alternates...)
+		st.nPhr = len(phrs)
+		ix.maxPhr = max(ix.maxPhr, st.nPhr)
+		for k, s := range phrs {
+			for _, t := range ix.terms(s) {
+				if k == 0 {
+					st.strongN[t]++
+				} else {
+					st.altN[t]++
+				}
+				st.occ[t]++
+				st.post[t] = append(st.post[t], int32(k))
+			}
+		}
+		for _, s := range e.Keywords {
+			for _, t := range ix.terms(s) {
+				st.strongN[t]++
+				st.occ[t]++
+			}
+		}
+		for _, t := range ix.terms(e.Answer) {
+			st.answer[t] = true
+			st.occ[t]++
+		}
+		for t, c := range st.occ {
+			ix.totalOcc[t] += c
+		}
+		for _, v := range ix.phrVecs[i] {
+			for _, x := range v {
+				st.cent[x.g] += x.w
+			}
+		}
+		keys := make([]uint32, 0, len(st.cent))
+		for g := range st.cent {
+			keys = append(keys, g)
+		}
+		slices.Sort(keys)
+		for _, g := range keys {
+			st.centN2 += st.cent[g] * st.cent[g]
+		}
+		ix.entries[i] = st
+	}
+}
+
+// surface is a text's words as typed (folded, stop words aside), for the
+// n-grams of a phrasing.
+func (ix *Index) surface(s string) []string {
+	var out []string
+	for _, w := range preTokens(s) {
+		if bare, _ := matchKey(w); !ix.words.stop[w] && !ix.words.stop[bare] && utf8.RuneCountInString(w) > 1 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
