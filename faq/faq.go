@@ -45,6 +45,7 @@ type Entry struct {
 	Answer     string
 	Alternates []string
 	Keywords   []string
+	Source     string // "file:line" where it was read, for error messages
 }
 
 // SynonymGroup maps the words people type (Variants: single words or

@@ -144,6 +144,7 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 				continue
 			}
 			firstLine[e.ID] = fmt.Sprintf("%s:%d", l.file, line)
+			e.Source = firstLine[e.ID]
 			kb.Entries = append(kb.Entries, e)
 		}
 	}
@@ -230,6 +231,25 @@ func (l *loader) checkExamples(kb *KB, ids map[string]string) {
 		}
 		seen[k] = fmt.Sprintf("%s:%d", x.File, x.Line)
 	}
+}
+
+// TrainingProblems reports what the search cannot learn from: an entry
+// with no alternate phrasing (its official question alone cannot be both
+// learned from and tested against), located at the entry's id.
+func TrainingProblems(kb *KB) []Problem {
+	var out []Problem
+	for _, e := range kb.Entries {
+		if len(e.Alternates) > 0 {
+			continue
+		}
+		file, ln := e.Source, 0
+		if i := strings.LastIndexByte(file, ':'); i > 0 {
+			fmt.Sscan(file[i+1:], &ln)
+			file = file[:i]
+		}
+		out = append(out, Problem{File: file, Line: ln, Msg: fmt.Sprintf("l'entrée « %s » n'a aucune formulation (alternates) : la recherche ne peut pas apprendre à la reconnaître / entry %q has no alternate phrasing: the search cannot learn it", e.ID, e.ID)})
+	}
+	return out
 }
 
 // normText is how two messages are compared: case and spacing aside.

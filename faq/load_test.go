@@ -71,6 +71,18 @@ func TestLoadDirErrors(t *testing.T) {
 		{"duplicate synonym variant", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
 			"synonyms.yaml": "- term: a\n  variants: [x, y]\n- term: b\n  variants: [z, X]\n"},
 			[]string{"synonyms.yaml:4: variante « X » déjà utilisée ligne 2"}},
+		{"example of an unknown entry", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+			"exemples.yaml": "contact:\n  - \"le courriel du mcn?\"\ncontcat:\n  - \"à qui écrire svp\"\n"},
+			[]string{"exemples.yaml:4: entrée inconnue « contcat »"}},
+		{"out-of-scope example repeating a phrasing", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+			"exemples.yaml": "hors_sujet:\n  - \"mon VPN ne marche pas\"\n  - \"à QUI écrire?\"\n"},
+			[]string{"exemples.yaml:3: ce message est déjà une formulation de l'entrée « contact »"}},
+		{"duplicate example", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+			"exemples.yaml": "hors_sujet:\n  - \"mon VPN\"\ncontact:\n  - \"Mon  VPN\"\n"},
+			[]string{"exemples.yaml:4: message en double (déjà à", "exemples.yaml:2)"}},
+		{"examples not a mapping", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+			"exemples.yaml": "- un message\n"},
+			[]string{"exemples.yaml:1: un dictionnaire"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,5 +133,32 @@ func TestLoadDirValid(t *testing.T) {
 	}
 	if _, err := faq.LoadDir(filepath.Join(dir, "missing")); err == nil {
 		t.Error("LoadDir(missing dir): no error")
+	}
+}
+
+func TestExamplesAndTrainingProblems(t *testing.T) {
+	t.Parallel()
+	dir := writeDir(t, map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
+		"b.yaml": "id: seule\nquestion: Q ?\nanswer: R.\n",
+		"exemples.yaml": "contact:\n  - \"le courriel du mcn?\"\nhors_sujet:\n  - \"mon VPN ne marche pas\"\n"})
+	kb, err := faq.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []faq.Example{
+		{Text: "le courriel du mcn?", Entry: "contact", File: filepath.Join(dir, "exemples.yaml"), Line: 2},
+		{Text: "mon VPN ne marche pas", Entry: "", File: filepath.Join(dir, "exemples.yaml"), Line: 4},
+	}
+	if len(kb.Examples) != len(want) {
+		t.Fatalf("examples %+v, want %+v", kb.Examples, want)
+	}
+	for i := range want {
+		if kb.Examples[i] != want[i] {
+			t.Errorf("example %d: %+v, want %+v", i, kb.Examples[i], want[i])
+		}
+	}
+	ps := faq.TrainingProblems(kb)
+	if len(ps) != 1 || ps[0].File != filepath.Join(dir, "b.yaml") || ps[0].Line != 1 || !strings.Contains(ps[0].Msg, "« seule » n'a aucune formulation") {
+		t.Errorf("TrainingProblems = %v, want b.yaml:1 for entry seule", ps)
 	}
 }

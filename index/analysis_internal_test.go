@@ -47,6 +47,15 @@ func TestEnglishStopWords(t *testing.T) {
 	}
 }
 
+// "j'ai" is a verb, never "AI" (IAG).
+func TestElidedStopWordIsNotSynonym(t *testing.T) {
+	t.Parallel()
+	ix := defaultIndex(t)
+	if got := ix.Terms("j'ai une question pour le VPN"); slices.Contains(got, "iag") {
+		t.Errorf("Terms = %q: j'ai read as AI", got)
+	}
+}
+
 // Modal verbs and chat fillers carry no topic: no unknown word is left.
 func TestFillers(t *testing.T) {
 	t.Parallel()

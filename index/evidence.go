@@ -88,7 +88,8 @@ func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout)
 }
 
 // termWeight is the information of a term (idf over entries); a word the
-// FAQ does not know carries as much as a word of a single entry.
+// FAQ does not know carries Params.UnknownWeight times as much as a word of
+// a single entry.
 func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
 	df := ix.df[t]
 	if h != nil && h.terms[t] {
@@ -99,7 +100,7 @@ func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
 		}
 	}
 	if df <= 0 {
-		return math.Log(1 + ix.nEntry), true
+		return ix.params.UnknownWeight * math.Log(1+ix.nEntry), true
 	}
 	return math.Log(1 + ix.nEntry/float64(df)), false
 }

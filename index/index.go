@@ -52,6 +52,9 @@ type Params struct {
 	// is off-topic (nothing in the FAQ is near), rather than a question of
 	// the domain the FAQ does not answer.
 	OffTopicBelow float64
+	// UnknownWeight: a word the FAQ does not know weighs this many times a
+	// word found in a single entry (it is a sign of another topic).
+	UnknownWeight float64
 
 	// Training of the decision.
 	L2                float64 // ridge penalty on the standardised weights
@@ -69,9 +72,10 @@ var DefaultParams = Params{
 	ChoiceMin:          0.15,
 	SuggestMin:         0.05,
 	OffTopicBelow:      0.02,
-	L2:                 1,
+	UnknownWeight:      2,
+	L2:                 5,
 	ContextShare:       0.5,
-	ExampleWeight:      2,
+	ExampleWeight:      6,
 	MaxTrainPhrasings:  4000,
 	Seed:               1,
 }
@@ -88,6 +92,7 @@ func (p Params) withDefaults() Params {
 	set(&p.ChoiceMin, d.ChoiceMin)
 	set(&p.SuggestMin, d.SuggestMin)
 	set(&p.OffTopicBelow, d.OffTopicBelow)
+	set(&p.UnknownWeight, d.UnknownWeight)
 	set(&p.L2, d.L2)
 	set(&p.ContextShare, d.ContextShare)
 	set(&p.ExampleWeight, d.ExampleWeight)
@@ -102,7 +107,7 @@ func (p Params) withDefaults() Params {
 
 // training is the part of the parameters the model depends on.
 func (p Params) training() Params {
-	return Params{L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
+	return Params{UnknownWeight: p.UnknownWeight, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
 		MaxTrainPhrasings: p.MaxTrainPhrasings, Seed: p.Seed}
 }
 

@@ -2,11 +2,10 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,7 +27,7 @@ var xvalSets = []string{
 
 // withoutSet removes from kb every alternate and every example that is one
 // of qs: a set is never scored with its own questions in the training data.
-func withoutSet(kb *faq.KB, qs []devQuestion) *faq.KB {
+func withoutSet(kb *faq.KB, qs []Question) *faq.KB {
 	drop := map[string]bool{}
 	for _, q := range qs {
 		drop[normQ(q.Q)] = true
@@ -43,125 +42,80 @@ func withoutSet(kb *faq.KB, qs []devQuestion) *faq.KB {
 	return &out
 }
 
+// xvalParams reads XVAL_PARAMS ("L2=0.5,ExampleWeight=3"), an opt-in
+// switch to compare parameters without editing DefaultParams.
+func xvalParams() Params {
+	var p Params
+	for _, kv := range strings.Split(os.Getenv("XVAL_PARAMS"), ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		switch k {
+		case "UnknownWeight":
+			p.UnknownWeight = f
+		case "L2":
+			p.L2 = f
+		case "ExampleWeight":
+			p.ExampleWeight = f
+		case "ContextShare":
+			p.ContextShare = f
+		case "AnswerThreshold":
+			p.AnswerThreshold = f
+		case "AmbiguousThreshold":
+			p.AmbiguousThreshold = f
+		}
+	}
+	return p
+}
+
 func normQ(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
-// evalScore counts a set's results the way ../shared/eval/tools/ask_eval.py does.
-type evalScore struct {
-	n, right, wrong int
-	byKind          map[string][2]int // right, total
-	band            [5][2]int         // best entry right, questions; by confidence fifth
-	lines           []string          // golden lines
-	missed          []string
-}
-
-func (s *evalScore) add(o evalScore) {
-	s.n, s.right, s.wrong = s.n+o.n, s.right+o.right, s.wrong+o.wrong
-	if s.byKind == nil {
-		s.byKind = map[string][2]int{}
+func readSetFile(t testing.TB, path string) []Question {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range o.byKind {
-		w := s.byKind[k]
-		s.byKind[k] = [2]int{w[0] + v[0], w[1] + v[1]}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	for b := range s.band {
-		s.band[b][0] += o.band[b][0]
-		s.band[b][1] += o.band[b][1]
-	}
-}
-
-func (s evalScore) overall() float64 { return float64(s.right) / float64(max(1, s.n)) }
-
-func (s evalScore) String() string {
-	var ks []string
-	for k := range s.byKind {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	var b strings.Builder
-	fmt.Fprintf(&b, "overall %.3f, wrong %.3f (%d questions); by kind:", s.overall(), float64(s.wrong)/float64(max(1, s.n)), s.n)
-	for _, k := range ks {
-		fmt.Fprintf(&b, " %s %d/%d", k, s.byKind[k][0], s.byKind[k][1])
-	}
-	b.WriteString("; best entry right by confidence:")
-	for i, c := range s.band {
-		fmt.Fprintf(&b, " %.1f–%.1f %d/%d", float64(i)/5, float64(i+1)/5, c[0], c[1])
-	}
-	return b.String()
-}
-
-func evaluate(t testing.TB, ix *Index, qs []devQuestion) evalScore {
-	s := evalScore{byKind: map[string][2]int{}}
-	for _, q := range qs {
-		res, err := ix.Search(context.Background(), q.Q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, top := "", ""
-		if len(res.Hits) > 0 {
-			top = res.Hits[0].Entry.ID
-		}
-		if res.Decision == Answer {
-			got = top
-		}
-		ok := got == q.Expect
-		s.n++
-		k := s.byKind[q.Kind]
-		k[1]++
-		if ok {
-			s.right++
-			k[0]++
-		} else if got != "" {
-			s.wrong++
-		}
-		s.byKind[q.Kind] = k
-		if len(res.Hits) > 0 {
-			b := min(4, int(res.Confidence*5))
-			s.band[b][1]++
-			if top == q.Expect {
-				s.band[b][0]++
-			}
-		}
-		want := q.Expect
-		if want == "" {
-			want = "-"
-		}
-		s.lines = append(s.lines, fmt.Sprintf("%s\t%s\t%s\t%.1f\t%s", want, res.Decision, orDash(top), float64(int(res.Confidence*10))/10, q.Q))
-		if !ok {
-			s.missed = append(s.missed, fmt.Sprintf("[%s] want %s, %s %s (%.2f): %s", q.Kind, want, res.Decision, orDash(top), res.Confidence, q.Q))
-		}
-	}
-	return s
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return qs
 }
 
 // crossValidate scores each set with an index trained without it.
-func crossValidate(t testing.TB, base *faq.KB, paths []string) (map[string]evalScore, evalScore) {
-	per := map[string]evalScore{}
-	var all evalScore
+func crossValidate(t testing.TB, base *faq.KB, paths []string) (map[string]Report, Report) {
+	per := map[string]Report{}
+	all := Report{ByKind: map[string][2]int{}}
 	for _, p := range paths {
-		qs := readSet(t, p)
-		ix, err := New(withoutSet(base, qs), Options{})
+		qs := readSetFile(t, p)
+		ix, err := New(withoutSet(base, qs), Options{Params: xvalParams()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := evaluate(t, ix, qs)
+		r, err := Evaluate(context.Background(), ix, qs)
 		ix.Close()
-		per[p] = s
-		all.add(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range r.Lines {
+			r.Lines[i] = filepath.Base(p) + "\t" + r.Lines[i]
+		}
+		per[p] = r
+		all.Add(r)
 	}
 	return per, all
 }
 
-// TestCrossValidation scores every question set of testdata/ with the
-// alternates and examples it holds removed from the training data, and fails
-// under a floor (go test -run CrossValidation -v ./index/ prints the table;
-// XVAL_SHOW=1 lists the misses).
+// TestCrossValidation scores every question set of testdata/ with its own
+// questions removed from the alternates and the examples, prints the table
+// by kind and confidence band (go test -run CrossValidation -v ./index/;
+// XVAL_SHOW=1 lists the misses), fails under a floor, and compares each
+// question's decision with testdata/xval_golden.tsv, so that a change shows
+// which questions it flips (-update rewrites the file).
 func TestCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-validation trains one model per set")
@@ -172,17 +126,52 @@ func TestCrossValidation(t *testing.T) {
 	}
 	per, all := crossValidate(t, base, xvalSets)
 	for _, p := range xvalSets {
-		t.Logf("%-32s %s", filepath.Base(p), per[p])
+		r := per[p]
+		t.Logf("%-32s %s", filepath.Base(p), r.Summary())
 		if os.Getenv("XVAL_SHOW") != "" {
-			for _, m := range per[p].missed {
+			for _, m := range r.Missed {
 				t.Log("    ", m)
 			}
 		}
 	}
-	t.Logf("%-32s %s", "all", all)
-	// Floors: below the measured figures, above what a regression gives.
-	const minOverall, maxWrong = 0.80, 0.06
-	if all.overall() < minOverall || float64(all.wrong)/float64(all.n) > maxWrong {
-		t.Errorf("cross-validation: overall %.3f (floor %.2f), wrong %.3f (ceiling %.2f)", all.overall(), minOverall, float64(all.wrong)/float64(all.n), maxWrong)
+	t.Logf("%-32s %s", "all", all.Summary())
+	var tb strings.Builder
+	all.WriteTable(&tb)
+	t.Log("\n" + tb.String())
+	// Floors: under the measured figures, above what a regression gives.
+	const minOverall, maxWrong = 0.92, 0.035
+	if all.Overall() < minOverall || all.WrongRate() > maxWrong {
+		t.Errorf("cross-validation: overall %.3f (floor %.2f), wrong %.3f (ceiling %.3f)", all.Overall(), minOverall, all.WrongRate(), maxWrong)
+	}
+	if os.Getenv("XVAL_PARAMS") != "" {
+		return // an experiment: the golden file is for the defaults
+	}
+	golden := filepath.Join("testdata", "xval_golden.tsv")
+	got := strings.Join(all.Lines, "\n") + "\n"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./index -run CrossValidation -args -update writes it)", err)
+	}
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(got, "\n")
+	if len(wl) != len(gl) {
+		t.Fatalf("golden file has %d lines, the sets %d: run with -update", len(wl), len(gl))
+	}
+	flips := 0
+	for i := range gl {
+		if gl[i] != wl[i] {
+			flips++
+			if flips <= 30 {
+				t.Errorf("flipped:\n  was %s\n  now %s", wl[i], gl[i])
+			}
+		}
+	}
+	if flips > 0 {
+		t.Errorf("%d questions changed decision, entry or confidence band (go test ./index -run CrossValidation -args -update accepts them)", flips)
 	}
 }

@@ -40,6 +40,13 @@ func checkFAQ(dir string) (string, []string) {
 		}
 		return "", []string{err.Error()}
 	}
+	if tp := faq.TrainingProblems(kb); len(tp) > 0 {
+		out := make([]string, len(tp))
+		for i, p := range tp {
+			out[i] = p.String()
+		}
+		return "", out
+	}
 	ix, err := index.New(kb, index.Options{})
 	if err != nil {
 		return "", []string{fmt.Sprintf("%s: %v", dir, err)}

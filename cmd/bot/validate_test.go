@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/qc-ia/conformbot/faq"
 	"io"
 	"log/slog"
 	"os"
@@ -54,7 +55,8 @@ func TestValidateCitations(t *testing.T) {
 	}
 	// The official FAQ without the entry the fact cites.
 	faqDir := copyDir(t, filepath.Join("..", "..", "faq", "data"), func(name, c string) (string, bool) {
-		return c, !strings.Contains(c, "id: organisations-concernees")
+		// Its examples go too: they name the entry.
+		return c, !strings.Contains(c, "id: organisations-concernees") && name != faq.ExamplesFile
 	})
 	// The embedded rules citing an entry no FAQ has.
 	rulesDir := copyDir(t, filepath.Join("..", "..", "rules", "data"), func(name, c string) (string, bool) {
@@ -94,7 +96,8 @@ func TestValidateCitations(t *testing.T) {
 func TestBuildAppRefusesMismatchedContent(t *testing.T) {
 	t.Parallel()
 	faqDir := copyDir(t, filepath.Join("..", "..", "faq", "data"), func(name, c string) (string, bool) {
-		return c, !strings.Contains(c, "id: organisations-concernees")
+		// Its examples go too: they name the entry.
+		return c, !strings.Contains(c, "id: organisations-concernees") && name != faq.ExamplesFile
 	})
 	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Config: Config{FAQDir: faqDir, DataDir: t.TempDir()}, Logger: slog.New(slog.DiscardHandler)}
