@@ -139,7 +139,7 @@ func TestLoadDirValid(t *testing.T) {
 func TestExamplesAndTrainingProblems(t *testing.T) {
 	t.Parallel()
 	dir := writeDir(t, map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
-		"b.yaml": "id: seule\nquestion: Q ?\nanswer: R.\n",
+		"b.yaml":        "id: seule\nquestion: Q ?\nanswer: R.\n",
 		"exemples.yaml": "contact:\n  - \"le courriel du mcn?\"\nhors_sujet:\n  - \"mon VPN ne marche pas\"\n"})
 	kb, err := faq.LoadDir(dir)
 	if err != nil {
