@@ -123,3 +123,45 @@ func TestReadyz(t *testing.T) {
 }
 
 var discardLogger = slog.New(slog.DiscardHandler)
+
+// A bad or unreachable DATABASE_URL stops `bot serve` at once with a message
+// naming the variable.
+func TestServeBadDatabaseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, url string
+		code      int
+		want      string
+	}{
+		{"not postgres", "mysql://x@y/z", exitUsage, "DATABASE_URL"},
+		{"unreachable", "postgres://bot@127.0.0.1:1/none?sslmode=disable", exitFail, "DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := LoadConfig(func(k string) (string, bool) {
+				if k == "DATABASE_URL" {
+					return tt.url, true
+				}
+				return "", false
+			})
+			if tt.code == exitUsage {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("LoadConfig error %v; want one naming %s", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr strings.Builder
+			env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Config: cfg, Logger: discardLogger}
+			if code := runServe(context.Background(), env, []string{"--addr", "127.0.0.1:0"}); code != tt.code {
+				t.Errorf("exit %d; want %d", code, tt.code)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("message %q; want it to name %s", stderr.String(), tt.want)
+			}
+		})
+	}
+}

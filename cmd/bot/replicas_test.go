@@ -9,11 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,6 +256,13 @@ func (p *rrProxy) serve(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "no replica", http.StatusBadGateway)
 }
 
+// toReplica sends a test request (path only) to replica r.
+func toReplica(r *replica, req *http.Request) *http.Request {
+	u, _ := url.Parse(r.url + req.URL.RequestURI())
+	req.URL, req.Host, req.RequestURI = u, u.Host, ""
+	return req
+}
+
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
 // webChat posts one message to /api/chat at base.
@@ -403,9 +412,7 @@ func TestTwoReplicas(t *testing.T) {
 		var swg sync.WaitGroup
 		for _, r := range []*replica{a, b} {
 			swg.Go(func() {
-				req := signedSlack(r.url+"/slack/events", "application/json", body)
-				req.RequestURI = ""
-				res, err := client.Do(req)
+				res, err := client.Do(toReplica(r, signedSlack("/slack/events", "application/json", body)))
 				if err != nil {
 					t.Error(err)
 					return
@@ -436,6 +443,32 @@ func TestTwoReplicas(t *testing.T) {
 		case m := <-side.posts:
 			t.Errorf("the event was answered twice (second post to %s)", m.Channel)
 		default:
+		}
+	})
+
+	t.Run("the share button of an answer from one replica works on the other", func(t *testing.T) {
+		res, err := client.Do(toReplica(a, slashCommand(side, "U5", "Puis-je encore utiliser la version web de ChatGPT?", "share1")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got slackMsg
+		err = json.NewDecoder(res.Body).Decode(&got)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(slackButtons(got.Blocks), func(b slackButton) bool { return b.Label == "Partager dans le canal" })
+		if i < 0 {
+			t.Fatalf("no share button: %+v", slackButtons(got.Blocks))
+		}
+		res, err = client.Do(toReplica(b, clickSlack(side, "U5", slackButtons(got.Blocks)[i], "share2")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		shared := waitMsg(t, side.responses, "shared answer")
+		if shared.ResponseType != "in_channel" || !strings.Contains(blocksText(shared.Blocks), "ChatGPT") {
+			t.Errorf("shared by the other replica: %s\n%s", shared.ResponseType, blocksText(shared.Blocks))
 		}
 	})
 
