@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -227,6 +228,12 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("count = %q", got)
 	}
 	p.js(`document.getElementById('text').value = ""`)
+	// Pasting more than the limit says that the text was cut.
+	p.js(`(() => { const dt = new DataTransfer(); dt.setData("text/plain", "y".repeat(2500));
+		document.getElementById('text').dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true})) })()`)
+	if got := plain(p.str(`document.getElementById('status').textContent`)); got != "Le texte collé a été coupé à 2 000 caractères." {
+		t.Errorf("status after a long paste = %q", got)
+	}
 
 	// A typed question, sent with the Enter key.
 	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "Puis-je utiliser ChatGPT ?\n"), chromedp.WaitVisible(chromedp.CSS(".answer h3")))
@@ -258,6 +265,10 @@ func TestBrowserPage(t *testing.T) {
 	}
 	if got := p.str(`document.getElementById('status').textContent`); got != "Réponse reçue." {
 		t.Errorf("status after an answer = %q", got)
+	}
+	// Without a colour emoji font the emoji would be a box: the page hides it.
+	if got := p.str(`(e => document.documentElement.classList.contains("no-emoji") + "/" + getComputedStyle(e).display)(document.querySelector('#log .emoji'))`); got != "true/none" && got != "false/inline" {
+		t.Errorf("emoji support/display = %s", got)
 	}
 
 	// Suggestions are buttons, each shown once, and a click asks for that entry.
@@ -539,6 +550,83 @@ func TestBrowserFailures(t *testing.T) {
 	p.do("retry the answer", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!!document.querySelector('#log .msg.bot:last-child .step')`))
 	if got := p.str(`Array.from(document.querySelectorAll('#log .choices')[0].querySelectorAll('button')).map(b => (b.disabled ? "off" : "on") + (b.classList.contains("chosen") ? "*" : "")).join(",")`); got != "off*,off,off" {
 		t.Errorf("answered question after the retry = %s, want disabled with the choice marked", got)
+	}
+}
+
+// The server stops mid-way: the page says it cannot reach the assistant,
+// keeps the draft, and once the server is back « Réessayer » gets the answer.
+func TestBrowserServerStopped(t *testing.T) {
+	ctx := browsertest.New(t, 60*time.Second)
+	p := page{t, ctx}
+	fake := &recorder{Reply: scripted}
+	mux := newMux(fake, nil)
+	serve := func(addr string) (*http.Server, string) {
+		t.Helper()
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatalf("listen on %s: %v", addr, err)
+		}
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(l) }()
+		t.Cleanup(func() { _ = srv.Close() })
+		return srv, l.Addr().String()
+	}
+	srv, addr := serve("127.0.0.1:0")
+	p.open("http://" + addr)
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "Puis-je utiliser ChatGPT ?\n"), botCount(2))
+
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const draft = "Et Copilot ?"
+	p.js(`document.getElementById('text').value = ""`) // SendKeys leaves the Enter's newline behind
+	p.do("ask with the server stopped", chromedp.SendKeys(chromedp.CSS("#text"), draft+"\n"), waitFor(`!!document.querySelector('#log .msg.error')`))
+	p.shot("stopped")
+	if got := plain(p.str(`document.getElementById('status').textContent`)); got != "Message non envoyé : l'assistant est injoignable." {
+		t.Errorf("status = %q", got)
+	}
+	if got := p.str(`document.getElementById('text').value`); got != draft {
+		t.Errorf("draft = %q, want %q", got, draft)
+	}
+	if got := p.js(`document.querySelector('#log .msg.bot:nth-last-child(3) .answer') !== null`); got != true {
+		t.Errorf("the earlier answer is gone from the log")
+	}
+
+	serve(addr) // back on the same address
+	n := len(fake.Messages())
+	p.do("retry", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!document.querySelector('#log .msg.error') && !!document.querySelector('#log .msg.bot:last-child .answer')`))
+	if got := p.str(`document.getElementById('status').textContent`); got != "Réponse reçue." {
+		t.Errorf("status after the retry = %q", got)
+	}
+	if msgs := fake.Messages(); len(msgs) != n+1 || msgs[n].Text != draft {
+		t.Errorf("after the retry the engine got %d more messages, want the draft once", len(msgs)-n)
+	}
+}
+
+// Offline, the page says so at once, and a message sent then says why it
+// did not leave; back online, « Réessayer » sends it.
+func TestBrowserOffline(t *testing.T) {
+	fake := &recorder{Reply: scripted}
+	f := newFaults()
+	p, srv := openPage(t, f.wrap(newMux(fake, nil)), 60*time.Second)
+	p.open(srv.URL)
+	status := `document.getElementById('status').textContent`
+	// Chromium's offline mode spares loopback, so the test server also
+	// drops the requests.
+	f.set("drop")
+	p.do("offline", browsertest.Offline(true), waitFor(status+` !== ""`))
+	if got := plain(p.str(status)); got != "Votre appareil est hors ligne : il faut une connexion pour envoyer un message." {
+		t.Errorf("status offline = %q", got)
+	}
+	p.do("send offline", chromedp.SendKeys(chromedp.CSS("#text"), "Puis-je utiliser Copilot ?\n"), waitFor(`!!document.querySelector('#log .msg.error')`))
+	if got := plain(p.str(`document.querySelector('#log .msg.error .title').textContent`)); got != "Votre appareil semble hors ligne." {
+		t.Errorf("error title offline = %q", got)
+	}
+	f.set("")
+	p.do("online", browsertest.Offline(false), waitFor(status+` === "Connexion rétablie."`))
+	p.do("retry", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!!document.querySelector('#log .msg.bot:last-child .answer')`))
+	if msgs := fake.Messages(); len(msgs) != 1 || msgs[0].Text != "Puis-je utiliser Copilot ?" {
+		t.Errorf("engine got %d messages, want the one sent after the retry", len(msgs))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -121,6 +122,18 @@ func Media(nameValues ...string) chromedp.Action[chromedp.Void] {
 			fs = append(fs, &emulation.MediaFeature{Name: nameValues[i], Value: nameValues[i+1]})
 		}
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: fs})
+		return chromedp.Void{}, err
+	}
+}
+
+// Offline cuts the page's network (navigator.onLine and fetch), or gives
+// it back.
+func Offline(off bool) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
 		return chromedp.Void{}, err
 	}
 }

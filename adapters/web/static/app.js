@@ -56,6 +56,8 @@
         server: ["L'assistant a éprouvé un problème technique.", "Aucune réponse : erreur du serveur.", "Sans réponse"],
         refused: ["Votre message n'a pas été accepté.", "Message refusé par le serveur.", "Refusé"],
       },
+      offlineNow: "Votre appareil est hors ligne : il faut une connexion pour envoyer un message.",
+      onlineNow: "Connexion rétablie.",
       failCode: (s) => "(code " + s + ")",
       failDraft: "Votre texte est resté dans la zone de saisie : rien n'est perdu.",
       failAgain: "Vous pouvez réessayer maintenant ou dans quelques minutes. Si le problème persiste, signalez-le à votre service informatique.",
@@ -112,6 +114,8 @@
         server: ["The assistant had a technical problem.", "No answer: server error.", "No answer"],
         refused: ["Your message was not accepted.", "Message refused by the server.", "Refused"],
       },
+      offlineNow: "Your device is offline: a connection is needed to send a message.",
+      onlineNow: "Connection restored.",
       failCode: (s) => "(code " + s + ")",
       failDraft: "Your text is still in the message box: nothing is lost.",
       failAgain: "You can try again now or in a few minutes. If the problem continues, report it to your IT service.",
@@ -567,6 +571,31 @@
     store.setItem("conformbot.lang", lang);
     applyLang();
   });
+
+  // Where no colour emoji font is installed an emoji draws as an empty box:
+  // they are decoration beside words, so hide them there.
+  function emojiRenders() {
+    try {
+      const c = document.createElement("canvas");
+      c.width = c.height = 24;
+      const g = c.getContext("2d", { willReadFrequently: true });
+      g.textBaseline = "top";
+      g.font = "20px sans-serif";
+      g.fillStyle = "#000";
+      g.fillText("\u{1F44D}", 0, 0);
+      const d = g.getImageData(0, 0, 24, 24).data;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] > 0 && (d[i] !== d[i + 1] || d[i + 1] !== d[i + 2])) return true;
+      }
+      return false;
+    } catch (_) {
+      return true;
+    }
+  }
+  if (!emojiRenders()) document.documentElement.classList.add("no-emoji");
+
+  window.addEventListener("offline", () => setStatus(T[lang].offlineNow, true));
+  window.addEventListener("online", () => setStatus(T[lang].onlineNow));
 
   applyLang();
   document.body.dataset.ready = "true";
