@@ -24,7 +24,7 @@ func TestMetrics(t *testing.T) {
 	}
 	h := app.Metrics.instrument(harden(webMux(app), app.Logger))
 	sess := newSession(t)
-	const secretText = "Puis-je utiliser ChatGPT pour mon courriel personnel zqxj?"
+	const secretText = "Comment changer la police de mon courriel zqxj ?"
 	for _, p := range []map[string]string{
 		{"session": sess, "text": "Puis-je encore utiliser ChatGPT ?"},
 		{"session": sess, "text": secretText},
