@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
 )
@@ -19,16 +21,27 @@ type Options struct {
 	In      io.Reader
 	Out     io.Writer
 	Locale  string // hint for the first reply's language; French when empty
+	Logger  *slog.Logger
 }
 
 const prompt = "> "
 
+// deadliner is an input whose blocked Read can be interrupted: an *os.File
+// on a pipe or terminal in non-blocking mode, a net.Conn.
+type deadliner interface{ SetReadDeadline(time.Time) error }
+
 // Run reads lines from In until it ends or ctx is done, and prints each
-// reply to Out. End of input is a clean exit (nil).
+// reply to Out. End of input is a clean exit (nil). When ctx ends, an In
+// that has SetReadDeadline is interrupted and Run returns once its reader
+// has stopped; any other In is left to its pending Read.
 func Run(ctx context.Context, o Options) error {
+	rt := conversation.NewRuntime(o.Handler, conversation.RuntimeOptions{Component: "console", Logger: o.Logger})
+	rt.Start(ctx)
 	lines := make(chan string)
 	readErr := make(chan error, 1)
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		sc := bufio.NewScanner(o.In)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
@@ -40,6 +53,11 @@ func Run(ctx context.Context, o Options) error {
 		}
 		readErr <- sc.Err()
 		close(lines)
+	}()
+	defer func() {
+		if d, ok := o.In.(deadliner); ok && ctx.Err() != nil && d.SetReadDeadline(time.Now()) == nil {
+			<-stopped
+		}
 	}()
 
 	w := bufio.NewWriter(o.Out)
@@ -76,10 +94,7 @@ func Run(ctx context.Context, o Options) error {
 			}
 			m.Text, m.Action = "", b.ID
 		}
-		r, err := o.Handler.Handle(ctx, m)
-		if err != nil {
-			r = conversation.ErrorReply(err, lang)
-		}
+		r, _ := rt.Handle(ctx, m) // a failure is the apology, logged by the runtime
 		if r.Lang != "" {
 			lang = r.Lang
 		}

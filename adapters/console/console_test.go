@@ -2,7 +2,9 @@ package console
 
 import (
 	"context"
+	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -104,5 +106,32 @@ func TestRunStopsOnCancel(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run after cancel = %v; want nil", err)
+	}
+}
+
+// Cancelling ctx stops Run and its reader even while a Read is blocked on
+// a pipe (a terminal behaves the same once non-blocking, see bot chat).
+func TestRunStops(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out strings.Builder
+	go func() { done <- Run(ctx, Options{Handler: &recorder{}, In: r, Out: &out}) }()
+	if _, err := io.WriteString(w, "bonjour\n"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run = %v after cancel, want nil", err)
+	}
+	// The reader was interrupted through the deadline, not left blocked.
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read after Run = %v, want the deadline Run set", err)
 	}
 }

@@ -12,9 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
+	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -27,11 +26,6 @@ const (
 	// before it is deferred: Discord wants a response within 3 s, and the
 	// response itself still has to travel.
 	DefaultInlineBudget = 2 * time.Second
-	// DefaultHandleTimeout bounds one engine call; follow-ups stay
-	// possible for 15 minutes, but a user would not wait that long.
-	DefaultHandleTimeout = time.Minute
-	// dedupeTTL covers gateway resumes that replay recent events.
-	dedupeTTL = 10 * time.Minute
 )
 
 // Options configures an Adapter.
@@ -56,26 +50,28 @@ type Options struct {
 	// at a fake REST server). Nil builds one from Token.
 	Session *discordgo.Session
 
-	InlineBudget  time.Duration    // 0: DefaultInlineBudget
-	HandleTimeout time.Duration    // 0: DefaultHandleTimeout
-	Now           func() time.Time // 0: time.Now (tests move the clock)
+	// Lease, if set, runs the gateway only while it returns run's turn:
+	// Discord allows one gateway connection per bot token, so replicas
+	// take turns (bot serve passes the store's lease).
+	Lease func(ctx context.Context, run func(context.Context) error) error
+
+	InlineBudget time.Duration    // 0: DefaultInlineBudget
+	Now          func() time.Time // 0: time.Now (tests move the clock)
 }
 
 // Adapter is the Discord side of the bot. Its methods are safe for
 // concurrent use.
 type Adapter struct {
-	h         conversation.Handler
+	rt        *conversation.Runtime // deadlines, recovery, background work, dedupe
+	dedupe    bool                  // a Deduper was given
 	log       *slog.Logger
-	dedupe    conversation.Deduper
 	s         *discordgo.Session
 	appID     string
 	guildID   string
 	publicKey ed25519.PublicKey
 	budget    time.Duration
-	timeout   time.Duration
 	now       func() time.Time
-
-	wg sync.WaitGroup // background follow-ups
+	lease     func(ctx context.Context, run func(context.Context) error) error
 }
 
 // New checks the options and builds an Adapter. Errors are in French, then
@@ -85,14 +81,15 @@ func New(o Options) (*Adapter, error) {
 		return nil, errors.New("discord : Handler manquant / missing Handler")
 	}
 	a := &Adapter{
-		h:       o.Handler,
+		rt: conversation.NewRuntime(o.Handler, conversation.RuntimeOptions{
+			Component: "discord", Logger: o.Logger, Deduper: o.Deduper}),
+		dedupe:  o.Deduper != nil,
 		log:     o.Logger,
-		dedupe:  o.Deduper,
 		s:       o.Session,
 		appID:   o.AppID,
 		guildID: o.GuildID,
 		budget:  o.InlineBudget,
-		timeout: o.HandleTimeout,
+		lease:   o.Lease,
 		now:     o.Now,
 	}
 	if a.log == nil {
@@ -101,9 +98,6 @@ func New(o Options) (*Adapter, error) {
 	a.log = a.log.With("component", "discord")
 	if a.budget <= 0 {
 		a.budget = DefaultInlineBudget
-	}
-	if a.timeout <= 0 {
-		a.timeout = DefaultHandleTimeout
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -145,56 +139,65 @@ func New(o Options) (*Adapter, error) {
 	return a, nil
 }
 
-// Wait blocks until the follow-ups started by interactions have been sent.
-func (a *Adapter) Wait() { a.wg.Wait() }
+var _ conversation.Adapter = (*Adapter)(nil)
 
-// goSafe runs f in the background; a panic is logged, never fatal.
-func (a *Adapter) goSafe(what string, f func()) {
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		defer a.recover(what)
-		f()
-	}()
-}
-
-// recover logs a panic of a handler instead of taking the process down.
-func (a *Adapter) recover(what string) {
-	if v := recover(); v != nil {
-		// The panic value may quote user input: log its type and stack only.
-		a.log.Error("panic recovered", "in", what, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-	}
-}
-
-// result is one engine call's outcome.
-type result struct {
-	reply conversation.Reply
-	err   error
-}
-
-// handle calls the engine with its own deadline (an interaction's HTTP
-// request ends long before a deferred answer is ready) and never panics.
-func (a *Adapter) handle(m conversation.Message) (res result) {
-	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
-	defer cancel()
-	defer func() {
-		if v := recover(); v != nil {
-			a.log.Error("panic in engine", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-			res = result{err: fmt.Errorf("panic (%T)", v)}
+// Start mounts the interactions endpoint when a public key is set, and
+// connects the gateway when a bot token is set, registering the slash
+// commands first when the application id is known.
+func (a *Adapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	a.rt.Start(ctx)
+	if a.publicKey != nil {
+		h, err := a.InteractionsHandler()
+		if err != nil {
+			return err
 		}
-	}()
-	r, err := a.h.Handle(ctx, m)
-	return result{r, err}
+		mux.Handle(InteractionsPath, h)
+		a.log.Info("interactions endpoint ready", "path", InteractionsPath)
+	}
+	if a.s.Token == "" {
+		if a.appID != "" {
+			a.log.Warn("DISCORD_APP_ID sans DISCORD_BOT_TOKEN : commandes non enregistrées / slash commands not registered without a bot token")
+		}
+		return nil
+	}
+	gateway := func(ctx context.Context) error {
+		if a.appID == "" {
+			a.log.Warn("DISCORD_APP_ID manquant : commandes non enregistrées / slash commands not registered without DISCORD_APP_ID")
+		} else if err := a.RegisterCommands(); err != nil {
+			// The previous commands stay in place: worth a log line, not a stop.
+			a.log.Error("slash command registration failed", "err", err)
+		}
+		return a.Run(ctx)
+	}
+	if a.lease != nil {
+		inner := gateway
+		gateway = func(ctx context.Context) error { return a.lease(ctx, inner) }
+	}
+	a.rt.Loop("gateway", gateway)
+	return nil
 }
 
-// messages renders an engine result; an engine error becomes a short
-// apology in both languages (the detail goes to the log only).
-func (a *Adapter) messages(res result) []outMessage {
-	r := res.reply
-	if res.err != nil {
-		a.log.Error("engine failed", "err", res.err)
-		r = conversation.ErrorReply(res.err, "")
-	}
+// Shutdown closes the gateway, lets follow-ups in flight be sent until ctx
+// ends, then cancels them.
+func (a *Adapter) Shutdown(ctx context.Context) error { return a.rt.Shutdown(ctx) }
+
+// Wait blocks until the follow-ups started by interactions have been sent.
+func (a *Adapter) Wait() { a.rt.Wait() }
+
+// goSafe runs f in the background under the runtime: panics are logged,
+// Shutdown drains it.
+func (a *Adapter) goSafe(what string, f func()) { a.rt.Go(what, func(context.Context) { f() }) }
+
+// handle calls the engine through the runtime: the server's context and
+// the one deadline (an interaction's HTTP request ends long before a
+// deferred answer is ready), a failure turned into the apology.
+func (a *Adapter) handle(m conversation.Message) conversation.Reply {
+	r, _ := a.rt.Handle(a.rt.Context(), m)
+	return r
+}
+
+// messages renders a reply.
+func (a *Adapter) messages(r conversation.Reply) []outMessage {
 	msgs, dropped := render(r)
 	if dropped > 0 {
 		a.log.Warn("buttons not shown: more than 25 or an id over 100 bytes", "dropped", dropped)
@@ -202,26 +205,20 @@ func (a *Adapter) messages(res result) []outMessage {
 	return msgs
 }
 
-// firstSeen reports whether key is new; without a Deduper, or when it
-// fails, everything is new (answering twice beats not answering).
+// firstSeen reports whether key is new; without a Deduper, everything is.
 func (a *Adapter) firstSeen(key string) bool {
-	if a.dedupe == nil || key == "" {
+	if !a.dedupe || key == "" {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(a.rt.Context(), 2*time.Second)
 	defer cancel()
-	ok, err := a.dedupe.FirstSeen(ctx, "discord:"+key, dedupeTTL)
-	if err != nil {
-		a.log.Warn("dedupe failed", "err", err)
-		return true
-	}
+	ok, _ := a.rt.FirstSeen(ctx, "discord:"+key)
 	return ok
 }
 
 // Notices the adapter gives when no Reply exists, in both languages: the
 // words are the conversation vocabulary's.
 var (
-	msgEngineError = conversation.ErrorReply(nil, "").PlainText()
 	msgUnsupported = conversation.Bilingual(func(l *conversation.Labels) string { return l.Unsupported })
 )
 

@@ -37,15 +37,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 	}
 	<-ctx.Done()
-	err := a.s.Close()
-	a.Wait()
-	return err
+	return a.s.Close()
 }
 
 // onMessageCreate answers a direct message or a message that mentions the
 // bot, as a reply to it. Messages of bots (and its own) are ignored.
 func (a *Adapter) onMessageCreate(s *discordgo.Session, mc *discordgo.MessageCreate) {
-	defer a.recover("gateway message")
+	defer a.rt.Recover("gateway message")
 	if mc == nil || mc.Message == nil || mc.Author == nil || mc.Author.Bot {
 		return
 	}

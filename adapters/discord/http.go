@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -38,16 +36,10 @@ func (a *Adapter) InteractionsHandler() (http.Handler, error) {
 	if a.publicKey == nil {
 		return nil, ErrNoPublicKey
 	}
-	return http.HandlerFunc(a.serveInteraction), nil
+	return a.rt.Guard(http.HandlerFunc(a.serveInteraction)), nil
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if v := recover(); v != nil {
-			a.log.Error("panic in interactions endpoint", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-			http.Error(w, "erreur interne / internal error", http.StatusInternalServerError)
-		}
-	}()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "POST seulement / POST only", http.StatusMethodNotAllowed)

@@ -255,7 +255,7 @@ func TestEngineFailureIsApologizedNotFatal(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, &recorder{Reply: tc.fn}, nil)
 			resp := r.interact(t, slashAsk("950", "x"))
-			if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Content != msgEngineError {
+			if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || !strings.HasPrefix(resp.Content, "Désolé, une erreur est survenue") {
 				t.Errorf("got type %d %q, want the apology", resp.Type, resp.Content)
 			}
 			if logs := r.logs.String(); strings.Contains(logs, "engine bug") {
@@ -306,7 +306,7 @@ func TestLogsHoldNoTextOrIDs(t *testing.T) {
 			t.Errorf("logs hold %q:\n%s", secret, logs)
 		}
 	}
-	if !strings.Contains(logs, "engine failed") || !strings.Contains(logs, "editing the interaction response failed") {
+	if !strings.Contains(logs, "engine call failed") || !strings.Contains(logs, "editing the interaction response failed") {
 		t.Errorf("logs lack the failures:\n%s", logs)
 	}
 }

@@ -37,7 +37,7 @@ func (a *Adapter) respond(i *discordgo.Interaction) (resp *discordgo.Interaction
 	}
 	a.log.Debug("interaction", "type", i.Type.String(), "kind", kind(m))
 
-	done := make(chan result, 1)
+	done := make(chan conversation.Reply, 1)
 	a.goSafe("engine", func() { done <- a.handle(m) })
 	timer := time.NewTimer(a.budget)
 	defer timer.Stop()
@@ -88,9 +88,8 @@ func deferredType(i *discordgo.Interaction) discordgo.InteractionResponseType {
 // was on: the eligibility dialog's next question or its verdict does, so the
 // dialog stays one message. Other answers (feedback thanks, a suggested
 // entry) come as a new message and leave the answer they follow untouched.
-func inPlace(i *discordgo.Interaction, res result) bool {
-	return i.Type == discordgo.InteractionMessageComponent && res.err == nil &&
-		(res.reply.Question != nil || res.reply.Verdict != nil)
+func inPlace(i *discordgo.Interaction, r conversation.Reply) bool {
+	return i.Type == discordgo.InteractionMessageComponent && (r.Question != nil || r.Verdict != nil)
 }
 
 // interactionMessage translates a command or a button click into the
@@ -188,7 +187,7 @@ func (a *Adapter) followups(i *discordgo.Interaction, msgs []outMessage) {
 // onInteractionCreate answers an interaction received through the gateway
 // (when no interactions endpoint URL is set in the Developer Portal).
 func (a *Adapter) onInteractionCreate(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	defer a.recover("gateway interaction")
+	defer a.rt.Recover("gateway interaction")
 	if ic == nil || ic.Interaction == nil {
 		return
 	}

@@ -12,12 +12,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -43,8 +40,6 @@ type Options struct {
 
 	HTTPClient   *http.Client  // outbound calls; default 10 s timeout
 	InlineBudget time.Duration // slash commands answered inline within this, default 2 s
-	WorkTimeout  time.Duration // bound of one answer's work, default 30 s
-	DedupeTTL    time.Duration // how long event ids are remembered, default 24 h
 	MaxRetries   int           // retries of a rate-limited (429) call, default 3
 }
 
@@ -53,20 +48,15 @@ type Adapter struct {
 	opt  Options
 	api  *slack.Client
 	log  *slog.Logger
-	hkey []byte // keyed hash of ids in logs (random per process)
-	okey []byte // keyed hash of button owners (stable across restarts)
-
-	base context.Context // work outlives requests, not the adapter
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	hkey []byte                // keyed hash of ids in logs (random per process)
+	okey []byte                // keyed hash of button owners (stable across restarts)
+	rt   *conversation.Runtime // deadlines, recovery, background work, dedupe
 }
 
 // Defaults.
 const (
 	DefaultCommand      = "/ia"
 	DefaultInlineBudget = 2 * time.Second
-	DefaultWorkTimeout  = 30 * time.Second
-	DefaultDedupeTTL    = 24 * time.Hour
 	maxBody             = 1 << 20 // Slack payloads are far smaller
 )
 
@@ -90,17 +80,8 @@ func New(o Options) (*Adapter, error) {
 	if o.InlineBudget <= 0 {
 		o.InlineBudget = DefaultInlineBudget
 	}
-	if o.WorkTimeout <= 0 {
-		o.WorkTimeout = DefaultWorkTimeout
-	}
-	if o.DedupeTTL <= 0 {
-		o.DedupeTTL = DefaultDedupeTTL
-	}
 	if o.MaxRetries <= 0 {
 		o.MaxRetries = 3
-	}
-	if o.Deduper == nil {
-		o.Deduper = newMemDeduper()
 	}
 	if o.Shares == nil {
 		o.Shares = newMemShares(2000)
@@ -120,29 +101,45 @@ func New(o Options) (*Adapter, error) {
 		opt: o,
 		api: slack.New(o.BotToken, opts...),
 		log: o.Logger.With("component", "slack"),
+		rt: conversation.NewRuntime(o.Handler, conversation.RuntimeOptions{
+			Component: "slack", Logger: o.Logger, Deduper: o.Deduper}),
 	}
 	a.hkey = make([]byte, 32)
 	_, _ = rand.Read(a.hkey)
 	okey := sha256.Sum256([]byte("conformbot/slack/owner:" + o.BotToken))
 	a.okey = okey[:]
-	a.base, a.stop = context.WithCancel(context.Background())
 	return a, nil
 }
 
-// Close cancels work in flight and waits for it to end.
-func (a *Adapter) Close() {
-	a.stop()
-	a.wg.Wait()
+var _ conversation.Adapter = (*Adapter)(nil)
+
+// Start mounts the HTTP endpoints when a signing secret is set, and
+// connects Socket Mode when an app-level token is set.
+func (a *Adapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	a.rt.Start(ctx)
+	if a.opt.SigningSecret != "" {
+		a.Register(mux)
+		a.log.Info("Slack HTTP endpoints ready", "paths", "/slack/commands /slack/events /slack/interactions", "command", a.opt.Command)
+	}
+	if a.opt.AppToken != "" {
+		a.log.Info("Slack Socket Mode enabled", "command", a.opt.Command)
+		a.rt.Loop("socket mode", a.RunSocketMode)
+	}
+	return nil
 }
 
+// Shutdown lets answers in flight be posted until ctx ends, then cancels
+// them and closes Socket Mode.
+func (a *Adapter) Shutdown(ctx context.Context) error { return a.rt.Shutdown(ctx) }
+
 // Wait waits for the work started so far (answers being posted).
-func (a *Adapter) Wait() { a.wg.Wait() }
+func (a *Adapter) Wait() { a.rt.Wait() }
 
 // Register mounts the three HTTP endpoints on mux.
 func (a *Adapter) Register(mux *http.ServeMux) {
-	mux.Handle("POST /slack/commands", a.verified(a.serveCommand))
-	mux.Handle("POST /slack/events", a.verified(a.serveEvent))
-	mux.Handle("POST /slack/interactions", a.verified(a.serveInteraction))
+	mux.Handle("POST /slack/commands", a.rt.Guard(a.verified(a.serveCommand)))
+	mux.Handle("POST /slack/events", a.rt.Guard(a.verified(a.serveEvent)))
+	mux.Handle("POST /slack/interactions", a.rt.Guard(a.verified(a.serveInteraction)))
 }
 
 // hash is a keyed hash of a Slack id, so logs can correlate without holding ids.
@@ -172,63 +169,22 @@ func (a *Adapter) textAttr(text string) slog.Attr {
 	return slog.Int("text_len", len(text))
 }
 
-// goSafe runs f in a goroutine bounded by WorkTimeout; a panic is logged,
-// never taken down the process.
-func (a *Adapter) goSafe(what string, f func(ctx context.Context)) {
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		ctx, cancel := context.WithTimeout(a.base, a.opt.WorkTimeout)
-		defer cancel()
-		defer a.recoverLog(what)
-		f(ctx)
-	}()
-}
+// goSafe runs f in the background under the runtime (deadline, panic
+// recovery, drained by Shutdown).
+func (a *Adapter) goSafe(what string, f func(ctx context.Context)) { a.rt.Go(what, f) }
 
-func (a *Adapter) recoverLog(what string) {
-	if v := recover(); v != nil {
-		a.recoverLogValue(what, v)
-	}
-}
-
-func (a *Adapter) recoverLogValue(what string, v any) {
-	// The panic value may quote user input: log its type and stack only.
-	a.log.Error("panic recovered", "in", what, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-}
-
-// ask calls the engine and renders its reply; an error becomes a polite
-// message for the user and the detail goes to the log. share adds the button
-// that shares an answer or verdict in the channel.
-func (a *Adapter) ask(ctx context.Context, m conversation.Message, share bool, owner string) (msgs []message) {
-	defer func() {
-		if v := recover(); v != nil {
-			a.recoverLogValue("engine", v)
-			msgs = []message{textMessage(msgError)}
-		}
-	}()
+// ask calls the engine through the runtime and renders its reply (the
+// runtime turns a failure into the apology). share adds the button that
+// shares an answer or verdict in the channel.
+func (a *Adapter) ask(ctx context.Context, m conversation.Message, share bool, owner string) []message {
 	start := time.Now()
-	r, err := a.opt.Handler.Handle(ctx, m)
-	if err != nil {
-		timeout := errors.Is(err, context.DeadlineExceeded)
-		a.log.Error("engine error", "err", err, "user", a.hash(m.UserID), "action", m.Action != "", "timeout", timeout)
-		if timeout {
-			return []message{textMessage(msgTimeout)}
-		}
-		return []message{textMessage(msgError)}
-	}
-	a.log.Debug("answered", "user", a.hash(m.UserID), "took", time.Since(start), a.textAttr(m.Text))
+	r, err := a.rt.Handle(ctx, m)
+	a.log.Debug("answered", "user", a.hash(m.UserID), "took", time.Since(start), "failed", err != nil, a.textAttr(m.Text))
 	o := renderOptions{owner: owner}
-	if share && (r.Answer != nil || r.Verdict != nil) {
+	if err == nil && share && (r.Answer != nil || r.Verdict != nil) {
 		o.shareToken = a.putShare(ctx, r)
 	}
-	msgs = render(r, o)
-	if len(msgs) == 0 {
-		// The engine always has something to say; an empty reply is a bug,
-		// and the user still gets an answer.
-		a.log.Error("engine returned an empty reply", "user", a.hash(m.UserID))
-		return []message{textMessage(msgError)}
-	}
-	return msgs
+	return render(r, o)
 }
 
 // identity builds the engine's session identity from Slack ids.

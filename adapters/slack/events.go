@@ -101,12 +101,11 @@ func (a *Adapter) event(ev slackevents.EventsAPIEvent, retry int) {
 	})
 }
 
-// firstSeen asks the Deduper. If the store fails, a first delivery is
+// firstSeen asks the runtime. If the store fails, a first delivery is
 // answered (better than silence) and a retry is not (it may have been).
 func (a *Adapter) firstSeen(ctx context.Context, key string, retry int) bool {
-	first, err := a.opt.Deduper.FirstSeen(ctx, key, a.opt.DedupeTTL)
+	first, err := a.rt.FirstSeen(ctx, key)
 	if err != nil {
-		a.log.Error("deduplication store failed", "err", err, "retry", retry)
 		return retry == 0
 	}
 	return first

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -124,9 +125,16 @@ func newHarness(t testing.TB, h conversation.Handler, tweak ...func(*Options)) *
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	a.Register(mux)
+	if err := a.Start(context.Background(), mux); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { srv.Close(); a.Close() })
+	t.Cleanup(func() {
+		srv.Close()
+		now, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = a.Shutdown(now)
+	})
 	return &harness{a: a, fake: fake, srv: srv, logs: logs}
 }
 

@@ -89,7 +89,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) {
 // share posts, in the channel, the answer the user saw privately.
 func (a *Adapter) share(cb slack.InteractionCallback, token string, stale func()) {
 	// Slack waits 3 s for the ack: the lookup gets part of that.
-	ctx, cancel := context.WithTimeout(a.base, time.Second)
+	ctx, cancel := context.WithTimeout(a.rt.Context(), time.Second)
 	r, ok := a.getShare(ctx, token)
 	cancel()
 	if !ok || !slackUserID.MatchString(cb.User.ID) {

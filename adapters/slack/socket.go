@@ -23,7 +23,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
-				a.recoverLogValue("socket mode", v)
+				a.rt.LogPanic("socket mode", v)
 				errc <- errors.New("slack: socket mode stopped after a panic")
 			}
 		}()
@@ -43,7 +43,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 }
 
 func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
-	defer a.recoverLog("socket mode event")
+	defer a.rt.Recover("socket mode event")
 	ack := func(payload ...any) {
 		if evt.Request == nil {
 			return
@@ -85,10 +85,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 		}
 		// The command waits up to InlineBudget for an inline answer: not on
 		// the loop that reads every other event.
-		a.wg.Add(1)
-		go func() {
-			defer a.wg.Done()
-			defer a.recoverLog("socket mode command")
+		a.rt.Go("socket mode command", func(context.Context) {
 			a.command(cmd, func(wm *slack.WebhookMessage) {
 				if wm == nil {
 					ack()
@@ -96,7 +93,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 				}
 				ack(wm)
 			})
-		}()
+		})
 	case socketmode.EventTypeInteractive:
 		ack()
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok {

@@ -14,12 +14,6 @@ import (
 // the request's body restored.
 func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, raw []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				a.recoverLogValue("http "+r.URL.Path, v)
-				http.Error(w, "internal error", http.StatusInternalServerError)
-			}
-		}()
 		if a.opt.SigningSecret == "" {
 			http.Error(w, "slack signing secret not configured", http.StatusServiceUnavailable)
 			return

@@ -12,12 +12,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
@@ -29,8 +26,6 @@ const Path = "/api/messages"
 const (
 	maxBody     = 256 << 10 // activities are a few KB; Teams caps messages at ~28 KB
 	authTimeout = 15 * time.Second
-	workTimeout = 2 * time.Minute
-	dedupeTTL   = time.Hour
 )
 
 // Config configures an Adapter. AppID, Password and Handler are required.
@@ -54,18 +49,14 @@ type Config struct {
 
 // Adapter serves the messaging endpoint and replies through the connector.
 type Adapter struct {
-	handler  conversation.Handler
-	deduper  conversation.Deduper
+	rt       *conversation.Runtime // deadlines, recovery, background work, dedupe
+	dedupe   bool                  // a Deduper was given
 	log      *slog.Logger
 	logText  bool
 	verifier *verifier
 	conn     *connector
 	hashKey  []byte
 	limit    int // card size limit, lowered in tests
-
-	base   context.Context // background work stops when it ends
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
 // New checks cfg and builds an Adapter.
@@ -94,10 +85,10 @@ func New(cfg Config) (*Adapter, error) {
 	// Keyed hash of ids for the logs: stable within a process, useless outside.
 	mac := hmac.New(sha256.New, []byte(cfg.Password))
 	mac.Write([]byte("teams-log-ids"))
-	base, cancel := context.WithCancel(context.Background())
 	return &Adapter{
-		handler: cfg.Handler,
-		deduper: cfg.Deduper,
+		rt: conversation.NewRuntime(cfg.Handler, conversation.RuntimeOptions{
+			Component: "teams", Logger: cfg.Logger, Deduper: cfg.Deduper}),
+		dedupe:  cfg.Deduper != nil,
 		log:     cfg.Logger.With("component", "teams"),
 		logText: cfg.LogMessageText,
 		verifier: &verifier{appID: cfg.AppID, now: cfg.Now,
@@ -106,31 +97,25 @@ func New(cfg Config) (*Adapter, error) {
 			tokens: newTokenSource(cfg.TokenURL, cfg.TenantID, cfg.AppID, cfg.Password, cfg.HTTPClient, cfg.Now)},
 		hashKey: mac.Sum(nil),
 		limit:   maxCardBytes,
-		base:    base,
-		cancel:  cancel,
 	}, nil
 }
 
-// Close stops background replies and waits for them to finish.
-func (a *Adapter) Close() {
-	a.cancel()
-	a.wg.Wait()
+var _ conversation.Adapter = (*Adapter)(nil)
+
+// Start mounts the messaging endpoint on mux.
+func (a *Adapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	a.rt.Start(ctx)
+	mux.Handle(Path, a.rt.Guard(a))
+	a.log.Info("Teams endpoint ready", "path", Path)
+	return nil
 }
 
 // Wait blocks until every reply in progress is sent or abandoned.
-func (a *Adapter) Wait() { a.wg.Wait() }
+func (a *Adapter) Wait() { a.rt.Wait() }
 
 // Shutdown lets replies in progress finish until ctx ends, then abandons
 // the rest and returns once every background goroutine has stopped.
-func (a *Adapter) Shutdown(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
-	a.Close()
-}
+func (a *Adapter) Shutdown(ctx context.Context) error { return a.rt.Shutdown(ctx) }
 
 // ServeHTTP is the messaging endpoint. The request is authenticated before
 // anything in it is used, acknowledged at once, and answered in the
@@ -177,8 +162,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	a.wg.Add(1)
-	go a.process(act)
+	a.rt.Go("activity", func(ctx context.Context) { a.process(ctx, act) })
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -196,14 +180,10 @@ func isUnauthorized(err error) bool {
 // duplicate reports whether this activity was already received (the
 // connector redelivers when an acknowledgement is slow).
 func (a *Adapter) duplicate(ctx context.Context, act *Activity) bool {
-	if a.deduper == nil || act.ID == "" {
+	if !a.dedupe || act.ID == "" {
 		return false
 	}
-	first, err := a.deduper.FirstSeen(ctx, "teams:"+a.hash(act.Conversation.ID+"\x00"+act.ID), dedupeTTL)
-	if err != nil {
-		a.log.Warn("dedupe unavailable", "err", err)
-		return false
-	}
+	first, _ := a.rt.FirstSeen(ctx, "teams:"+a.hash(act.Conversation.ID+"\x00"+act.ID))
 	return !first
 }
 
@@ -214,17 +194,8 @@ func (a *Adapter) hash(s string) string {
 }
 
 // process handles one authenticated activity in the background.
-func (a *Adapter) process(act Activity) {
-	defer a.wg.Done()
-	ctx, cancel := context.WithTimeout(a.base, workTimeout)
-	defer cancel()
+func (a *Adapter) process(ctx context.Context, act Activity) {
 	log := a.log.With("conversation", a.hash(act.Conversation.ID), "type", act.Type)
-	defer func() {
-		if p := recover(); p != nil {
-			// The panic value may quote user input: log its type and stack only.
-			log.Error("panic while handling an activity", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
-		}
-	}()
 	msg, ok := a.message(&act)
 	if !ok {
 		log.Debug("activity ignored")
@@ -233,15 +204,7 @@ func (a *Adapter) process(act Activity) {
 	if a.logText {
 		log = log.With("text", msg.Text, "action", msg.Action)
 	}
-	reply, err := a.handler.Handle(ctx, msg)
-	if err != nil {
-		log.Error("handler failed", "err", err)
-		reply = conversation.ErrorReply(err, msg.Locale)
-	}
-	if reply.IsEmpty() {
-		log.Debug("nothing to reply")
-		return
-	}
+	reply, _ := a.rt.Handle(ctx, msg) // a failure is the apology, logged by the runtime
 	if err := a.reply(ctx, &act, reply); err != nil {
 		log.Error("reply not delivered", "err", err)
 		return

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -425,12 +426,14 @@ func TestHandlerFailures(t *testing.T) {
 		{"error gets an apology", func(context.Context, conversation.Message) (conversation.Reply, error) {
 			return conversation.Reply{}, errors.New("index down")
 		}, "Désolé, une erreur est survenue"},
-		{"panic is recovered", func(context.Context, conversation.Message) (conversation.Reply, error) {
+		// As on every platform (the runtime's rule): the user is never left
+		// without a reply.
+		{"panic is recovered with an apology", func(context.Context, conversation.Message) (conversation.Reply, error) {
 			panic("boom")
-		}, ""},
-		{"empty reply posts nothing", func(context.Context, conversation.Message) (conversation.Reply, error) {
+		}, "Désolé, une erreur est survenue"},
+		{"empty reply gets an apology", func(context.Context, conversation.Message) (conversation.Reply, error) {
 			return conversation.Reply{}, nil
-		}, ""},
+		}, "Désolé, une erreur est survenue"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -484,12 +487,16 @@ func TestBadRequests(t *testing.T) {
 
 func TestDuplicateDeliveryHandledOnce(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, nil)
+	var mu sync.Mutex
 	seen := map[string]bool{}
-	e.a.deduper = dedupeFunc(func(key string) bool {
-		first := !seen[key]
-		seen[key] = true
-		return first
+	e := newEnv(t, nil, func(c *Config) {
+		c.Deduper = dedupeFunc(func(key string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			first := !seen[key]
+			seen[key] = true
+			return first
+		})
 	})
 	for range 2 {
 		if got := e.post(t, e.validToken(t), e.activity("bonjour")); got != 200 {

@@ -44,7 +44,7 @@ type env struct {
 }
 
 // newEnv builds an adapter on fakes; handler nil means an echo of the text.
-func newEnv(t testing.TB, handler conversation.Handler) *env {
+func newEnv(t testing.TB, handler conversation.Handler, tweak ...func(*Config)) *env {
 	t.Helper()
 	ka, _, _ := teamstest.Keys()
 	e := &env{clock: newClock(), conn: teamstest.NewConnector(t),
@@ -63,16 +63,24 @@ func newEnv(t testing.TB, handler conversation.Handler) *env {
 		}
 		return handler.Handle(ctx, m)
 	})
-	a, err := New(Config{
+	cfg := Config{
 		AppID: testAppID, Password: testPassword, TenantID: testTenant,
 		OpenIDURL: e.id.OpenIDURL(), TokenURL: e.tokens.URL(),
 		Handler: recorded, Now: e.clock.Now, Sleep: e.sleeps.Sleep,
 		HTTPClient: &http.Client{Timeout: 10 * time.Second},
-	})
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	a, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(a.Close)
+	t.Cleanup(func() {
+		now, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = a.Shutdown(now)
+	})
 	e.a = a
 	return e
 }

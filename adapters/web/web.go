@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -33,7 +34,7 @@ const DefaultPageTimeout = 15 * time.Second
 
 // Server serves the chat page, /api/chat and /healthz.
 type Server struct {
-	handler conversation.Handler
+	rt      *conversation.Runtime
 	logger  *slog.Logger
 	assets  http.Handler
 	index   []byte
@@ -80,12 +81,26 @@ func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 		panic("web: index.html template: " + err.Error())
 	}
 	return &Server{
-		handler: h,
+		rt:      conversation.NewRuntime(h, conversation.RuntimeOptions{Component: "web", Logger: logger}),
 		logger:  logger.With("component", "web"),
 		assets:  http.StripPrefix("/static/", http.FileServerFS(sub)),
 		index:   index.Bytes(),
 	}
 }
+
+var _ conversation.Adapter = (*Server)(nil)
+
+// Start mounts the page and its endpoints on mux; the web chat has no
+// background loop.
+func (s *Server) Start(ctx context.Context, mux *http.ServeMux) error {
+	s.rt.Start(ctx)
+	s.Register(mux)
+	return nil
+}
+
+// Shutdown waits for the engine calls in flight (the HTTP server's own
+// shutdown stops new requests).
+func (s *Server) Shutdown(ctx context.Context) error { return s.rt.Shutdown(ctx) }
 
 // Register mounts the page, its assets, /api/chat and /healthz on mux.
 // Methods are checked by the handlers (not by mux patterns) so that a wrong
@@ -93,7 +108,7 @@ func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("/{$}", secure(allow(s.page, http.MethodGet, http.MethodHead)))
 	mux.Handle("/static/", secure(allow(s.static, http.MethodGet, http.MethodHead)))
-	mux.Handle("/api/chat", secure(allow(s.chat, http.MethodPost)))
+	mux.Handle("/api/chat", secure(s.rt.Guard(allow(s.chat, http.MethodPost))))
 	mux.Handle("/healthz", secure(allow(s.healthz, http.MethodGet, http.MethodHead)))
 }
 
@@ -247,14 +262,12 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		Action:         req.Action,
 		Locale:         loc,
 	}
-	start := time.Now()
-	reply, err := s.handler.Handle(r.Context(), msg)
+	// The runtime bounds the call, recovers a panic and logs a failure,
+	// which the page gets as a 500 with the vocabulary's apology.
+	reply, err := s.rt.Handle(r.Context(), msg)
 	if err != nil {
-		// The detail goes to the operator; the user gets a short message.
-		s.logger.ErrorContext(r.Context(), "handle message", "err", err, "action", hasAction, "duration", time.Since(start))
 		writeError(w, http.StatusInternalServerError,
-			"Désolé, une erreur est survenue. Réessayez dans un instant.",
-			"Sorry, something went wrong. Please try again in a moment.")
+			conversation.ErrorText(err, conversation.LangFR), conversation.ErrorText(err, conversation.LangEN))
 		return
 	}
 	writeJSON(w, http.StatusOK, toJSON(reply))

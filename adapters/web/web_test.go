@@ -209,6 +209,16 @@ func lookup(v any, path string) any {
 
 func TestEmptyReplyKeepsArrays(t *testing.T) {
 	t.Parallel()
+	b, err := json.Marshal(toJSON(conversation.Reply{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"actions":[]`, `"suggestions":[]`, `"lang":"fr"`, `"text":""`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("body %s lacks %s", b, want)
+		}
+	}
+	// Through the endpoint, an empty reply is an engine defect: a 500.
 	mux := newMux(conversation.HandlerFunc(func(context.Context, conversation.Message) (conversation.Reply, error) {
 		return conversation.Reply{}, nil
 	}), nil)
@@ -216,10 +226,8 @@ func TestEmptyReplyKeepsArrays(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
-	for _, want := range []string{`"actions":[]`, `"suggestions":[]`, `"lang":"fr"`, `"text":""`} {
-		if !strings.Contains(rec.Body.String(), want) {
-			t.Errorf("body %s lacks %s", rec.Body, want)
-		}
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "Désolé") {
+		t.Errorf("empty reply: %d %s, want 500 with the apology", rec.Code, rec.Body)
 	}
 }
 

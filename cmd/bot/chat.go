@@ -4,7 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"syscall"
 
 	"github.com/qc-ia/conformbot/adapters/console"
 )
@@ -44,9 +47,27 @@ func runChat(ctx context.Context, env *Env, args []string) int {
 		return exitFail
 	}
 	defer cleanup()
-	if err := console.Run(ctx, console.Options{Handler: app.Handler, In: env.Stdin, Out: env.Stdout, Locale: *lang}); err != nil {
+	in, restore := interruptible(env.Stdin)
+	defer restore()
+	if err := console.Run(ctx, console.Options{Handler: app.Handler, In: in, Out: env.Stdout, Locale: *lang, Logger: env.Logger}); err != nil {
 		fmt.Fprintf(env.Stderr, "bot chat : %v\n", err)
 		return exitFail
 	}
 	return exitOK
+}
+
+// interruptible returns a terminal or pipe on stdin in non-blocking mode,
+// read through Go's poller, so that Ctrl+C interrupts a pending read (the
+// console sets a read deadline) instead of leaving it blocked; restore puts
+// the descriptor, shared with the parent shell, back in blocking mode.
+func interruptible(in io.Reader) (io.Reader, func()) {
+	f, ok := in.(*os.File)
+	if !ok {
+		return in, func() {}
+	}
+	fd := int(f.Fd())
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		return in, func() {}
+	}
+	return os.NewFile(uintptr(fd), f.Name()), func() { _ = syscall.SetNonblock(fd, false) }
 }

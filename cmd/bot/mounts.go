@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,15 +53,15 @@ func (a *App) drain(deadline time.Time) {
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its
-// mount from its own file (serve_<platform>.go).
+// mount from its own file (serve_<platform>.go): it only reads its part of
+// the configuration; `bot serve` starts and stops every adapter through
+// the one conversation.Adapter contract.
 type mount struct {
 	name string
 	// enabled reports whether the configuration turns this platform on.
 	enabled func(Config) bool
-	// setup registers HTTP routes on mux and may return a background loop
-	// (a gateway or Socket Mode connection) that runs until ctx ends. An
-	// error from the loop is logged; it never stops the process.
-	setup func(ctx context.Context, app *App, mux *http.ServeMux) (loop func(context.Context) error, err error)
+	// build makes the platform's adapter from the configuration.
+	build func(app *App) (conversation.Adapter, error)
 }
 
 var mounts []mount

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/adapters/web"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // HTTP limits of `bot serve`. Chat requests are small and answered in
@@ -96,25 +97,32 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 // fails is logged and left out: the web chat keeps running.
 func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platforms []mount) error {
 	logger := app.Logger.With("component", "serve")
-	mux := webMux(app)
-
-	loopCtx, stopLoops := context.WithCancel(ctx)
-	defer stopLoops()
-	var loops sync.WaitGroup
+	mux := http.NewServeMux()
+	mux.Handle("GET /readyz", readyz(app))
+	adapters := []namedAdapter{{"web", web.New(app.Handler, app.Logger)}}
 	for _, m := range platforms {
 		if !m.enabled(app.Config) {
 			continue
 		}
-		loop, err := m.setup(loopCtx, app, mux)
+		a, err := m.build(app)
 		if err != nil {
 			logger.Error("platform setup failed; continuing without it", "platform", m.name, "err", err)
 			fmt.Fprintf(out, "%s : désactivé, voir le journal / disabled, see the log\n", m.name)
 			continue
 		}
-		logger.Info("platform enabled", "platform", m.name)
-		if loop != nil {
-			loops.Go(func() { runLoop(loopCtx, logger.With("platform", m.name), loop) })
+		adapters = append(adapters, namedAdapter{m.name, a})
+	}
+	var started []namedAdapter
+	for _, a := range adapters {
+		if err := a.Start(ctx, mux); err != nil {
+			logger.Error("platform start failed; continuing without it", "platform", a.name, "err", err)
+			fmt.Fprintf(out, "%s : désactivé, voir le journal / disabled, see the log\n", a.name)
+			continue
 		}
+		if a.name != "web" {
+			logger.Info("platform enabled", "platform", a.name)
+		}
+		started = append(started, a)
 	}
 
 	srv := &http.Server{
@@ -153,8 +161,9 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	if ctx.Err() != nil {
 		<-served // http.ErrServerClosed once Shutdown has begun
 	}
-	stopLoops()
-	waitLoops(&loops, logger, deadline)
+	sctx, cancel = context.WithDeadline(context.Background(), deadline)
+	shutdownAdapters(sctx, started, logger)
+	cancel()
 	app.drain(deadline)
 	logger.Info("stopped", "took", time.Since(start).Round(time.Millisecond))
 	return err
@@ -192,39 +201,24 @@ func readyz(app *App) http.Handler {
 	})
 }
 
-// runLoop runs a platform's background loop; its errors and panics are
-// logged and never stop the process.
-func runLoop(ctx context.Context, logger *slog.Logger, loop func(context.Context) error) {
-	defer func() {
-		if v := recover(); v != nil {
-			logger.Error("platform loop panicked", "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-		}
-	}()
-	if err := loop(ctx); err != nil && ctx.Err() == nil {
-		logger.Error("platform loop stopped", "err", err)
-	}
+type namedAdapter struct {
+	name string
+	conversation.Adapter
 }
 
-// waitLoops bounds the wait so that a loop ignoring its context cannot keep
-// the process alive after Ctrl+C.
-func waitLoops(loops *sync.WaitGroup, logger *slog.Logger, deadline time.Time) {
-	done := make(chan struct{})
-	go func() { loops.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Until(deadline)):
-		logger.Warn("platform loops still running after shutdown timeout")
+// shutdownAdapters stops every adapter at once, within ctx: an adapter
+// whose work outlives it has that work cancelled. Loops (gateways, sockets)
+// close first, releasing their leases.
+func shutdownAdapters(ctx context.Context, adapters []namedAdapter, logger *slog.Logger) {
+	var wg sync.WaitGroup
+	for _, a := range adapters {
+		wg.Go(func() {
+			if err := a.Shutdown(ctx); err != nil {
+				logger.Warn("platform work cancelled at shutdown", "platform", a.name, "err", err)
+			}
+		})
 	}
-}
-
-// waitBy runs wait until it returns or deadline passes.
-func waitBy(wait func(), deadline time.Time) {
-	done := make(chan struct{})
-	go func() { wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Until(deadline)):
-	}
+	wg.Wait()
 }
 
 // browserURL is the address to open: an unspecified host (0.0.0.0, ::)

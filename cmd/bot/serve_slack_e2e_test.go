@@ -75,9 +75,7 @@ func slackBot(t testing.TB, side *slackSide) (*App, http.Handler) {
 	app := buildTestApp(ctx, t, cfg, nil)
 	t.Cleanup(cancel)
 	mux := http.NewServeMux()
-	if _, err := registeredMount(t, "slack").setup(ctx, app, mux); err != nil {
-		t.Fatal(err)
-	}
+	startMount(t, "slack", app, mux)
 	return app, mux
 }
 

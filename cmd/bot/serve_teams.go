@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
-	"net/http"
-
 	"github.com/qc-ia/conformbot/adapters/teams"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // Microsoft Teams: the Bot Framework messaging endpoint on the `bot serve`
@@ -13,15 +11,13 @@ func init() {
 	mounts = append(mounts, mount{
 		name:    "teams",
 		enabled: func(c Config) bool { return c.TeamsAppID != "" && c.TeamsAppPassword != "" },
-		setup:   setupTeams,
+		build:   buildTeams,
 	})
 }
 
-const teamsShutdownGrace = shutdownTimeout / 2
-
-func setupTeams(_ context.Context, app *App, mux *http.ServeMux) (func(context.Context) error, error) {
+func buildTeams(app *App) (conversation.Adapter, error) {
 	c := app.Config
-	a, err := teams.New(teams.Config{
+	return teams.New(teams.Config{
 		AppID:          c.TeamsAppID,
 		Password:       c.TeamsAppPassword,
 		TenantID:       c.TeamsTenantID,
@@ -32,18 +28,4 @@ func setupTeams(_ context.Context, app *App, mux *http.ServeMux) (func(context.C
 		Logger:         app.Logger,
 		LogMessageText: c.LogMessageText,
 	})
-	if err != nil {
-		return nil, err
-	}
-	mux.Handle(teams.Path, a)
-	app.Logger.Info("Teams endpoint ready", "component", "teams", "path", teams.Path)
-	// The loop only holds the adapter until shutdown, then gives replies in
-	// progress a grace period, within the shutdown timeout of `bot serve`.
-	return func(ctx context.Context) error {
-		<-ctx.Done()
-		grace, cancel := context.WithTimeout(context.Background(), teamsShutdownGrace)
-		defer cancel()
-		a.Shutdown(grace)
-		return nil
-	}, nil
 }

@@ -42,13 +42,7 @@ func teamsBot(t testing.TB) (*App, http.Handler, *teamsSide) {
 	app := buildTestApp(ctx, t, cfg, nil)
 	t.Cleanup(cancel)
 	mux := http.NewServeMux()
-	loop, err := registeredMount(t, "teams").setup(ctx, app, mux)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- loop(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	startMount(t, "teams", app, mux)
 	return app, mux, side
 }
 

@@ -23,20 +23,10 @@ func TestTeamsMount(t *testing.T) {
 			return conversation.Reply{}, nil
 		})}
 	mux := http.NewServeMux()
-	ctx, cancel := context.WithCancel(context.Background())
-	loop, err := m.setup(ctx, app, mux)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error)
-	go func() { done <- loop(ctx) }()
+	startMount(t, "teams", app, mux)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/messages", strings.NewReader(`{"type":"message"}`)))
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("unauthenticated POST /api/messages = %d, want 401", rec.Code)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("loop: %v", err)
 	}
 }

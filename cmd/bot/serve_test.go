@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/internal/testlog"
@@ -120,29 +121,67 @@ func registeredMount(t testing.TB, name string) mount {
 	return mount{}
 }
 
-// fakeMount builds a mount whose setup and loop report through channels.
+// startMount builds and starts the adapter of a registered mount, and shuts
+// it down at the end of the test.
+func startMount(t testing.TB, name string, app *App, mux *http.ServeMux) conversation.Adapter {
+	t.Helper()
+	a, err := registeredMount(t, name).build(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(context.Background(), mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.Shutdown(ctx); err != nil {
+			t.Errorf("%s shutdown: %v", name, err)
+		}
+	})
+	return a
+}
+
+// fakeMount builds a mount whose adapter reports through channels; its
+// loop runs under the adapter runtime, as the real platforms' do.
 type fakeMount struct {
 	name     string
 	on       bool
-	setupErr error
+	buildErr error
 	loop     func(ctx context.Context) error
-	setupRan chan struct{}
+	built    chan struct{}
 }
 
+type fakeAdapter struct {
+	f  *fakeMount
+	rt *conversation.Runtime
+}
+
+func (a *fakeAdapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	a.rt.Start(ctx)
+	mux.HandleFunc("POST /"+a.f.name+"/events", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+	})
+	if a.f.loop != nil {
+		a.rt.Loop("loop", a.f.loop)
+	}
+	return nil
+}
+
+func (a *fakeAdapter) Shutdown(ctx context.Context) error { return a.rt.Shutdown(ctx) }
+
 func (f *fakeMount) mount() mount {
-	f.setupRan = make(chan struct{}, 1)
+	f.built = make(chan struct{}, 1)
 	return mount{
 		name:    f.name,
 		enabled: func(Config) bool { return f.on },
-		setup: func(_ context.Context, app *App, mux *http.ServeMux) (func(context.Context) error, error) {
-			f.setupRan <- struct{}{}
-			if f.setupErr != nil {
-				return nil, f.setupErr
+		build: func(app *App) (conversation.Adapter, error) {
+			f.built <- struct{}{}
+			if f.buildErr != nil {
+				return nil, f.buildErr
 			}
-			mux.HandleFunc("POST /"+f.name+"/events", func(w http.ResponseWriter, _ *http.Request) {
-				w.WriteHeader(http.StatusAccepted)
-			})
-			return f.loop, nil
+			return &fakeAdapter{f: f, rt: conversation.NewRuntime(app.Handler,
+				conversation.RuntimeOptions{Component: f.name, Logger: app.Logger})}, nil
 		},
 	}
 }
@@ -159,7 +198,7 @@ func TestServeRunsWebAndPlatforms(t *testing.T) {
 		}},
 		{name: "noloop", on: true},
 		{name: "off", on: false},
-		{name: "broken", on: true, setupErr: errors.New("bad token")},
+		{name: "broken", on: true, buildErr: errors.New("bad token")},
 		{name: "failing", on: true, loop: func(context.Context) error { return errors.New("gateway closed") }},
 		{name: "panicking", on: true, loop: func(context.Context) error { panic("loop bug") }},
 	}
@@ -225,8 +264,8 @@ func TestServeRunsWebAndPlatforms(t *testing.T) {
 		}
 	}
 	select {
-	case <-mounts[2].setupRan:
-		t.Error("setup ran for a disabled platform")
+	case <-mounts[2].built:
+		t.Error("a disabled platform was built")
 	default:
 	}
 
@@ -236,7 +275,7 @@ func TestServeRunsWebAndPlatforms(t *testing.T) {
 	}
 	<-loopStopped
 	got := logs.String()
-	for _, want := range []string{`platform=broken err="bad token"`, `platform=failing err="gateway closed"`, `panic_type=string`, "route=/api/chat status=200"} {
+	for _, want := range []string{`platform=broken err="bad token"`, `component=failing loop=loop err="gateway closed"`, `panic_type=string`, "route=/api/chat status=200"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("log lacks %q", want)
 		}
