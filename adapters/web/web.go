@@ -34,10 +34,10 @@ const DefaultPageTimeout = 15 * time.Second
 
 // Server serves the chat page, /api/chat and /healthz.
 type Server struct {
-	rt      *conversation.Runtime
-	logger  *slog.Logger
-	assets  http.Handler
-	index   []byte
+	rt     *conversation.Runtime
+	logger *slog.Logger
+	assets http.Handler
+	index  []byte
 }
 
 // Option tunes a Server.
@@ -81,10 +81,10 @@ func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 		panic("web: index.html template: " + err.Error())
 	}
 	return &Server{
-		rt:      conversation.NewRuntime(h, conversation.RuntimeOptions{Component: "web", Logger: logger}),
-		logger:  logger.With("component", "web"),
-		assets:  http.StripPrefix("/static/", http.FileServerFS(sub)),
-		index:   index.Bytes(),
+		rt:     conversation.NewRuntime(h, conversation.RuntimeOptions{Component: "web", Logger: logger}),
+		logger: logger.With("component", "web"),
+		assets: http.StripPrefix("/static/", http.FileServerFS(sub)),
+		index:  index.Bytes(),
 	}
 }
 
