@@ -67,6 +67,13 @@ func BenchmarkReplicas(b *testing.B) {
 				return t
 			}
 			var n atomic.Uint64
+			// A few sessions shared by every client: the worst case of
+			// double clicks and several tabs, where conflicts happen.
+			shared := make([]string, 4)
+			for i := range shared {
+				shared[i] = newSession(b)
+				serveChat(h, map[string]string{"session": shared[i], "text": "admissibilite"})
+			}
 			for _, w := range []struct {
 				name string
 				next func(prev []byte) map[string]string
@@ -80,6 +87,10 @@ func BenchmarkReplicas(b *testing.B) {
 						return map[string]string{"action": r.Question.Choices[0].ID}
 					}
 					return map[string]string{"text": "admissibilite"}
+				}},
+				{"shared-sessions", func([]byte) map[string]string {
+					k := n.Add(1)
+					return map[string]string{"session": shared[k%uint64(len(shared))], "text": []string{"oui", "retour"}[(k/4)%2]}
 				}},
 			} {
 				b.Run(w.name, func(b *testing.B) {
