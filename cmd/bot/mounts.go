@@ -2,9 +2,7 @@ package main
 
 import (
 	"log/slog"
-	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
@@ -30,26 +28,6 @@ type App struct {
 	Rules   *rules.RuleSet
 
 	draining atomic.Bool // set at shutdown: /readyz says 503
-	mu       sync.Mutex
-	drains   []func(deadline time.Time) // run once HTTP has stopped, in order
-}
-
-// onDrain adds work to finish at shutdown, after the HTTP server stopped
-// and before the store closes, by deadline.
-func (a *App) onDrain(f func(deadline time.Time)) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.drains = append(a.drains, f)
-}
-
-func (a *App) drain(deadline time.Time) {
-	a.mu.Lock()
-	fs := a.drains
-	a.drains = nil
-	a.mu.Unlock()
-	for _, f := range fs {
-		f(deadline)
-	}
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its

@@ -164,7 +164,6 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	sctx, cancel = context.WithDeadline(context.Background(), deadline)
 	shutdownAdapters(sctx, started, logger)
 	cancel()
-	app.drain(deadline)
 	logger.Info("stopped", "took", time.Since(start).Round(time.Millisecond))
 	return err
 }
