@@ -228,6 +228,11 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("count = %q", got)
 	}
 	p.js(`document.getElementById('text').value = ""`)
+	// Sending nothing says what to do.
+	p.do("send nothing", chromedp.Click(chromedp.CSS("#send")))
+	if got := plain(p.str(`document.getElementById('status').textContent`)); got != "Écrivez d'abord votre question dans la zone de saisie." {
+		t.Errorf("status after an empty send = %q", got)
+	}
 	// Pasting more than the limit says that the text was cut.
 	p.js(`(() => { const dt = new DataTransfer(); dt.setData("text/plain", "y".repeat(2500));
 		document.getElementById('text').dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true})) })()`)
@@ -497,6 +502,14 @@ func TestBrowserFailures(t *testing.T) {
 				<-f.stalled
 				if got := p.js(`document.getElementById('send').disabled`); got != true {
 					t.Errorf("send enabled while a request is pending")
+				}
+				// Another click meanwhile is not dropped in silence.
+				p.do("click while waiting", chromedp.Click(chromedp.CSS(`button[data-cmd="help"]`)))
+				if got := plain(p.str(status)); got != "Patientez : l'assistant répond encore à votre message précédent." && !strings.HasPrefix(got, "L'assistant met plus de temps") {
+					t.Errorf("status after a click while waiting = %q", got)
+				}
+				if got := p.js(`document.querySelectorAll('#log .msg.user').length`); got != float64(1) {
+					t.Errorf("%v user messages while one request is pending, want 1", got)
 				}
 			}
 			p.do("wait for the failure", waitFor(errors+" === 1"))

@@ -27,6 +27,8 @@
       you: "Vous :", bot: "Assistant :",
       waiting: "Envoi en cours… l'assistant prépare sa réponse.",
       slow: "L'assistant met plus de temps que d'habitude à répondre…",
+      empty: "Écrivez d'abord votre question dans la zone de saisie.",
+      wait: "Patientez : l'assistant répond encore à votre message précédent.",
       ready: "Réponse reçue.",
       progress: (n, m) => !m ? "Question " + n : m <= 1 ? "Question " + n + " — dernière question" : "Question " + n + " — au plus " + m + " restantes",
       chosen: "réponse choisie",
@@ -85,6 +87,8 @@
       you: "You:", bot: "Assistant:",
       waiting: "Sending… the assistant is preparing its answer.",
       slow: "The assistant is taking longer than usual to answer…",
+      empty: "Type your question in the message box first.",
+      wait: "Please wait: the assistant is still answering your previous message.",
       ready: "Answer received.",
       progress: (n, m) => !m ? "Question " + n : m <= 1 ? "Question " + n + " — last question" : "Question " + n + " — at most " + m + " to go",
       chosen: "your answer",
@@ -396,6 +400,7 @@
       const q = r.question;
       for (const c of q.choices || []) shown.add(c.id);
       const choices = row(q.choices || [], "choices", (b) => {
+        if (busy) { setStatus(T[lang].wait); return; }
         choose(choices, b);
         post({ payload: { action: b.dataset.action }, echo: b.dataset.label, group: choices });
       });
@@ -480,7 +485,7 @@
       retry ? el("div", { class: "actions" }, retry) : null);
     if (retry) {
       retry.addEventListener("click", () => {
-        if (busy) return;
+        if (busy) { setStatus(T[lang].wait); return; }
         m.remove();
         req.echoEl.remove();
         if (restored && input.value === req.draft) { input.value = ""; updateCount(); }
@@ -496,7 +501,11 @@
   // req.echo what the log shows as the user's turn, req.draft the typed text
   // to put back on failure, req.group the choices a click answered.
   async function post(req) {
-    if (busy) return;
+    if (busy) {
+      // One request at a time; say so rather than drop the click.
+      setStatus(T[lang].wait);
+      return;
+    }
     busy = true;
     send.disabled = true;
     const t = T[lang];
@@ -545,7 +554,8 @@
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
-    if (!text || busy) return;
+    if (!text) { setStatus(T[lang].empty); input.focus(); return; }
+    if (busy) { setStatus(T[lang].wait); return; }
     const draft = input.value;
     input.value = "";
     updateCount();
