@@ -116,3 +116,19 @@ func TestRunLeasedFailover(t *testing.T) {
 	next("C down", time.Second)
 	<-doneC
 }
+
+func TestPurgeEvery(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		ttl, retention, want time.Duration
+	}{
+		{30 * time.Minute, 720 * time.Hour, 5 * time.Minute}, // defaults: at least every 5 minutes
+		{8 * time.Minute, 720 * time.Hour, 2 * time.Minute},
+		{30 * time.Minute, 4 * time.Minute, time.Minute}, // a short retention is honoured
+		{time.Second, time.Hour, 10 * time.Second},       // but not by a busy loop
+	} {
+		if got := purgeEvery(Config{SessionTTL: tt.ttl, Retention: tt.retention}); got != tt.want {
+			t.Errorf("purgeEvery(ttl %v, retention %v) = %v; want %v", tt.ttl, tt.retention, got, tt.want)
+		}
+	}
+}

@@ -27,6 +27,7 @@ type Store struct {
 	shares     map[string]entry[[]byte]
 	leases     map[string]entry[string]
 	version    int64 // last session version handed out, shared by all keys
+	lastPurge  time.Time
 }
 
 type entry[T any] struct {
@@ -197,8 +198,16 @@ func (s *Store) PurgeExpired(_ context.Context, retention time.Duration) error {
 	return nil
 }
 
-// PurgeDue implements store.Store: one process, so always.
-func (s *Store) PurgeDue(ctx context.Context, retention, _ time.Duration) (bool, error) {
+// PurgeDue implements store.Store.
+func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (bool, error) {
+	s.mu.Lock()
+	now := s.now()
+	if !s.lastPurge.IsZero() && now.Sub(s.lastPurge) < every/2 && !now.Before(s.lastPurge) {
+		s.mu.Unlock()
+		return false, nil
+	}
+	s.lastPurge = now
+	s.mu.Unlock()
 	return true, s.PurgeExpired(ctx, retention)
 }
 

@@ -303,6 +303,14 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 		if un, _ := s.Unanswered(ctx, 10); len(un) != 0 {
 			t.Errorf("unanswered past retention kept: %v", un)
 		}
+		clk.Advance(time.Minute)
+		if ran, err := s.PurgeDue(ctx, time.Hour, 5*time.Minute); ran || err != nil {
+			t.Errorf("PurgeDue a minute after a purge = %v, %v; want false (skipped), nil", ran, err)
+		}
+		clk.Advance(5 * time.Minute)
+		if ran, err := s.PurgeDue(ctx, time.Hour, 5*time.Minute); !ran || err != nil {
+			t.Errorf("PurgeDue a period later = %v, %v; want true, nil", ran, err)
+		}
 	})
 
 	t.Run("concurrent", func(t *testing.T) {
