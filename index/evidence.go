@@ -16,17 +16,21 @@ type entryStats struct {
 	occ     map[string]int     // items (question, alternates, keywords, answer) holding the term
 	post    map[string][]int32 // phrasings (0: question, then alternates) holding the term
 	nPhr    int
+	exN     map[string]int     // labelled examples of the entry holding the term
+	expost  map[string][]int32 // examples holding the term
+	nEx     int
 	cent    map[uint32]float64 // sum of the phrasings' n-gram vectors
 	centN2  float64            // its squared norm
 }
 
-// holdout removes one phrasing of one entry from the evidence, as if the
-// FAQ did not hold it: the decision is trained on phrasings it cannot see.
+// holdout removes one phrasing or example from the evidence, as if the FAQ
+// did not hold it: the decision is trained on messages it cannot see.
 type holdout struct {
-	entry int
-	phr   int // 0: the official question; k: alternate k-1
-	terms map[string]bool
-	vec   ngVec
+	entry   int // -1: an out-of-scope example
+	phr     int // 0: the official question; k: alternate k-1 (-1: an example)
+	example int // index among the entry's examples (or the out-of-scope ones), -1: a phrasing
+	terms   map[string]bool
+	vec     ngVec // of a phrasing
 }
 
 // qterm is a term of a question and the information it carries.
@@ -95,7 +99,7 @@ func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
 	if h != nil && h.terms[t] {
 		if ix.totalOcc[t] == 1 {
 			df = 0
-		} else if ix.entries[h.entry].occ[t] == 1 {
+		} else if h.entry >= 0 && ix.entries[h.entry].occ[t] == 1 {
 			df--
 		}
 	}
@@ -113,6 +117,8 @@ type viewEvidence struct {
 	alt1  float64 // only in a single alternate: weak, an employee's incidental word
 	phr   float64 // in its single closest phrasing
 	ngram float64 // character n-gram similarity with its phrasings' centroid
+	exAny float64 // in one of its labelled examples, and not in full
+	exBest float64 // in its single closest example
 }
 
 func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidence {
@@ -122,17 +128,22 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	}
 	st := &ix.entries[i]
 	own := h != nil && h.entry == i
-	clear(acc[:st.nPhr])
+	ownPhr, ownEx := own && h.phr >= 0, own && h.example >= 0
+	exAcc := acc[st.nPhr : st.nPhr+st.nEx]
+	clear(acc[:st.nPhr+st.nEx])
 	for _, t := range v.terms {
 		if t.unknown {
 			continue
 		}
-		strong, alt := st.strongN[t.term], st.altN[t.term]
+		strong, alt, ex := st.strongN[t.term], st.altN[t.term], st.exN[t.term]
 		if own && h.terms[t.term] {
-			if h.phr == 0 {
+			switch {
+			case h.phr == 0:
 				strong--
-			} else {
+			case h.phr > 0:
 				alt--
+			default:
+				ex--
 			}
 		}
 		switch {
@@ -142,25 +153,36 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 			e.ans += t.weight
 		case alt == 1:
 			e.alt1 += t.weight
+		case ex > 0:
+			e.exAny += t.weight
 		}
 		for _, p := range st.post[t.term] {
 			acc[p] += t.weight
 		}
-	}
-	best := 0.0
-	for p, x := range acc[:st.nPhr] {
-		if own && p == h.phr {
-			continue
+		for _, x := range st.expost[t.term] {
+			exAcc[x] += t.weight
 		}
-		best = max(best, x)
+	}
+	best, exBest := 0.0, 0.0
+	for p, x := range acc[:st.nPhr] {
+		if !(ownPhr && p == h.phr) {
+			best = max(best, x)
+		}
+	}
+	for x, w := range exAcc {
+		if !(ownEx && x == h.example) {
+			exBest = max(exBest, w)
+		}
 	}
 	e.full /= v.total
 	e.ans /= v.total
 	e.alt1 /= v.total
+	e.exAny /= v.total
 	e.phr = best / v.total
+	e.exBest = exBest / v.total
 	// Cosine with the centroid, without the held-out phrasing.
 	num, n2 := dotMap(v.vec, st.cent), st.centN2
-	if own {
+	if ownPhr {
 		cv := dotMap(h.vec, st.cent)
 		num -= dotVec(v.vec, h.vec)
 		n2 += 1 - 2*cv
@@ -171,9 +193,33 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	return e
 }
 
+// oosSimilarity is the share of the view's information found in its
+// closest out-of-scope example.
+func (ix *Index) oosSimilarity(v *view, h *holdout, acc []float64) float64 {
+	if v.total == 0 || ix.nOOS == 0 {
+		return 0
+	}
+	acc = acc[:ix.nOOS]
+	clear(acc)
+	for _, t := range v.terms {
+		if !t.unknown {
+			for _, x := range ix.oosPost[t.term] {
+				acc[x] += t.weight
+			}
+		}
+	}
+	best := 0.0
+	for x, w := range acc {
+		if !(h != nil && h.entry < 0 && h.example == x) {
+			best = max(best, w)
+		}
+	}
+	return best / v.total
+}
+
 // Features, in this order; see featureNames.
 const (
-	nViewFeat = 11
+	nViewFeat = 14
 	nFeat     = 2*nViewFeat + 4
 )
 
@@ -183,8 +229,8 @@ const (
 // of unknown words; then the best single sentence, whether the question is
 // the whole message, and the message's length.
 var featureNames = [nFeat]string{
-	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known",
-	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known",
+	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known", "w_example_any", "w_example_best", "w_out_of_scope",
+	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known", "q_example_any", "q_example_best", "q_out_of_scope",
 	"s_phr", "s_full", "q_is_whole", "log_terms",
 }
 
@@ -232,7 +278,12 @@ func (ix *Index) read(text string, h *holdout) reading {
 
 // features fills one row per candidate entry.
 func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]float64) {
-	acc := make([]float64, ix.maxPhr)
+	acc := make([]float64, max(ix.maxPhr, ix.nOOS))
+	oosW := ix.oosSimilarity(&r.whole, h, acc)
+	oosQ := oosW
+	if !r.qIsWhole {
+		oosQ = ix.oosSimilarity(&r.question, h, acc)
+	}
 	var w, q [maxCandidates]viewEvidence
 	for k, i := range cands {
 		w[k] = ix.evidence(i, &r.whole, h, acc)
@@ -256,7 +307,7 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 		}
 		row[2*nViewFeat+3] = math.Log1p(float64(r.whole.n))
 	}
-	fill := func(off int, ev []viewEvidence, v *view) {
+	fill := func(off int, ev []viewEvidence, v *view, oos float64) {
 		for k := range cands {
 			e := ev[k]
 			var oFull, oPhr, oNg float64
@@ -271,10 +322,11 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 			row[off+8] = v.unk
 			row[off+9] = math.Log1p(float64(v.nUnk))
 			row[off+10] = e.phr * (1 - v.unk)
+			row[off+11], row[off+12], row[off+13] = e.exAny, e.exBest, oos
 		}
 	}
-	fill(0, w[:len(cands)], &r.whole)
-	fill(nViewFeat, q[:len(cands)], &r.question)
+	fill(0, w[:len(cands)], &r.whole, oosW)
+	fill(nViewFeat, q[:len(cands)], &r.question, oosQ)
 }
 
 // analyze runs the analysis chain on a message once, repairing typos after
@@ -325,11 +377,27 @@ func (ix *Index) analyze(s string) (terms []qtok, words []qtok) {
 	return terms, words
 }
 
-// phrasingStats builds the per-entry evidence tables; idf is over phrasings.
+// buildStats builds the per-entry evidence tables; n-gram idf is over
+// phrasings.
 func (ix *Index) buildStats() {
 	kb := ix.kb
+	ix.examples = make([][]string, len(kb.Entries))
+	ix.oosPost = map[string][]int32{}
+	for _, x := range kb.Examples {
+		if x.Entry == "" {
+			for _, t := range ix.terms(x.Text) {
+				ix.oosPost[t] = append(ix.oosPost[t], int32(len(ix.oos)))
+				ix.totalOcc[t]++
+			}
+			ix.oos = append(ix.oos, x.Text)
+			continue
+		}
+		if i, ok := ix.byID[x.Entry]; ok {
+			ix.examples[i] = append(ix.examples[i], x.Text)
+		}
+	}
+	ix.nOOS = len(ix.oos)
 	ix.entries = make([]entryStats, len(kb.Entries))
-	ix.totalOcc = map[string]int{}
 	ix.ngIDF = map[uint32]float64{}
 	// n-gram document frequencies over phrasings, then vectors.
 	type phr struct {
@@ -385,6 +453,16 @@ func (ix *Index) buildStats() {
 			st.answer[t] = true
 			st.occ[t]++
 		}
+		st.exN, st.expost = map[string]int{}, map[string][]int32{}
+		for _, x := range ix.examples[i] {
+			for _, t := range ix.terms(x) {
+				st.exN[t]++
+				st.occ[t]++
+				st.expost[t] = append(st.expost[t], int32(st.nEx))
+			}
+			st.nEx++
+		}
+		ix.maxPhr = max(ix.maxPhr, st.nPhr+st.nEx)
 		for t, c := range st.occ {
 			ix.totalOcc[t] += c
 		}

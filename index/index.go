@@ -154,13 +154,14 @@ const (
 	fieldAlternates = "alternates"
 	fieldKeywords   = "keywords"
 	fieldAnswer     = "answer"
+	fieldExamples   = "examples"
 )
 
 // In this order: New indexes the fields by position.
 var boosts = [...]struct {
 	field string
 	boost float64
-}{{fieldQuestion, 3}, {fieldAlternates, 2}, {fieldKeywords, 2}, {fieldAnswer, 0.7}}
+}{{fieldQuestion, 3}, {fieldAlternates, 2}, {fieldKeywords, 2}, {fieldAnswer, 0.7}, {fieldExamples, 1}}
 
 // nPreFilters: lowercase and fold, the filters before synonyms.
 const nPreFilters = 2
@@ -184,7 +185,11 @@ type Index struct {
 	entries  []entryStats
 	phrVecs  [][]ngVec // per entry, per phrasing
 	ngIDF    map[uint32]float64
-	maxPhr   int
+	maxPhr   int        // phrasings and examples of an entry, at most
+	examples [][]string // per entry, its labelled examples
+	oos      []string   // out-of-scope examples
+	oosPost  map[string][]int32
+	nOOS     int
 	clauses  map[string][]query.Query // per term, its term queries on the fields that hold it
 	typos    *typoIndex               // over index terms (stemmed)
 	words    *typoIndex               // over the words of the FAQ and its synonyms, as typed
@@ -198,6 +203,7 @@ type doc struct {
 	Alternates []string `json:"alternates"`
 	Keywords   []string `json:"keywords"`
 	Answer     string   `json:"answer"`
+	Examples   []string `json:"examples"`
 }
 
 func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
@@ -221,7 +227,7 @@ func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 	m.DefaultAnalyzer = analyzerName
 	m.ScoringModel = "bm25"
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer} {
+	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer, fieldExamples} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = analyzerName
 		fm.Store = false
@@ -252,7 +258,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{},
+	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, totalOcc: map[string]int{},
 		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
 	chain, ok := ix.analyzer.(*analysis.DefaultAnalyzer)
 	if !ok || len(chain.TokenFilters) != nPreFilters+4 {
@@ -262,6 +268,12 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	var inField [len(boosts)]map[string]bool // terms of each field, in any entry
 	for f := range inField {
 		inField[f] = map[string]bool{}
+	}
+	examples := map[string][]string{}
+	for _, x := range kb.Examples {
+		if x.Entry != "" {
+			examples[x.Entry] = append(examples[x.Entry], x.Text)
+		}
 	}
 	batch := bi.NewBatch()
 	for i := range kb.Entries {
@@ -287,6 +299,12 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			a[t] = true
 			inField[3][t] = true
 		}
+		for _, x := range examples[e.ID] {
+			for _, t := range ix.terms(x) {
+				q[t] = true
+				inField[4][t] = true
+			}
+		}
 		for t := range q {
 			ix.df[t]++
 		}
@@ -296,7 +314,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 				ix.df[t]++
 			}
 		}
-		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer}); err != nil {
+		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer, examples[e.ID]}); err != nil {
 			return nil, fmt.Errorf("index: %s: %w", e.ID, err)
 		}
 	}

@@ -113,7 +113,7 @@ func (ix *Index) trainingQueries() []trainQuery {
 			if n%stride != 0 {
 				continue
 			}
-			h := &holdout{entry: i, phr: k, terms: map[string]bool{}, vec: ix.phrVecs[i][k]}
+			h := &holdout{entry: i, phr: k, example: -1, terms: map[string]bool{}, vec: ix.phrVecs[i][k]}
 			for _, t := range ix.terms(s) {
 				h.terms[t] = true
 			}
@@ -134,12 +134,21 @@ func (ix *Index) trainingQueries() []trainQuery {
 			qs = append(qs, trainQuery{text: ctx + s, entry: i, h: h, weight: 1})
 		}
 	}
+	nth := map[int]int{} // examples seen per entry (-1: out of scope)
 	for _, x := range ix.kb.Examples {
 		i := -1
 		if x.Entry != "" {
-			i = ix.byID[x.Entry]
+			var ok bool
+			if i, ok = ix.byID[x.Entry]; !ok {
+				continue
+			}
 		}
-		qs = append(qs, trainQuery{text: x.Text, entry: i, weight: p.ExampleWeight})
+		h := &holdout{entry: i, phr: -1, example: nth[i], terms: map[string]bool{}}
+		nth[i]++
+		for _, t := range ix.terms(x.Text) {
+			h.terms[t] = true
+		}
+		qs = append(qs, trainQuery{text: x.Text, entry: i, h: h, weight: p.ExampleWeight})
 	}
 	return qs
 }
