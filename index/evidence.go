@@ -112,12 +112,12 @@ func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
 // Evidence of one entry for one view, each a share of the view's
 // information (0..1) but the n-gram similarity (a cosine).
 type viewEvidence struct {
-	full  float64 // in the entry's question, keywords or two alternates or more
-	ans   float64 // only in its answer
-	alt1  float64 // only in a single alternate: weak, an employee's incidental word
-	phr   float64 // in its single closest phrasing
-	ngram float64 // character n-gram similarity with its phrasings' centroid
-	exAny float64 // in one of its labelled examples, and not in full
+	full   float64 // in the entry's question, keywords or two alternates or more
+	ans    float64 // only in its answer
+	alt1   float64 // only in a single alternate: weak, an employee's incidental word
+	phr    float64 // in its single closest phrasing
+	ngram  float64 // character n-gram similarity with its phrasings' centroid
+	exAny  float64 // in one of its labelled examples, and not in full
 	exBest float64 // in its single closest example
 }
 
