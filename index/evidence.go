@@ -57,7 +57,7 @@ type view struct {
 	nUnk  int // unknown terms
 }
 
-func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout) view {
+func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout, ngrams bool) view {
 	var v view
 	seen := map[string]bool{}
 	for _, t := range toks {
@@ -79,15 +79,16 @@ func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout)
 		v.unk /= v.total
 	}
 	v.n = len(v.terms)
-	counts := map[uint32]float64{}
+	if !ngrams {
+		return v
+	}
 	var ws []string
 	for _, w := range words {
 		if w.start >= start && w.start < end {
 			ws = append(ws, w.term)
 		}
 	}
-	ngramsOf(ws, counts)
-	v.vec = tfidf(counts, ix.ngIDF)
+	v.vec = tfidf(ngramHashes(ws, nil), ix.ngIDF)
 	return v
 }
 
@@ -246,7 +247,7 @@ type reading struct {
 func (ix *Index) read(text string, h *holdout) reading {
 	toks, words := ix.analyze(text)
 	var r reading
-	r.whole = ix.makeView(toks, words, 0, len(text), h)
+	r.whole = ix.makeView(toks, words, 0, len(text), h, true)
 	spans := sentences(text)
 	q := -1
 	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
@@ -260,7 +261,7 @@ func (ix *Index) read(text string, h *holdout) reading {
 		}
 	}
 	for _, sp := range spans {
-		r.sentences = append(r.sentences, ix.makeView(toks, words, sp.start, sp.end, h))
+		r.sentences = append(r.sentences, ix.makeView(toks, words, sp.start, sp.end, h, false))
 	}
 	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
 		if r.sentences[k].n > 0 {
@@ -272,7 +273,7 @@ func (ix *Index) read(text string, h *holdout) reading {
 		r.sentences = nil
 		return r
 	}
-	r.question = r.sentences[q]
+	r.question = ix.makeView(toks, words, spans[q].start, spans[q].end, h, true)
 	return r
 }
 
@@ -402,19 +403,20 @@ func (ix *Index) buildStats() {
 	// n-gram document frequencies over phrasings, then vectors.
 	type phr struct {
 		entry  int
-		counts map[uint32]float64
+		hashes []uint32
 	}
 	var all []phr
 	df := map[uint32]int{}
 	for i := range kb.Entries {
 		e := &kb.Entries[i]
 		for _, s := range append([]string{e.Question}, e.Alternates...) {
-			c := map[uint32]float64{}
-			ngramsOf(ix.surface(s), c)
-			for g := range c {
-				df[g]++
+			hs := ngramHashes(ix.surface(s), nil)
+			for k, g := range hs {
+				if k == 0 || g != hs[k-1] {
+					df[g]++
+				}
 			}
-			all = append(all, phr{i, c})
+			all = append(all, phr{i, hs})
 		}
 	}
 	n := float64(len(all))
@@ -423,7 +425,7 @@ func (ix *Index) buildStats() {
 	}
 	ix.phrVecs = make([][]ngVec, len(kb.Entries))
 	for _, p := range all {
-		ix.phrVecs[p.entry] = append(ix.phrVecs[p.entry], tfidf(p.counts, ix.ngIDF))
+		ix.phrVecs[p.entry] = append(ix.phrVecs[p.entry], tfidf(p.hashes, ix.ngIDF))
 	}
 	for i := range kb.Entries {
 		e := &kb.Entries[i]

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"hash/fnv"
 	"math"
 	"slices"
 )
@@ -17,43 +16,51 @@ type ngw struct {
 // model, to the bit).
 type ngVec []ngw
 
-// ngramsOf adds the character 3- and 4-grams of each word, with its
-// boundaries (" mot "), to counts: misspelled and inflected words still
-// share most of their n-grams with the word the FAQ uses.
-func ngramsOf(words []string, counts map[uint32]float64) {
+// ngramHashes appends the hashed character 3- and 4-grams of each word,
+// with its boundaries (" mot "), sorted: misspelled and inflected words
+// still share most of their n-grams with the word the FAQ uses.
+func ngramHashes(words []string, out []uint32) []uint32 {
+	var b []byte
+	var starts []int
 	for _, w := range words {
-		r := []rune(" " + w + " ")
+		b = append(append(append(b[:0], ' '), w...), ' ')
+		starts = starts[:0]
+		for i := range string(b) {
+			starts = append(starts, i)
+		}
+		starts = append(starts, len(b))
+		nr := len(starts) - 1
 		for n := 3; n <= 4; n++ {
-			for i := 0; i+n <= len(r); i++ {
-				h := fnv.New32a()
-				_, _ = h.Write([]byte(string(r[i : i+n])))
-				counts[h.Sum32()]++
+			for i := 0; i+n <= nr; i++ {
+				h := uint32(2166136261) // FNV-1a
+				for _, c := range b[starts[i]:starts[i+n]] {
+					h ^= uint32(c)
+					h *= 16777619
+				}
+				out = append(out, h)
 			}
 		}
 	}
+	slices.Sort(out)
+	return out
 }
 
-// tfidf weighs counts by idf (n-grams the FAQ lacks are dropped) and
+// tfidf weighs sorted hashes by idf (n-grams the FAQ lacks are dropped) and
 // normalises the vector to unit length.
-func tfidf(counts map[uint32]float64, idf map[uint32]float64) ngVec {
-	v := make(ngVec, 0, len(counts))
-	for g, c := range counts {
-		if w, ok := idf[g]; ok {
-			v = append(v, ngw{g, (1 + math.Log(c)) * w})
-		}
-	}
-	slices.SortFunc(v, func(a, b ngw) int {
-		switch {
-		case a.g < b.g:
-			return -1
-		case a.g > b.g:
-			return 1
-		}
-		return 0
-	})
+func tfidf(hashes []uint32, idf map[uint32]float64) ngVec {
+	v := make(ngVec, 0, len(hashes))
 	var norm float64
-	for _, x := range v {
-		norm += x.w * x.w
+	for i := 0; i < len(hashes); {
+		j := i + 1
+		for j < len(hashes) && hashes[j] == hashes[i] {
+			j++
+		}
+		if w, ok := idf[hashes[i]]; ok {
+			x := (1 + math.Log(float64(j-i))) * w
+			v = append(v, ngw{hashes[i], x})
+			norm += x * x
+		}
+		i = j
 	}
 	if norm > 0 {
 		norm = math.Sqrt(norm)
