@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -19,7 +20,7 @@ type entryStats struct {
 	exN     map[string]int     // labelled examples of the entry holding the term
 	expost  map[string][]int32 // examples holding the term
 	nEx     int
-	cent    map[uint32]float64 // sum of the phrasings' n-gram vectors
+	cent    ngVec              // sum of the phrasings' n-gram vectors
 	centN2  float64            // its squared norm
 }
 
@@ -182,9 +183,9 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	e.phr = best / v.total
 	e.exBest = exBest / v.total
 	// Cosine with the centroid, without the held-out phrasing.
-	num, n2 := dotMap(v.vec, st.cent), st.centN2
+	num, n2 := dotVec(v.vec, st.cent), st.centN2
 	if ownPhr {
-		cv := dotMap(h.vec, st.cent)
+		cv := dotVec(h.vec, st.cent)
 		num -= dotVec(v.vec, h.vec)
 		n2 += 1 - 2*cv
 	}
@@ -423,14 +424,19 @@ func (ix *Index) buildStats() {
 	for g, d := range df {
 		ix.ngIDF[g] = math.Log(1 + n/float64(d))
 	}
-	ix.phrVecs = make([][]ngVec, len(kb.Entries))
+	cents := make([]map[uint32]float64, len(kb.Entries))
 	for _, p := range all {
-		ix.phrVecs[p.entry] = append(ix.phrVecs[p.entry], tfidf(p.hashes, ix.ngIDF))
+		if cents[p.entry] == nil {
+			cents[p.entry] = map[uint32]float64{}
+		}
+		for _, x := range tfidf(p.hashes, ix.ngIDF) {
+			cents[p.entry][x.g] += x.w
+		}
 	}
 	for i := range kb.Entries {
 		e := &kb.Entries[i]
 		st := entryStats{strongN: map[string]int{}, altN: map[string]int{}, answer: map[string]bool{},
-			occ: map[string]int{}, post: map[string][]int32{}, cent: map[uint32]float64{}}
+			occ: map[string]int{}, post: map[string][]int32{}}
 		phrs := append([]string{e.Question}, e.Alternates...)
 		st.nPhr = len(phrs)
 		ix.maxPhr = max(ix.maxPhr, st.nPhr)
@@ -468,18 +474,13 @@ func (ix *Index) buildStats() {
 		for t, c := range st.occ {
 			ix.totalOcc[t] += c
 		}
-		for _, v := range ix.phrVecs[i] {
-			for _, x := range v {
-				st.cent[x.g] += x.w
-			}
+		st.cent = make(ngVec, 0, len(cents[i]))
+		for g, w := range cents[i] {
+			st.cent = append(st.cent, ngw{g, w})
 		}
-		keys := make([]uint32, 0, len(st.cent))
-		for g := range st.cent {
-			keys = append(keys, g)
-		}
-		slices.Sort(keys)
-		for _, g := range keys {
-			st.centN2 += st.cent[g] * st.cent[g]
+		slices.SortFunc(st.cent, func(a, b ngw) int { return cmp.Compare(a.g, b.g) })
+		for _, x := range st.cent {
+			st.centN2 += x.w * x.w
 		}
 		ix.entries[i] = st
 	}

@@ -76,7 +76,7 @@ var DefaultParams = Params{
 	L2:                 5,
 	ContextShare:       0.5,
 	ExampleWeight:      6,
-	MaxTrainPhrasings:  4000,
+	MaxTrainPhrasings:  2000,
 	Seed:               1,
 }
 
@@ -183,7 +183,6 @@ type Index struct {
 	totalOcc map[string]int // items of the whole FAQ holding the term
 	ansCap   int            // answer-field clauses only for terms in at most ansCap answers
 	entries  []entryStats
-	phrVecs  [][]ngVec // per entry, per phrasing
 	ngIDF    map[uint32]float64
 	maxPhr   int        // phrasings and examples of an entry, at most
 	examples [][]string // per entry, its labelled examples
@@ -196,6 +195,7 @@ type Index struct {
 	// inflections: verb root -> a word of the FAQ or its synonyms with it.
 	inflections map[string]string
 	nEntry      float64
+	buildTerms  map[string][]string // texts of the FAQ analysed, while building
 }
 
 type doc struct {
@@ -258,7 +258,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, totalOcc: map[string]int{},
+	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, totalOcc: map[string]int{}, buildTerms: map[string][]string{},
 		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
 	chain, ok := ix.analyzer.(*analysis.DefaultAnalyzer)
 	if !ok || len(chain.TokenFilters) != nPreFilters+4 {
@@ -344,6 +344,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	ix.words = newTypoIndex(surfaceWords(kb), stopSet())
 	ix.inflections = inflectionsOf(ix.words.known, ix.words.stop)
 	ix.buildStats()
+	defer func() { ix.buildTerms = nil }()
 	key := ContentKey(kb, p)
 	switch def := embeddedModel(); {
 	case opts.Model != nil && opts.Model.Content == key && opts.Model.check() == nil:
@@ -374,8 +375,20 @@ func (ix *Index) Close() error { return ix.bi.Close() }
 // KB returns the knowledge base the index was built from.
 func (ix *Index) KB() *faq.KB { return ix.kb }
 
-// terms analyzes s with the index's chain, unique terms in order.
+// terms analyzes s with the index's chain, unique terms in order. While
+// the index is built (one goroutine), each text is analysed once.
 func (ix *Index) terms(s string) []string {
+	if ts, ok := ix.buildTerms[s]; ok {
+		return ts
+	}
+	ts := ix.analyzeTerms(s)
+	if ix.buildTerms != nil {
+		ix.buildTerms[s] = ts
+	}
+	return ts
+}
+
+func (ix *Index) analyzeTerms(s string) []string {
 	toks := ix.analyzer.Analyze([]byte(s))
 	out := make([]string, 0, len(toks))
 	seen := make(map[string]bool, len(toks))

@@ -104,7 +104,7 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 	}
 	var beta [d]float64
 	p := make([]float64, 0, maxCandidates+1)
-	for iter := 0; iter < 60; iter++ {
+	for iter := 0; iter < 30; iter++ {
 		var g [d]float64
 		var hm [d][d]float64
 		for q := 0; q+1 < len(groups); q++ {
@@ -166,7 +166,7 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 			beta[k] -= step[k]
 			change = max(change, math.Abs(step[k]))
 		}
-		if change < 1e-7 {
+		if change < 1e-6 {
 			break
 		}
 	}

@@ -71,15 +71,6 @@ func tfidf(hashes []uint32, idf map[uint32]float64) ngVec {
 	return v
 }
 
-// dotMap is the dot product of v with a centroid.
-func dotMap(v ngVec, c map[uint32]float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x.w * c[x.g]
-	}
-	return s
-}
-
 // dotVec is the dot product of two vectors.
 func dotVec(a, b ngVec) float64 {
 	var s float64

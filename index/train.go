@@ -76,6 +76,9 @@ func embeddedModel() *Model { return embedded }
 // needs no saving.
 func IsEmbeddedModel(m *Model) bool { return m != nil && m == embedded }
 
+// maxContextSentence: longer answer sentences are not used as context.
+const maxContextSentence = 300
+
 type trainQuery struct {
 	text   string
 	entry  int // -1: out of scope
@@ -94,7 +97,8 @@ func (ix *Index) trainingQueries() []trainQuery {
 	for _, e := range ix.kb.Entries {
 		var ss []string
 		for _, sp := range sentences(e.Answer) {
-			if !sp.mark {
+			// A context sentence as an employee writes one, not a page.
+			if !sp.mark && sp.end-sp.start <= maxContextSentence {
 				ss = append(ss, e.Answer[sp.start:sp.end])
 			}
 		}
@@ -113,7 +117,7 @@ func (ix *Index) trainingQueries() []trainQuery {
 			if n%stride != 0 {
 				continue
 			}
-			h := &holdout{entry: i, phr: k, example: -1, terms: map[string]bool{}, vec: ix.phrVecs[i][k]}
+			h := &holdout{entry: i, phr: k, example: -1, terms: map[string]bool{}, vec: tfidf(ngramHashes(ix.surface(s), nil), ix.ngIDF)}
 			for _, t := range ix.terms(s) {
 				h.terms[t] = true
 			}
