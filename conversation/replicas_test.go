@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/store/memstore"
@@ -140,5 +141,38 @@ func TestFeedbackOnceUnderConflict(t *testing.T) {
 	got, _ := st.FeedbackCounts(context.Background())
 	if len(got) != 1 || got[0].Up != 1 {
 		t.Errorf("feedback %v; want one vote up for %s", got, id)
+	}
+}
+
+// losingStore loses every session write, as under endless contention.
+type losingStore struct{ conversation.Store }
+
+func (losingStore) PutSession(context.Context, string, conversation.Session, int64, time.Duration) (bool, error) {
+	return false, nil
+}
+
+// A message that loses every retry is answered « Déjà répondu », and what
+// it would have done (a vote) is not done.
+func TestRefusedAfterRetries(t *testing.T) {
+	t.Parallel()
+	st := losingStore{memstore.New()}
+	var stats []conversation.TurnStats
+	f := load(t)
+	e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: st,
+		OnTurn: func(s conversation.TurnStats) { stats = append(stats, s) }})
+	m := conversation.Message{Platform: conversation.PlatformWeb, UserID: "u", ConversationID: "c",
+		Action: "fb:" + f.kb.Entries[0].ID + ":up"}
+	r, err := e.Handle(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if said := strings.Join(r.Text, " "); !strings.Contains(said, "Déjà répondu") {
+		t.Errorf("reply %q; want « Déjà répondu »", said)
+	}
+	if fb, _ := st.FeedbackCounts(context.Background()); len(fb) != 0 {
+		t.Errorf("the refused vote was counted: %v", fb)
+	}
+	if len(stats) != 1 || stats[0].Kind != "conflict" || stats[0].Conflicts < 2 {
+		t.Errorf("turn stats %+v; want one conflict turn after several retries", stats)
 	}
 }
