@@ -6,6 +6,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
@@ -41,4 +43,14 @@ type Leases interface {
 	TryLease(ctx context.Context, name, holder string, ttl time.Duration) (held bool, err error)
 	// ReleaseLease gives name up if holder holds it.
 	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
+// NewVersion is the version of a newly created session row: random and
+// positive (0 means "no session"), so that a writer still holding the
+// version of a row that expired, was purged and was created again cannot
+// match the new one; later writes add one.
+func NewVersion() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>2) + 1
 }

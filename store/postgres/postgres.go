@@ -175,17 +175,18 @@ func (s *Store) GetSession(ctx context.Context, key string) (conversation.Sessio
 
 // PutSession implements conversation.Store: one statement, atomic under
 // READ COMMITTED (a concurrent insert of the same key makes this one
-// re-check the WHERE on the committed row).
+// re-check the WHERE on the committed row). A new row starts at a random
+// version (see store.NewVersion).
 func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Session, version int64, ttl time.Duration) (bool, error) {
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return false, fmt.Errorf("put session: %w", err)
 	}
 	now := s.now()
-	tag, err := s.pool.Exec(ctx, `INSERT INTO sessions(key, data, version, expires) VALUES($1, $2, 1, $3)
+	tag, err := s.pool.Exec(ctx, `INSERT INTO sessions(key, data, version, expires) VALUES($1, $2, $6, $3)
 		ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires = excluded.expires, version = sessions.version + 1
 		WHERE sessions.version = $4 OR ($4 = 0 AND sessions.expires <= $5)`,
-		s.HashKey(key), string(data), now.Add(ttl).UnixNano(), version, now.UnixNano())
+		s.HashKey(key), string(data), now.Add(ttl).UnixNano(), version, now.UnixNano(), store.NewVersion())
 	if err != nil {
 		return false, fmt.Errorf("put session: %w", err)
 	}

@@ -91,8 +91,10 @@ func (s *Store) init(ctx context.Context) error {
 	}{
 		{&s.getSession, `SELECT data, version FROM sessions WHERE key = ? AND expires > ?`},
 		// The compare-and-set: a missing row is inserted; an existing one is
-		// replaced only at the version read, or at 0 once it expired.
-		{&s.putSession, `INSERT INTO sessions(key, data, expires, version) VALUES(?1, ?2, ?3, 1)
+		// replaced only at the version read, or at 0 once it expired. A new
+		// row starts at a random version, so a writer holding the version of
+		// a row purged and created again meanwhile cannot match it.
+		{&s.putSession, `INSERT INTO sessions(key, data, expires, version) VALUES(?1, ?2, ?3, ?6)
 			ON CONFLICT(key) DO UPDATE SET data = excluded.data, expires = excluded.expires, version = sessions.version + 1
 			WHERE sessions.version = ?4 OR (?4 = 0 AND sessions.expires <= ?5)`},
 		// An expired key counts as new: the update runs only when it expired.
@@ -201,7 +203,7 @@ func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Se
 		return false, fmt.Errorf("put session: %w", err)
 	}
 	now := s.now()
-	res, err := s.putSession.ExecContext(ctx, s.HashKey(key), string(data), now.Add(ttl).UnixNano(), version, now.UnixNano())
+	res, err := s.putSession.ExecContext(ctx, s.HashKey(key), string(data), now.Add(ttl).UnixNano(), version, now.UnixNano(), store.NewVersion())
 	if err != nil {
 		return false, fmt.Errorf("put session: %w", err)
 	}

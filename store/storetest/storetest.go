@@ -167,6 +167,16 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 		if got, _, _ := s.GetSession(ctx, "k"); got.Lang != conversation.LangFR {
 			t.Error("a refused write changed the session")
 		}
+		// A writer that read the session before it expired, was purged and
+		// was started again by someone else must not overwrite the new one.
+		clk.Advance(2 * time.Hour)
+		if err := s.PurgeExpired(ctx, 24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		mustPut(t, s, "k", sess)
+		if ok, err := s.PutSession(ctx, "k", next, v1, time.Hour); ok || err != nil {
+			t.Errorf("PutSession(version of a purged row) = %v, %v; want false, nil", ok, err)
+		}
 	})
 
 	// Read–change–write loops on one key, retried on conflict, lose no
