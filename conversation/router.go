@@ -142,6 +142,9 @@ func (t *turn) route() Reply {
 	r := t.text(text)
 	if cut {
 		r.Text = append([]string{t.ui().truncated}, r.Text...)
+		if tr := traceOf(t.ctx); tr != nil {
+			tr.Truncated = true
+		}
 	}
 	return r
 }

@@ -37,6 +37,9 @@ func (e *Engine) search(ctx context.Context, text string) (index.Decision, []str
 	if err != nil {
 		return index.Fallback, nil, err
 	}
+	if tr := traceOf(ctx); tr != nil {
+		tr.Search = &res
+	}
 	ids := make([]string, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		if h.Entry != nil {
@@ -57,7 +60,30 @@ func facts(answers []FactAnswer) rules.Facts {
 // step returns the next question (Fact, Prompt, Why) or the verdict for the
 // answers so far.
 func (e *Engine) step(answers []FactAnswer, lang string) (*Question, *Verdict, error) {
-	f := facts(answers)
+	q, v, _, err := e.stepFacts(facts(answers), lang)
+	return q, v, err
+}
+
+// Check is what the dialog shows for a whole set of answers at once (`bot
+// check --fact`): the next question, or the verdict, in lang, with the
+// rules' outcome for a machine-readable contract. Without rules it fails.
+func (e *Engine) Check(f rules.Facts, lang string) (Reply, rules.Outcome, error) {
+	if e.rules == nil {
+		return Reply{}, rules.Outcome{}, fmt.Errorf("conversation: no rules loaded")
+	}
+	q, v, o, err := e.stepFacts(f, lang)
+	if err != nil {
+		return Reply{}, o, err
+	}
+	r := Reply{Lang: lang, Verdict: v}
+	if q != nil {
+		q.Step = len(f) + 1
+		r.Question = q
+	}
+	return r, o, nil
+}
+
+func (e *Engine) stepFacts(f rules.Facts, lang string) (*Question, *Verdict, rules.Outcome, error) {
 	o := e.rules.Evaluate(f)
 	if o.Decided() {
 		v := &Verdict{
@@ -80,13 +106,13 @@ func (e *Engine) step(answers []FactAnswer, lang string) (*Question, *Verdict, e
 			}
 			v.Citations = append(v.Citations, c)
 		}
-		return nil, v, nil
+		return nil, v, o, nil
 	}
 	fact, ok := e.rules.Fact(o.Next)
 	if !ok {
-		return nil, nil, fmt.Errorf("rules: next fact %q is not declared", o.Next)
+		return nil, nil, o, fmt.Errorf("rules: next fact %q is not declared", o.Next)
 	}
-	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang), Remaining: o.Remaining}, nil, nil
+	return &Question{Fact: fact.Name, Prompt: fact.Question(lang), Why: fact.Why(lang), Remaining: o.Remaining}, nil, o, nil
 }
 
 // factLabel is the short name of a fact in lang, for e-mail drafts.

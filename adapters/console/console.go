@@ -22,6 +22,12 @@ type Options struct {
 	Out     io.Writer
 	Locale  string // hint for the first reply's language; French when empty
 	Logger  *slog.Logger
+	// Start, if set, is an action id sent before the first line is read
+	// (bot check opens the eligibility dialog).
+	Start string
+	// Done, if set, ends the session after a reply it returns true for
+	// (bot check ends when the dialog is cancelled).
+	Done func(conversation.Reply) bool
 }
 
 const prompt = "> "
@@ -65,6 +71,16 @@ func Run(ctx context.Context, o Options) error {
 	lang := conversation.LangOf(o.Locale)
 	fmt.Fprintln(w, conversation.LabelsFor(lang).Banner)
 	var buttons []conversation.Action
+	if o.Start != "" {
+		r, _ := rt.Handle(ctx, conversation.Message{Platform: conversation.PlatformConsole, UserID: "local",
+			ConversationID: "terminal", Action: o.Start, Locale: o.Locale})
+		lang = r.Lang
+		buttons = render(w, r)
+		if o.Done != nil && o.Done(r) {
+			fmt.Fprintln(w, conversation.LabelsFor(lang).Bye)
+			return nil
+		}
+	}
 	for {
 		fmt.Fprint(w, prompt)
 		if err := w.Flush(); err != nil {
@@ -99,6 +115,10 @@ func Run(ctx context.Context, o Options) error {
 			lang = r.Lang
 		}
 		buttons = render(w, r)
+		if o.Done != nil && o.Done(r) {
+			fmt.Fprintln(w, conversation.LabelsFor(lang).Bye)
+			return nil
+		}
 	}
 }
 

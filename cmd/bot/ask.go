@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/store/memstore"
 )
 
 func init() {
@@ -93,23 +95,13 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 		askUsage(env.Stderr)
 		return exitUsage
 	}
-	kb, err := loadKB(env.Config)
+	ask, err := newAsker(env.Config, env.Logger)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "bot ask : FAQ illisible / cannot load the FAQ: %v\n", err)
+		fmt.Fprintf(env.Stderr, "bot ask : %v\n", err)
 		return exitFail
 	}
-	ix, err := newIndex(env.Config, kb)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "bot ask : index impossible / cannot build the index: %v\n", err)
-		return exitFail
-	}
-	defer ix.Close()
-	res, err := ix.Search(ctx, q)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "bot ask : recherche impossible / search failed: %v\n", err)
-		return exitFail
-	}
-	out := askResult(kb, res, lang, env.Config.EscalationEmail)
+	defer ask.close()
+	out, reply := ask.ask(ctx, q, lang)
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
@@ -118,79 +110,87 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 		}
 		return exitOK
 	}
-	printAsk(env.Stdout, kb, res, out, lang)
+	fmt.Fprintln(env.Stdout, reply.PlainText())
 	return exitOK
 }
 
-// askResult maps a search result onto the JSON contract.
-func askResult(kb *faq.KB, res index.Result, lang, contact string) askOutput {
-	out := askOutput{Status: "fallback", Decision: string(res.Decision), Confidence: round3(res.Confidence),
-		Suggestions: []string{}, Truncated: res.Truncated}
-	if len(res.Hits) > 0 {
-		out.Score = round3(res.Hits[0].Score)
+// asker is `bot ask`: a thin front-end of the engine, which answers the
+// question as on every other surface (same commands, same words, same
+// language rules); the engine's Trace gives the search figures of the JSON
+// contract. Nothing is stored: the engine runs on an in-memory store.
+type asker struct {
+	kb      *faq.KB
+	ix      *index.Index
+	rt      *conversation.Runtime
+	contact string
+}
+
+func newAsker(cfg Config, logger *slog.Logger) (*asker, error) {
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("FAQ illisible / cannot load the FAQ: %w", err)
 	}
-	if res.Decision == index.Answer {
-		a := conversation.Quote(kb, res.Hits[0].Entry, lang)
+	ix, err := newIndex(cfg, kb)
+	if err != nil {
+		return nil, fmt.Errorf("index impossible / cannot build the index: %w", err)
+	}
+	// Without valid rules the engine still answers questions; the dialog
+	// says it is unavailable, as it would in chat.
+	rs, _ := loadRules(cfg)
+	contact := cfg.EscalationEmail
+	if contact == "" {
+		contact = conversation.DefaultEscalationEmail
+	}
+	eng := conversation.New(conversation.Options{KB: kb, Index: ix, Rules: rs, Store: memstore.New(),
+		EscalationEmail: contact}) // no per-message log line in a one-shot command; failures go to the runtime's log
+	rt := conversation.NewRuntime(eng, conversation.RuntimeOptions{Component: "ask", Logger: logger})
+	return &asker{kb: kb, ix: ix, rt: rt, contact: contact}, nil
+}
+
+func (a *asker) close() { a.ix.Close() }
+
+// ask sends q to the engine as a new conversation; lang is the locale hint
+// (the reply follows the question's language when it shows one).
+func (a *asker) ask(ctx context.Context, q, lang string) (askOutput, conversation.Reply) {
+	var tr conversation.Trace
+	m := conversation.Message{Platform: "cli", UserID: "ask", ConversationID: "ask", Text: q, Locale: lang}
+	reply, _ := a.rt.Handle(conversation.WithTrace(ctx, &tr), m)
+	return askResult(reply, tr, a.contact), reply
+}
+
+// askResult maps the engine's reply and trace onto the JSON contract.
+func askResult(r conversation.Reply, tr conversation.Trace, contact string) askOutput {
+	out := askOutput{Status: "fallback", Decision: string(index.Fallback), Suggestions: []string{}, Truncated: tr.Truncated}
+	var hits []index.Hit
+	if res := tr.Search; res != nil {
+		out.Decision, out.Confidence, out.Truncated = string(res.Decision), round3(res.Confidence), out.Truncated || res.Truncated
+		hits = res.Hits
+		if len(hits) > 0 {
+			out.Score = round3(hits[0].Score)
+		}
+	}
+	if a := r.Answer; a != nil {
 		out.Status, out.Entry, out.Question, out.Answer, out.Source = "answer", &a.EntryID, &a.Question, &a.Text, &a.Source.Label
-		for _, h := range res.Hits[1:] {
+		for _, h := range hits {
 			if len(out.Suggestions) == 2 {
 				break
 			}
-			out.Suggestions = append(out.Suggestions, h.Entry.ID)
+			if h.Entry != nil && h.Entry.ID != a.EntryID {
+				out.Suggestions = append(out.Suggestions, h.Entry.ID)
+			}
 		}
 		return out
 	}
 	out.Contact = contact
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		if len(out.Suggestions) == 3 {
 			break
 		}
-		out.Suggestions = append(out.Suggestions, h.Entry.ID)
+		if h.Entry != nil {
+			out.Suggestions = append(out.Suggestions, h.Entry.ID)
+		}
 	}
 	return out
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
-
-func printAsk(w io.Writer, kb *faq.KB, res index.Result, out askOutput, lang string) {
-	en := lang == "en"
-	if res.Decision == index.Answer {
-		a := conversation.Quote(kb, res.Hits[0].Entry, lang)
-		fmt.Fprintf(w, "%s\n\n%s\n\n%s\n", a.Question, a.Text, a.Source.Label)
-		return
-	}
-	switch {
-	case res.Decision == index.Ambiguous && en:
-		fmt.Fprintln(w, "Your question could match several entries of the official FAQ. Did you mean…")
-	case res.Decision == index.Ambiguous:
-		fmt.Fprintln(w, "Votre question peut correspondre à plusieurs entrées de la FAQ officielle. Vouliez-vous dire…")
-	case en:
-		fmt.Fprintln(w, "No answer to this question was found in the official FAQ.")
-	default:
-		fmt.Fprintln(w, "Je n'ai pas trouvé de réponse à cette question dans la FAQ officielle.")
-	}
-	if len(out.Suggestions) > 0 {
-		if res.Decision != index.Ambiguous {
-			if en {
-				fmt.Fprintln(w, "\nRelated questions:")
-			} else {
-				fmt.Fprintln(w, "\nQuestions proches :")
-			}
-		}
-		for i, id := range out.Suggestions {
-			if e, ok := kb.Entry(id); ok {
-				fmt.Fprintf(w, "  %d. %s  [%s]\n", i+1, e.Question, id)
-			}
-		}
-		if en {
-			fmt.Fprintln(w, "\nAsk again with the question you mean, e.g. bot ask --lang en \"<question>\".")
-		} else {
-			fmt.Fprintln(w, "\nReformulez votre question, par exemple avec l'une de celles-ci.")
-		}
-	}
-	if en {
-		fmt.Fprintf(w, "\nFor any other question, write to %s.\n", out.Contact)
-	} else {
-		fmt.Fprintf(w, "\nPour toute autre question, écrivez à %s.\n", out.Contact)
-	}
-}

@@ -119,27 +119,20 @@ func TestAskQuestionSets(t *testing.T) {
 // setAsker returns how a question set is asked: the development set goes
 // through the whole of `bot ask --json` (FAQ load and index build included,
 // as the evaluation runs it); the larger sets share one index built by the
-// same loaders and are mapped by the same askResult, which keeps the race
+// same loaders and go through the same engine, which keeps the race
 // run of this package in minutes rather than tens of minutes.
 func setAsker(t *testing.T, whole bool) func(q string) askOutput {
 	if whole {
 		return func(q string) askOutput { return askJSON(t, Config{}, q) }
 	}
-	kb, err := loadKB(Config{})
+	a, err := newAsker(Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := newIndex(Config{}, kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	t.Cleanup(a.close)
 	return func(q string) askOutput {
-		res, err := ix.Search(t.Context(), q)
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		return askResult(kb, res, "fr", conversation.DefaultEscalationEmail)
+		out, _ := a.ask(t.Context(), q, "fr")
+		return out
 	}
 }
 
@@ -179,8 +172,10 @@ func TestAskHumanOutput(t *testing.T) {
 			"[GUIDE DES BONNES PRATIQUES D'UTILISATION DE L'INTELLIGENCE ARTIFICIELLE GÉNÉRATIVE.](#)",
 			"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025"}},
 		{"fallback fr", []string{"raconte-moi une blague"}, []string{"Je n'ai pas trouvé de réponse", "encadrement.ia@mcn.gouv.qc.ca"}},
-		{"fallback en", []string{"--lang=en", "tell me a joke"}, []string{"No answer to this question", "write to encadrement.ia@mcn.gouv.qc.ca"}},
-		{"ambiguous", []string{"suspension IAG"}, []string{"Vouliez-vous dire…", "  1. ", "  2. ", "encadrement.ia@mcn.gouv.qc.ca"}},
+		{"fallback en", []string{"--lang=en", "tell me a joke"}, []string{"I found no answer to this question", "To reach the MCN: encadrement.ia@mcn.gouv.qc.ca"}},
+		{"ambiguous", []string{"suspension IAG"}, []string{"plus d'une réponse de la FAQ", "Vouliez-vous dire :\n- ", "\n- "}},
+		// The same engine as every surface: commands work here too.
+		{"command", []string{"aide"}, []string{"« admissibilité »"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -9,7 +8,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/qc-ia/conformbot/adapters/console"
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/rules"
+	"github.com/qc-ia/conformbot/store/memstore"
 )
 
 func init() {
@@ -62,15 +64,57 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "bot check : "+msg)
 		return exitUsage
 	}
-	if !*asJSON && len(given) == 0 {
-		return questionnaire(ctx, rs, env.Stdin, env.Stdout, *lang)
+	kb, err := loadKB(env.Config)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot check : FAQ illisible / cannot load the FAQ: %v\n", err)
+		return exitFail
 	}
-	o := rs.Evaluate(given)
+	opts := conversation.Options{KB: kb, Rules: rs, Store: memstore.New(), EscalationEmail: env.Config.EscalationEmail}
+	if !*asJSON && len(given) == 0 {
+		// The questionnaire is the engine's dialog in the terminal: the
+		// same questions, commands and words as every surface (a question
+		// asked mid-dialog is answered from the FAQ, hence the index).
+		ix, err := newIndex(env.Config, kb)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot check : index impossible / cannot build the index: %v\n", err)
+			return exitFail
+		}
+		defer ix.Close()
+		opts.Index = ix
+		in, restore := interruptible(env.Stdin)
+		defer restore()
+		err = console.Run(ctx, console.Options{Handler: conversation.New(opts), In: in, Out: env.Stdout,
+			Locale: *lang, Logger: env.Logger, Start: conversation.ActEligStart, Done: dialogClosed})
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot check : %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	reply, o, err := conversation.New(opts).Check(given, *lang)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot check : %v\n", err)
+		return exitFail
+	}
 	if *asJSON {
 		return printCheckJSON(env.Stdout, rs, o, given, *lang)
 	}
-	printOutcome(env.Stdout, rs, o, given, *lang, len(given)+1)
+	fmt.Fprintln(env.Stdout, reply.PlainText())
 	return exitOK
+}
+
+// dialogClosed ends the questionnaire once the dialog is cancelled
+// (« annuler », « quitter »): the reply then offers to start it again.
+func dialogClosed(r conversation.Reply) bool {
+	if r.Question != nil || r.Verdict != nil {
+		return false
+	}
+	for _, a := range r.Actions {
+		if a.ID == conversation.ActEligStart {
+			return true
+		}
+	}
+	return false
 }
 
 // parseFacts reads NAME=VALUE pairs; the message names what is allowed.
@@ -147,157 +191,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// Terminal texts, French then English.
-type checkTexts struct {
-	header, help, why, choices, prompt, unrecognized, first, bye, again, verify, refs, exceptions, question string
-}
-
-var checkMsgs = map[string]checkTexts{
-	"fr": {
-		header:       "Vérification : votre projet est-il visé par la suspension IA-RI-2025-001-OP ?\nRègles %s, d'après la FAQ du MCN du %s.",
-		help:         "Répondez 1 (Oui), 2 (Non) ou 3 (Je ne sais pas). Tapez « retour » pour revenir à la question précédente, « recommencer » pour repartir du début, « quitter » pour terminer.",
-		why:          "Pourquoi cette question : ",
-		choices:      "  1 Oui   2 Non   3 Je ne sais pas",
-		prompt:       "> ",
-		unrecognized: "Réponse non reconnue. Tapez 1, 2 ou 3 (oui, non, je ne sais pas), « retour », « recommencer » ou « quitter ».",
-		first:        "Vous êtes déjà à la première question.",
-		bye:          "Au revoir.",
-		again:        "Tapez « retour » pour modifier votre dernière réponse, « recommencer » pour une nouvelle vérification, ou « quitter ».",
-		verify:       "À vérifier :",
-		refs:         "Références (FAQ du %s) : %s",
-		exceptions:   "Exception : %s",
-		question:     "Question %d : %s",
-	},
-	"en": {
-		header:       "Check: is your project covered by suspension IA-RI-2025-001-OP?\nRules %s, based on the MCN FAQ of %s.",
-		help:         "Answer 1 (Yes), 2 (No) or 3 (I don't know). Type \"back\" to return to the previous question, \"restart\" to start over, \"quit\" to finish.",
-		why:          "Why we ask: ",
-		choices:      "  1 Yes   2 No   3 I don't know",
-		prompt:       "> ",
-		unrecognized: "Answer not recognized. Type 1, 2 or 3 (yes, no, I don't know), \"back\", \"restart\" or \"quit\".",
-		first:        "You are already at the first question.",
-		bye:          "Goodbye.",
-		again:        "Type \"back\" to change your last answer, \"restart\" for a new check, or \"quit\".",
-		verify:       "To verify:",
-		refs:         "References (FAQ of %s): %s",
-		exceptions:   "Exception: %s",
-		question:     "Question %d: %s",
-	},
-}
-
-var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-func sourceDate(rs *rules.RuleSet, lang string) string {
-	d := rs.SourceDate
-	if lang == "en" {
-		return d.Format("January 2, 2006")
-	}
-	return fmt.Sprintf("%d %s %d", d.Day(), frMonths[d.Month()-1], d.Year())
-}
-
-// printOutcome shows the next question (numbered step) or the verdict.
-func printOutcome(w io.Writer, rs *rules.RuleSet, o rules.Outcome, facts rules.Facts, lang string, step int) {
-	t := checkMsgs[lang]
-	if !o.Decided() {
-		f, _ := rs.Fact(o.Next)
-		fmt.Fprintf(w, "\n"+t.question+"\n", step, f.Question(lang))
-		fmt.Fprintf(w, "  %s%s\n%s\n", t.why, f.Why(lang), t.choices)
-		return
-	}
-	fmt.Fprintf(w, "\n== %s ==\n", rs.VerdictTitle(o.Verdict, lang))
-	for _, e := range o.Exceptions {
-		fmt.Fprintf(w, t.exceptions+"\n", rs.ExceptionLabel(e, lang))
-	}
-	fmt.Fprintln(w, rs.Explain(o, facts, lang))
-	if len(o.ToVerify) > 0 {
-		fmt.Fprintln(w, t.verify)
-		for _, name := range o.ToVerify {
-			f, _ := rs.Fact(name)
-			fmt.Fprintf(w, "  - %s\n", f.Question(lang))
-		}
-	}
-	fmt.Fprintf(w, t.refs+"\n", sourceDate(rs, lang), strings.Join(o.Citations, ", "))
-}
-
-type answered struct {
-	fact  string
-	value rules.Value
-}
-
-// questionnaire runs the dialog in a terminal until a verdict, "quitter"
-// or the end of input.
-func questionnaire(ctx context.Context, rs *rules.RuleSet, in io.Reader, w io.Writer, lang string) int {
-	t := checkMsgs[lang]
-	fmt.Fprintf(w, t.header+"\n%s\n", rs.Version, sourceDate(rs, lang), t.help)
-	sc := bufio.NewScanner(in)
-	var hist []answered
-	facts := func() rules.Facts {
-		f := rules.Facts{}
-		for _, a := range hist {
-			f[a.fact] = a.value
-		}
-		return f
-	}
-	show := true
-	for ctx.Err() == nil {
-		o := rs.Evaluate(facts())
-		if show {
-			printOutcome(w, rs, o, facts(), lang, len(hist)+1)
-			if o.Decided() {
-				fmt.Fprintln(w, t.again)
-			}
-		}
-		show = true
-		fmt.Fprint(w, t.prompt)
-		if !sc.Scan() {
-			fmt.Fprintln(w, "\n"+t.bye)
-			return exitOK
-		}
-		line := strings.TrimSpace(sc.Text())
-		switch cmd := dialogCommand(line); {
-		case cmd == "quit" || (o.Decided() && line == ""):
-			fmt.Fprintln(w, t.bye)
-			return exitOK
-		case cmd == "back":
-			if len(hist) == 0 {
-				fmt.Fprintln(w, t.first)
-				show = false
-				continue
-			}
-			hist = hist[:len(hist)-1]
-		case cmd == "restart":
-			hist = nil
-		case cmd == "help":
-			fmt.Fprintln(w, t.help)
-		case o.Decided():
-			fmt.Fprintln(w, t.again)
-			show = false
-		default:
-			v, ok := rules.ParseValue(line)
-			if !ok {
-				fmt.Fprintln(w, t.unrecognized)
-				show = false
-				continue
-			}
-			hist = append(hist, answered{o.Next, v})
-		}
-	}
-	return exitOK
-}
-
-// dialogCommand recognizes the dialog commands in French and English.
-func dialogCommand(s string) string {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "retour", "précédent", "precedent", "back", "previous":
-		return "back"
-	case "recommencer", "recommence", "reprendre", "restart", "start over", "reset":
-		return "restart"
-	case "quitter", "quit", "exit", "q", "fin", "terminer":
-		return "quit"
-	case "aide", "help":
-		return "help"
-	}
-	return ""
 }

@@ -118,14 +118,17 @@ func TestCheckInteractive(t *testing.T) {
 		want  []string // in this order in the output
 	}{
 		{"numbers to an exception", nil, "1\n1\n2\n1\n",
-			[]string{"Question 1 :", "Question 4 :", "Visé par la suspension, mais une exception s'applique", "Références (FAQ du 18 mars 2025) : exceptions", "Au revoir."}},
+			[]string{"Question 1. ", "Question 4. ", "Visé par la suspension, mais une exception s'applique", "Références (FAQ) :", "Au revoir!"}},
 		{"words, bad answer, back and restart", nil, "oui\nnon\nretour\npeut-être\nOui\noui\nje ne sais pas\nrecommencer\nnon\n",
-			[]string{"Question 2 :", "Hors de la portée", "Question 2 :", "Réponse non reconnue", "Question 3 :", "Question 4 :",
-				"Impossible de conclure", "À vérifier :", "Votre organisation permet-elle", "Question 1 :", "Hors de la portée", "Au revoir."}},
-		{"back at the first question", nil, "retour\n", []string{"Vous êtes déjà à la première question.", "Au revoir."}},
-		{"quit", nil, "1\nquitter\n1\n", []string{"Question 2 :", "Au revoir."}},
-		{"english", []string{"--lang", "en"}, "yes\nno\n", []string{"Question 1:", "Why we ask:", "Outside the scope of the suspension", "Goodbye."}},
-		{"end of input right away", nil, "", []string{"Question 1 :", "Au revoir."}},
+			[]string{"Question 2. ", "Hors de la portée", "Question 2. ", "Je n'ai reconnu ni une réponse", "Question 3. ", "Question 4. ",
+				"Impossible de conclure", "À vérifier :", "Votre organisation permet-elle", "Question 1. ", "Hors de la portée", "Au revoir!"}},
+		{"back at the first question", nil, "retour\n", []string{"Vous êtes déjà à la première question.", "Au revoir!"}},
+		// The dialog's own words: « quitter » and « annuler » both end it.
+		{"quit", nil, "1\nquitter\n1\n", []string{"Question 2. ", "Vérification annulée", "Au revoir!"}},
+		{"cancel", nil, "annuler\n", []string{"Vérification annulée", "Au revoir!"}},
+		{"values read as everywhere", nil, "vrai\nexact\n", []string{"Question 2. ", "Question 3. "}},
+		{"english", []string{"--lang", "en"}, "yes\nno\n", []string{"Question 1. ", "Outside the scope of the suspension", "Goodbye!"}},
+		{"end of input right away", nil, "", []string{"Question 1. ", "Au revoir!"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,7 +149,7 @@ func TestCheckInteractive(t *testing.T) {
 	}
 	// "quitter" stops reading: the answer after it is never used.
 	out, _, _ := runBot(t, "1\nquitter\n1\n", "check")
-	if strings.Contains(out, "Question 3 :") {
+	if strings.Contains(out, "Question 3. ") || strings.Count(out, "Question 1. ") > 1 {
 		t.Errorf("kept going after quitter:\n%s", out)
 	}
 }
