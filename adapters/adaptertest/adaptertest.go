@@ -1,0 +1,317 @@
+// Package adaptertest is the conformance suite every platform adapter
+// passes (in the manner of testing/slogtest): one script of messages — a
+// question, the eligibility dialog with back and restart, a verdict, the
+// escalation, a stale button, a long answer, a panic in the engine and a
+// shutdown with work in flight — played through the adapter as its
+// platform would, on the real engine and the official content. An adapter
+// test only writes a Driver: how to deliver a message and read back what
+// the adapter sent.
+package adaptertest
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/rules"
+	"github.com/qc-ia/conformbot/store/memstore"
+)
+
+// Button is a button the adapter showed: its label as the user reads it,
+// and whatever the driver needs to click it (an action id, a number).
+type Button struct {
+	Label string
+	Ref   string
+}
+
+// Out is what the adapter sent back for one message, flattened over all
+// the platform messages (or cards, or blocks) it used.
+type Out struct {
+	Text     string   // every text shown, in order
+	Buttons  []Button // every button shown, in order
+	Messages int      // how many platform messages the reply took
+	Limit    int      // the platform's length limit of one message, 0: none
+	Lengths  []int    // the length of each message, as the platform counts it
+}
+
+// Button returns the first button labelled label.
+func (o Out) Button(t testing.TB, label string) Button {
+	t.Helper()
+	for _, b := range o.Buttons {
+		if b.Label == label {
+			return b
+		}
+	}
+	t.Fatalf("no %q button in %+v\n%s", label, o.Buttons, o.Text)
+	return Button{}
+}
+
+// Driver plays one adapter as its platform would. Each test of the suite
+// gets its own Driver, around its own engine.
+type Driver interface {
+	// Send delivers text typed by user and returns what the adapter sent.
+	Send(t testing.TB, user, text string) Out
+	// Click presses b, shown earlier to user, and returns what was sent.
+	Click(t testing.TB, user string, b Button) Out
+	// Shutdown stops the adapter (conversation.Adapter.Shutdown, or the
+	// end of the session for the console).
+	Shutdown(ctx context.Context) error
+}
+
+// NoOldButtons is implemented by a Driver whose platform cannot press a
+// button of an earlier reply (the terminal numbers only the last one's).
+type NoOldButtons interface{ NoOldButtons() bool }
+
+// Script messages the suite's handler answers itself, around the engine.
+const (
+	TextLong  = "conformance: long"  // a reply longer than any platform message
+	TextPanic = "conformance: panic" // the engine panics
+	TextBlock = "conformance: block" // the engine waits for its context to end
+)
+
+// Handler is what a driver hands to its adapter: the real engine, with
+// the script's three special messages. Started is told when a TextBlock
+// call begins, Ended when it ends (with the context's error).
+type Handler struct {
+	engine  *conversation.Engine
+	Started chan struct{}
+	Ended   chan error
+}
+
+// LongWords is the reply to TextLong: numbered words, so that a lost or
+// reordered piece shows.
+var LongWords = func() []string {
+	var w []string
+	for i := range 3000 {
+		w = append(w, "mot"+itoa(i))
+		if i%40 == 39 {
+			w[len(w)-1] += "."
+		}
+	}
+	return w
+}()
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+// Handle implements conversation.Handler.
+func (h *Handler) Handle(ctx context.Context, m conversation.Message) (conversation.Reply, error) {
+	switch strings.TrimSpace(m.Text) {
+	case TextLong:
+		var paras []string
+		for i := 0; i < len(LongWords); i += 150 {
+			paras = append(paras, strings.Join(LongWords[i:min(i+150, len(LongWords))], " "))
+		}
+		return conversation.Reply{Lang: conversation.LangFR, Text: paras}, nil
+	case TextPanic:
+		panic("conformance: engine bug")
+	case TextBlock:
+		h.Started <- struct{}{}
+		<-ctx.Done()
+		h.Ended <- ctx.Err()
+		return conversation.Reply{}, ctx.Err()
+	}
+	return h.engine.Handle(ctx, m)
+}
+
+var content = sync.OnceValues(func() (conversation.Options, error) {
+	kb, err := faq.Default()
+	if err != nil {
+		return conversation.Options{}, err
+	}
+	ix, err := index.New(kb, index.Options{})
+	if err != nil {
+		return conversation.Options{}, err
+	}
+	rs, err := rules.Default()
+	if err != nil {
+		return conversation.Options{}, err
+	}
+	return conversation.Options{KB: kb, Index: ix, Rules: rs}, nil
+})
+
+// NewHandler is the real engine on the official content, with its own
+// in-memory store, and the script's special messages.
+func NewHandler(t testing.TB) *Handler {
+	t.Helper()
+	o, err := content()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Store = memstore.New()
+	return &Handler{engine: conversation.New(o), Started: make(chan struct{}, 1), Ended: make(chan error, 1)}
+}
+
+// Words the script looks for: official content, and the vocabulary's.
+const (
+	answerText = "La suspension ne concerne pas l'utilisation individuelle" // version-web-copilot-chatgpt
+	q1Text     = "organisme public visé à l'article 2"                      // the first dialog question
+	q2Text     = "intelligence artificielle générative (IAG)"               // the second
+	outOfScope = "Hors de la portée de la suspension"                       // the verdict when not a public body
+	contact    = "encadrement.ia@mcn.gouv.qc.ca"
+)
+
+func want(t testing.TB, o Out, what string, words ...string) {
+	t.Helper()
+	for _, w := range words {
+		if !strings.Contains(o.Text, w) {
+			t.Fatalf("%s: the adapter's reply lacks %q:\n%s", what, w, o.Text)
+		}
+	}
+}
+
+// Run plays the script on the adapters newDriver builds around h.
+func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
+	const user = "U1"
+	start := func(t *testing.T) (Driver, *Handler) {
+		t.Helper()
+		h := NewHandler(t)
+		return newDriver(t, h), h
+	}
+
+	t.Run("question", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, "Puis-je encore utiliser ChatGPT?")
+		want(t, o, "official answer", answerText, "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025")
+	})
+
+	t.Run("dialog with back and restart", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		l := conversation.LabelsFor(conversation.LangFR)
+		o := d.Send(t, user, "admissibilité")
+		want(t, o, "dialog start", q1Text)
+		o = d.Click(t, user, o.Button(t, l.Yes))
+		want(t, o, "after yes", q2Text)
+		o = d.Click(t, user, o.Button(t, "Retour"))
+		want(t, o, "back", q1Text)
+		o = d.Click(t, user, o.Button(t, l.Yes))
+		want(t, o, "yes again", q2Text)
+		o = d.Click(t, user, o.Button(t, "Recommencer"))
+		want(t, o, "restart", q1Text)
+		if strings.Contains(o.Text, q2Text) {
+			t.Errorf("restart still shows the second question:\n%s", o.Text)
+		}
+	})
+
+	t.Run("verdict", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, "admissibilité")
+		o = d.Click(t, user, o.Button(t, conversation.LabelsFor(conversation.LangFR).No))
+		want(t, o, "verdict", outOfScope, "Références (FAQ) :")
+	})
+
+	t.Run("escalation", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, "contact")
+		want(t, o, "escalation", contact)
+	})
+
+	t.Run("stale action", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		if n, ok := d.(NoOldButtons); ok && n.NoOldButtons() {
+			t.Skip("this platform shows no buttons of earlier replies")
+		}
+		first := d.Send(t, user, "admissibilité")
+		second := d.Click(t, user, first.Button(t, "Oui"))
+		d.Send(t, user, "recommencer")
+		// The second question's button, from before the restart.
+		o := d.Click(t, user, second.Button(t, "Oui"))
+		want(t, o, "stale button", "ne correspond plus", q1Text)
+	})
+
+	t.Run("long answer", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, TextLong)
+		got := strings.Fields(o.Text)
+		i := 0
+		for _, w := range got {
+			if i < len(LongWords) && w == LongWords[i] {
+				i++
+			}
+		}
+		if i != len(LongWords) {
+			t.Fatalf("long answer: word %d (%s) lost or out of order; %d messages", i, LongWords[i], o.Messages)
+		}
+		for n, l := range o.Lengths {
+			if o.Limit > 0 && l > o.Limit {
+				t.Errorf("message %d: length %d over the platform's %d", n, l, o.Limit)
+			}
+		}
+		if o.Limit > 0 && o.Messages < 2 {
+			t.Errorf("a %d-word answer in %d message(s) of at most %d", len(LongWords), o.Messages, o.Limit)
+		}
+	})
+
+	t.Run("panic in the engine", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, TextPanic)
+		want(t, o, "panic", "Désolé, une erreur est survenue")
+		if strings.Contains(o.Text, "engine bug") {
+			t.Errorf("the panic value reached the user:\n%s", o.Text)
+		}
+		want(t, d.Send(t, user, "Puis-je encore utiliser ChatGPT?"), "after the panic", answerText)
+	})
+
+	t.Run("shutdown", func(t *testing.T) {
+		t.Parallel()
+		d, h := start(t)
+		sent := make(chan struct{})
+		go func() {
+			defer close(sent)
+			// The reply to a cancelled call may never come (a post after
+			// shutdown fails): this delivery's failures are not the test's.
+			d.Send(lenient{t}, user, TextBlock)
+		}()
+		<-h.Started
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- d.Shutdown(ctx) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Shutdown did not return after its grace period")
+		}
+		if err := <-h.Ended; err == nil {
+			t.Error("the engine call in flight was not cancelled")
+		}
+		select {
+		case <-sent:
+		case <-time.After(2 * time.Second):
+		}
+	})
+}
+
+// lenient is a TB whose failures only end the goroutine that reports them.
+type lenient struct{ testing.TB }
+
+func (lenient) Helper()                  {}
+func (lenient) Log(...any)               {}
+func (lenient) Logf(string, ...any)      {}
+func (lenient) Error(...any)             {}
+func (lenient) Errorf(string, ...any)    {}
+func (lenient) Fatal(...any)             { runtime.Goexit() }
+func (lenient) Fatalf(string, ...any)    { runtime.Goexit() }
+func (lenient) Cleanup(func())           {}
+func (lenient) Context() context.Context { return context.Background() }
