@@ -36,8 +36,8 @@ type Out struct {
 	Text     string   // every text shown, in order
 	Buttons  []Button // every button shown, in order
 	Messages int      // how many platform messages the reply took
-	Limit    int      // the platform's length limit of one message, 0: none
-	Lengths  []int    // the length of each message, as the platform counts it
+	Limit    int      // the platform's length limit of one text piece (message, block), 0: none
+	Lengths  []int    // the length of each text piece, as the platform counts it
 }
 
 // Button returns the first button labelled label.
@@ -257,7 +257,7 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 				t.Errorf("message %d: length %d over the platform's %d", n, l, o.Limit)
 			}
 		}
-		if o.Limit > 0 && o.Messages < 2 {
+		if o.Limit > 0 && len(o.Lengths) < 2 {
 			t.Errorf("a %d-word answer in %d message(s) of at most %d", len(LongWords), o.Messages, o.Limit)
 		}
 	})
