@@ -88,7 +88,7 @@ type Handler struct {
 // reordered piece shows.
 var LongWords = func() []string {
 	var w []string
-	for i := range 3000 {
+	for i := range 5000 {
 		w = append(w, "mot"+itoa(i))
 		if i%40 == 39 {
 			w[len(w)-1] += "."
