@@ -19,8 +19,8 @@ import (
 )
 
 // MaxText is the longest text the engine reads; longer messages are answered
-// on their start, with a notice.
-const MaxText = 2000
+// on their start, with a notice. It is the index's own bound.
+const MaxText = index.MaxQuestionRunes
 
 // DefaultSessionTTL is how long an idle dialog is kept.
 const DefaultSessionTTL = 30 * time.Minute

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/slack-go/slack"
 )
 
@@ -49,7 +50,7 @@ func (a *Adapter) command(cmd slack.SlashCommand, ack func(*slack.WebhookMessage
 	m := identity(cmd.TeamID, cmd.UserID, cmd.ChannelID, "")
 	m.Text = plainText(cmd.Text) // Slack sends &, <, > as entities
 	if m.Text == "" {
-		m.Text = "aide"
+		m.Action = conversation.ActHelp // an empty mention or command asks for help
 	}
 	a.log.Debug("slash command", "user", a.hash(m.UserID), a.textAttr(m.Text))
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/slack-go/slack/slackevents"
 )
 
@@ -94,7 +95,7 @@ func (a *Adapter) event(ev slackevents.EventsAPIEvent, retry int) {
 		m := identity(team, user, channel, sessionThread)
 		m.Text = plainText(text)
 		if m.Text == "" {
-			m.Text = "aide"
+			m.Action = conversation.ActHelp // an empty mention or command asks for help
 		}
 		a.log.Debug("event", "type", ev.InnerEvent.Type, "user", a.hash(m.UserID), a.textAttr(m.Text))
 		a.postChannel(ctx, channel, replyThread, a.ask(ctx, m, false, a.owner(m.UserID)))

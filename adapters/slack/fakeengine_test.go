@@ -61,7 +61,7 @@ func (e *fakeEngine) Handle(_ context.Context, m conversation.Message) (conversa
 		return conversation.Reply{Lang: fr, Text: []string{"Merci de votre avis."}}, nil
 	case m.Action != "":
 		return conversation.Reply{Lang: fr, Text: []string{"Ce bouton a expiré."}}, nil
-	case m.Text == "aide":
+	case m.Text == "aide" || m.Action == conversation.ActHelp:
 		return conversation.Reply{Lang: fr, Text: []string{"Posez une question ou tapez admissibilite."}}, nil
 	case m.Text == "admissibilite":
 		e.step[k] = 1

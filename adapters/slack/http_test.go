@@ -306,7 +306,7 @@ func TestEventsRouting(t *testing.T) {
 		{"direct message", `{"type":"message","channel_type":"im","user":"U1","text":"bonjour <https://x.ca|le lien>","ts":"3.0","channel":"D1"}`,
 			true, "D1", "", conversation.Message{Platform: "slack", UserID: "T1:U1", ConversationID: "D1", Text: "bonjour le lien"}},
 		{"bare mention", `{"type":"app_mention","user":"U1","text":"<@UBOT>","ts":"4.0","channel":"C1"}`,
-			true, "C1", "4.0", conversation.Message{Platform: "slack", UserID: "T1:U1", ConversationID: "C1", ThreadID: "4.0", Text: "aide"}},
+			true, "C1", "4.0", conversation.Message{Platform: "slack", UserID: "T1:U1", ConversationID: "C1", ThreadID: "4.0", Action: conversation.ActHelp}},
 		{"bot message", `{"type":"message","channel_type":"im","bot_id":"B1","text":"x","ts":"5.0","channel":"D1"}`, false, "", "", conversation.Message{}},
 		{"bot_message subtype", `{"type":"message","channel_type":"im","subtype":"bot_message","text":"x","ts":"6.0","channel":"D1"}`, false, "", "", conversation.Message{}},
 		{"edit", `{"type":"message","channel_type":"im","subtype":"message_changed","message":{"user":"U1","text":"y","ts":"7.0"},"ts":"7.1","channel":"D1"}`, false, "", "", conversation.Message{}},
