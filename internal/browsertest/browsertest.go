@@ -72,6 +72,9 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 	}
 	ctx, cancelTimeout := context.WithTimeout(bctx, timeout)
 	t.Cleanup(cancelTimeout)
+	if err := chromedp.Do(ctx, Media()); err != nil {
+		t.Fatalf("emulate media: %v", err)
+	}
 	// Runs before the browser is closed: a failed test leaves a picture of
 	// the page behind (the test's context may have timed out by then).
 	t.Cleanup(func() {
@@ -113,12 +116,18 @@ func Viewport(w, h int64) chromedp.Action[chromedp.Void] {
 	return chromedp.EmulateViewport(w, h)
 }
 
-// Media emulates CSS media features such as prefers-color-scheme: dark or
-// prefers-reduced-motion: reduce; pairs of name and value.
+// Media emulates CSS media features such as prefers-color-scheme: dark;
+// pairs of name and value. prefers-reduced-motion is reduce unless given:
+// a click lands where chromedp measured its element only if nothing is
+// still scrolling smoothly.
 func Media(nameValues ...string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
-		var fs []*emulation.MediaFeature
+		fs := []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}
 		for i := 0; i+1 < len(nameValues); i += 2 {
+			if nameValues[i] == fs[0].Name {
+				fs[0].Value = nameValues[i+1]
+				continue
+			}
 			fs = append(fs, &emulation.MediaFeature{Name: nameValues[i], Value: nameValues[i+1]})
 		}
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: fs})

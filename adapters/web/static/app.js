@@ -488,7 +488,7 @@
         if (busy) { setStatus(T[lang].wait); return; }
         m.remove();
         req.echoEl.remove();
-        if (restored && input.value === req.draft) { input.value = ""; updateCount(); }
+        if (restored && input.value.trim() === req.draft.trim()) { input.value = ""; updateCount(); }
         if (req.group) choose(req.group, Array.from(req.group.querySelectorAll("button")).find((b) => b.dataset.action === req.payload.action));
         post(req);
       });
