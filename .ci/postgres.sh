@@ -23,22 +23,25 @@ start_test_postgres() {
   chown "$owner" "$PG_TEST_DIR"
   chmod 700 "$PG_TEST_DIR"
   local port=$(( 20000 + RANDOM % 20000 ))
+  # From a directory the server's user can read (the checkout may be under /root).
+  cd "$PG_TEST_DIR"
   if ! "${run[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U bot -A trust --no-sync -E UTF8 >"$PG_TEST_DIR/initdb.log" 2>&1; then
     echo "ci: initdb failed:" >&2; cat "$PG_TEST_DIR/initdb.log" >&2
-    return 1
+    cd "$OLDPWD"; return 1
   fi
   # A throwaway cluster: durability off, loopback and a private socket only.
   if ! "${run[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 30 start \
       -o "-h 127.0.0.1 -p $port -k $PG_TEST_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null; then
     echo "ci: PostgreSQL did not start:" >&2; cat "$PG_TEST_DIR/server.log" >&2
-    return 1
+    cd "$OLDPWD"; return 1
   fi
+  cd "$OLDPWD"
   PG_TEST_STOP=("${run[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -m immediate stop)
   export TEST_DATABASE_URL="postgres://bot@127.0.0.1:$port/postgres?sslmode=disable"
   echo "ci: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 }
 
 stop_test_postgres() {
-  if [ -n "${PG_TEST_STOP[*]:-}" ]; then "${PG_TEST_STOP[@]}" >/dev/null 2>&1 || true; fi
+  if [ -n "${PG_TEST_STOP[*]:-}" ]; then (cd / && "${PG_TEST_STOP[@]}" >/dev/null 2>&1) || true; fi
   if [ -n "${PG_TEST_DIR:-}" ]; then rm -rf "$PG_TEST_DIR"; fi
 }

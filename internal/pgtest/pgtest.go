@@ -121,7 +121,9 @@ func startServer() (dsn string, stop func(), err error) {
 	}
 	run := func(name string, args ...string) error {
 		all := append(append(prefix, filepath.Join(bin, name)), args...)
-		out, err := exec.Command(all[0], all[1:]...).CombinedOutput()
+		cmd := exec.Command(all[0], all[1:]...)
+		cmd.Dir = dir // readable by the server's user, unlike a checkout under /root
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("%s: %v: %s", name, err, out)
 		}
