@@ -221,7 +221,7 @@ func (ix *Index) oosSimilarity(v *view, h *holdout, acc []float64) float64 {
 
 // Features, in this order; see featureNames.
 const (
-	nViewFeat = 14
+	nViewFeat = 15
 	nFeat     = 2*nViewFeat + 4
 )
 
@@ -231,8 +231,8 @@ const (
 // of unknown words; then the best single sentence, whether the question is
 // the whole message, and the message's length.
 var featureNames = [nFeat]string{
-	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known", "w_example_any", "w_example_best", "w_out_of_scope",
-	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known", "q_example_any", "q_example_best", "q_out_of_scope",
+	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known", "w_example_any", "w_example_best", "w_out_of_scope", "w_out_of_scope_margin",
+	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known", "q_example_any", "q_example_best", "q_out_of_scope", "q_out_of_scope_margin",
 	"s_phr", "s_full", "q_is_whole", "log_terms",
 }
 
@@ -274,7 +274,23 @@ func (ix *Index) read(text string, h *holdout) reading {
 		r.sentences = nil
 		return r
 	}
-	r.question = ix.makeView(toks, words, spans[q].start, spans[q].end, h, true)
+	// A question that says little on its own ("A-t-il raison ?") is read
+	// with the sentences before it.
+	start := q
+	for start > 0 && r.sentences[q].n-r.sentences[q].nUnk < ix.params.FocusMinTerms {
+		start--
+		if start == 0 {
+			break
+		}
+		if n := ix.makeView(toks, words, spans[start].start, spans[q].end, h, false); n.n-n.nUnk >= ix.params.FocusMinTerms {
+			break
+		}
+	}
+	if start == 0 && q > 0 && r.sentences[q].n-r.sentences[q].nUnk < ix.params.FocusMinTerms {
+		r.question, r.qIsWhole = r.whole, true
+		return r
+	}
+	r.question = ix.makeView(toks, words, spans[start].start, spans[q].end, h, true)
 	return r
 }
 
@@ -310,6 +326,10 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 		row[2*nViewFeat+3] = math.Log1p(float64(r.whole.n))
 	}
 	fill := func(off int, ev []viewEvidence, v *view, oos float64) {
+		var near float64 // the closest phrasing or example of any candidate
+		for k := range cands {
+			near = max(near, ev[k].phr, ev[k].exBest)
+		}
 		for k := range cands {
 			e := ev[k]
 			var oFull, oPhr, oNg float64
@@ -324,7 +344,7 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 			row[off+8] = v.unk
 			row[off+9] = math.Log1p(float64(v.nUnk))
 			row[off+10] = e.phr * (1 - v.unk)
-			row[off+11], row[off+12], row[off+13] = e.exAny, e.exBest, oos
+			row[off+11], row[off+12], row[off+13], row[off+14] = e.exAny, e.exBest, oos, oos-near
 		}
 	}
 	fill(0, w[:len(cands)], &r.whole, oosW)

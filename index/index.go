@@ -52,6 +52,9 @@ type Params struct {
 	// is off-topic (nothing in the FAQ is near), rather than a question of
 	// the domain the FAQ does not answer.
 	OffTopicBelow float64
+	// FocusMinTerms: a question sentence with fewer known terms is read
+	// with the sentences before it, until it has this many.
+	FocusMinTerms int
 	// UnknownWeight: a word the FAQ does not know weighs this many times a
 	// word found in a single entry (it is a sign of another topic).
 	UnknownWeight float64
@@ -73,6 +76,7 @@ var DefaultParams = Params{
 	SuggestMin:         0.05,
 	OffTopicBelow:      0.02,
 	UnknownWeight:      2,
+	FocusMinTerms:      1,
 	L2:                 5,
 	ContextShare:       0.5,
 	ExampleWeight:      6,
@@ -96,6 +100,9 @@ func (p Params) withDefaults() Params {
 	set(&p.L2, d.L2)
 	set(&p.ContextShare, d.ContextShare)
 	set(&p.ExampleWeight, d.ExampleWeight)
+	if p.FocusMinTerms <= 0 {
+		p.FocusMinTerms = d.FocusMinTerms
+	}
 	if p.MaxTrainPhrasings <= 0 {
 		p.MaxTrainPhrasings = d.MaxTrainPhrasings
 	}
@@ -107,7 +114,7 @@ func (p Params) withDefaults() Params {
 
 // training is the part of the parameters the model depends on.
 func (p Params) training() Params {
-	return Params{UnknownWeight: p.UnknownWeight, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
+	return Params{UnknownWeight: p.UnknownWeight, FocusMinTerms: p.FocusMinTerms, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
 		MaxTrainPhrasings: p.MaxTrainPhrasings, Seed: p.Seed}
 }
 

@@ -19,6 +19,8 @@ var xvalSets = []string{
 	"../testdata/dev_questions_chat.jsonl",
 	"../testdata/chat_round1.jsonl",
 	"../testdata/chat_round2.jsonl",
+	"../testdata/chat_round4.jsonl",
+	"../testdata/chat_round5.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
@@ -53,6 +55,8 @@ func xvalParams() Params {
 		}
 		f, _ := strconv.ParseFloat(v, 64)
 		switch k {
+		case "FocusMinTerms":
+			p.FocusMinTerms = int(f)
 		case "UnknownWeight":
 			p.UnknownWeight = f
 		case "L2":
