@@ -20,8 +20,8 @@ type entryStats struct {
 	exN     map[string]int     // labelled examples of the entry holding the term
 	expost  map[string][]int32 // examples holding the term
 	nEx     int
-	cent    ngVec              // sum of the phrasings' n-gram vectors
-	centN2  float64            // its squared norm
+	cent    ngVec   // sum of the phrasings' n-gram vectors
+	centN2  float64 // its squared norm
 }
 
 // holdout removes one phrasing or example from the evidence, as if the FAQ
