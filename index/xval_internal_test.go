@@ -21,6 +21,7 @@ var xvalSets = []string{
 	"../testdata/chat_round2.jsonl",
 	"../testdata/chat_round4.jsonl",
 	"../testdata/chat_round5.jsonl",
+	"../testdata/chat_round6.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
