@@ -144,16 +144,23 @@ var content = sync.OnceValues(func() (conversation.Options, error) {
 	return conversation.Options{KB: kb, Index: ix, Rules: rs}, nil
 })
 
-// NewHandler is the real engine on the official content, with its own
-// in-memory store, and the script's special messages.
-func NewHandler(t testing.TB) *Handler {
+// Engine is the real engine on the official content (built once per test
+// binary) with its own in-memory store.
+func Engine(t testing.TB) *conversation.Engine {
 	t.Helper()
 	o, err := content()
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.Store = memstore.New()
-	return &Handler{engine: conversation.New(o), Started: make(chan struct{}, 1), Ended: make(chan error, 1)}
+	o.EscalationEmail = contact
+	return conversation.New(o)
+}
+
+// NewHandler is Engine with the script's special messages.
+func NewHandler(t testing.TB) *Handler {
+	t.Helper()
+	return &Handler{engine: Engine(t), Started: make(chan struct{}, 1), Ended: make(chan error, 1)}
 }
 
 // Words the script looks for: official content, and the vocabulary's.

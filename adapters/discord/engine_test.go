@@ -3,45 +3,17 @@ package discord
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/qc-ia/conformbot/adapters/adaptertest"
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
-	"github.com/qc-ia/conformbot/index"
-	"github.com/qc-ia/conformbot/rules"
-	"github.com/qc-ia/conformbot/store/memstore"
 )
-
-// content is the official FAQ, its index and the rules, built once.
-var content = sync.OnceValues(func() (conversation.Options, error) {
-	kb, err := faq.Default()
-	if err != nil {
-		return conversation.Options{}, err
-	}
-	ix, err := index.New(kb, index.Options{})
-	if err != nil {
-		return conversation.Options{}, err
-	}
-	rs, err := rules.Default()
-	if err != nil {
-		return conversation.Options{}, err
-	}
-	return conversation.Options{KB: kb, Index: ix, Rules: rs, EscalationEmail: "encadrement.ia@mcn.gouv.qc.ca"}, nil
-})
 
 // realEngine is the conversation engine on the official content with its
 // own in-memory store.
-func realEngine(t *testing.T) *conversation.Engine {
-	t.Helper()
-	o, err := content()
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Store = memstore.New()
-	return conversation.New(o)
-}
+func realEngine(t *testing.T) *conversation.Engine { return adaptertest.Engine(t) }
 
 // oracle replays the same user's steps on a second engine, to know what
 // the adapter should show without writing any answer into the test.
@@ -151,8 +123,11 @@ func TestQuestionAndFeedbackWithTheEngine(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, realEngine(t), nil)
 	o := &oracle{e: realEngine(t), m: conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Locale: "fr"}}
-	c, _ := content()
-	q := c.KB.Entries[0].Question // an official question, asked as is
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := kb.Entries[0].Question // an official question, asked as is
 	resp := r.interact(t, slashAsk("3100", q))
 	want := o.send(t, q, "")
 	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource {
