@@ -10,6 +10,9 @@ func (t *turn) dialogOpen() bool {
 func (t *turn) startDialog() Reply {
 	if t.e.rules == nil {
 		t.kind = "no-rules"
+		if tr := traceOf(t.ctx); tr != nil {
+			tr.NoRules = true
+		}
 		return Reply{Text: []string{t.ui().noRules}, Actions: []Action{t.btn(ActEscalate)}}
 	}
 	t.sess.Dialog = &DialogState{}

@@ -13,6 +13,7 @@ import (
 type Trace struct {
 	Search    *index.Result // the FAQ search, when the message was searched
 	Truncated bool          // the message was read on its first MaxText characters
+	NoRules   bool          // the message asked for the eligibility check, and no rules are loaded
 }
 
 type traceKey struct{}

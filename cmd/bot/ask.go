@@ -101,7 +101,11 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 		return exitFail
 	}
 	defer ask.close()
-	out, reply := ask.ask(ctx, q, lang)
+	out, reply, noRules := ask.ask(ctx, q, lang)
+	if noRules && !asJSON {
+		fmt.Fprintln(env.Stdout, "La vérification d'admissibilité se fait avec « bot check ». / The eligibility check is « bot check ».")
+		return exitOK
+	}
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
@@ -134,14 +138,14 @@ func newAsker(cfg Config, logger *slog.Logger) (*asker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index impossible / cannot build the index: %w", err)
 	}
-	// Without valid rules the engine still answers questions; the dialog
-	// says it is unavailable, as it would in chat.
-	rs, _ := loadRules(cfg)
+	// No rules: a one-shot question needs none, and loading them (they
+	// validate their scenarios) would double the command's time; asking
+	// for the check points to `bot check`.
 	contact := cfg.EscalationEmail
 	if contact == "" {
 		contact = conversation.DefaultEscalationEmail
 	}
-	eng := conversation.New(conversation.Options{KB: kb, Index: ix, Rules: rs, Store: memstore.New(),
+	eng := conversation.New(conversation.Options{KB: kb, Index: ix, Store: memstore.New(),
 		EscalationEmail: contact}) // no per-message log line in a one-shot command; failures go to the runtime's log
 	rt := conversation.NewRuntime(eng, conversation.RuntimeOptions{Component: "ask", Logger: logger})
 	return &asker{kb: kb, ix: ix, rt: rt, contact: contact}, nil
@@ -151,11 +155,11 @@ func (a *asker) close() { a.ix.Close() }
 
 // ask sends q to the engine as a new conversation; lang is the locale hint
 // (the reply follows the question's language when it shows one).
-func (a *asker) ask(ctx context.Context, q, lang string) (askOutput, conversation.Reply) {
+func (a *asker) ask(ctx context.Context, q, lang string) (askOutput, conversation.Reply, bool) {
 	var tr conversation.Trace
 	m := conversation.Message{Platform: "cli", UserID: "ask", ConversationID: "ask", Text: q, Locale: lang}
 	reply, _ := a.rt.Handle(conversation.WithTrace(ctx, &tr), m)
-	return askResult(reply, tr, a.contact), reply
+	return askResult(reply, tr, a.contact), reply, tr.NoRules
 }
 
 // askResult maps the engine's reply and trace onto the JSON contract.

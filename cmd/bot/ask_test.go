@@ -131,7 +131,7 @@ func setAsker(t *testing.T, whole bool) func(q string) askOutput {
 	}
 	t.Cleanup(a.close)
 	return func(q string) askOutput {
-		out, _ := a.ask(t.Context(), q, "fr")
+		out, _, _ := a.ask(t.Context(), q, "fr")
 		return out
 	}
 }
@@ -176,6 +176,7 @@ func TestAskHumanOutput(t *testing.T) {
 		{"ambiguous", []string{"suspension IAG"}, []string{"plus d'une réponse de la FAQ", "Vouliez-vous dire :\n- ", "\n- "}},
 		// The same engine as every surface: commands work here too.
 		{"command", []string{"aide"}, []string{"« admissibilité »"}},
+		{"the check is bot check's", []string{"admissibilité"}, []string{"bot check"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
