@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,6 +151,16 @@ func startServer() (dsn string, stop func(), err error) {
 	stop = func() {
 		_ = run("pg_ctl", "-D", data, "-m", "immediate", "stop")
 		os.RemoveAll(dir)
+	}
+	// A test binary killed before stop runs (a -timeout panic, ^C) must not
+	// leave the server behind: a detached watchdog stops it once this
+	// process is gone.
+	stopCmd := strings.Join(append(append([]string(nil), prefix...), filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"), " ")
+	w := exec.Command("sh", "-c", fmt.Sprintf("while [ -d /proc/%d ]; do sleep 1; done; cd /; %s >/dev/null 2>&1; rm -rf %s",
+		os.Getpid(), stopCmd, dir))
+	w.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if w.Start() == nil {
+		_ = w.Process.Release()
 	}
 	return fmt.Sprintf("postgres://bot@127.0.0.1:%d/postgres?sslmode=disable", port), stop, nil
 }
