@@ -22,6 +22,8 @@ var xvalSets = []string{
 	"../testdata/chat_round4.jsonl",
 	"../testdata/chat_round5.jsonl",
 	"../testdata/chat_round6.jsonl",
+	"../testdata/chat_round7.jsonl",
+	"../testdata/chat_round8.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
@@ -144,7 +146,7 @@ func TestCrossValidation(t *testing.T) {
 	all.WriteTable(&tb)
 	t.Log("\n" + tb.String())
 	// Floors: under the measured figures, above what a regression gives.
-	const minOverall, maxWrong = 0.92, 0.035
+	const minOverall, maxWrong = 0.90, 0.035
 	if all.Overall() < minOverall || all.WrongRate() > maxWrong {
 		t.Errorf("cross-validation: overall %.3f (floor %.2f), wrong %.3f (ceiling %.3f)", all.Overall(), minOverall, all.WrongRate(), maxWrong)
 	}
