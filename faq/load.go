@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -111,15 +112,36 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 	kb := &KB{}
 	haveDoc := false
 	firstLine := map[string]string{} // id -> "file:line" of its first definition
-	for _, name := range names {
+	// Files are parsed side by side (the examples file is most of the
+	// parsing time of a one-shot command), then read in order.
+	type parsed struct {
+		f        *ast.File
+		err      error
+		readFail error
+	}
+	files := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				files[i].readFail = err
+				return
+			}
+			files[i].f, files[i].err = parser.ParseBytes(data, 0)
+		}()
+	}
+	wg.Wait()
+	for i, name := range names {
 		base := path.Base(name)
 		l.file = path.Join(shown, base)
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
+		if err := files[i].readFail; err != nil {
 			l.add(0, "%v", err)
 			continue
 		}
-		body := l.parse(data)
+		body := l.body(files[i].f, files[i].err)
 		if body == nil {
 			continue
 		}
@@ -257,9 +279,8 @@ func normText(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
-// parse returns the single document's body, or nil after recording a problem.
-func (l *loader) parse(data []byte) ast.Node {
-	f, err := parser.ParseBytes(data, 0)
+// body returns the single document's body, or nil after recording a problem.
+func (l *loader) body(f *ast.File, err error) ast.Node {
 	if err != nil {
 		var ye yaml.Error
 		if errors.As(err, &ye) && ye.GetToken() != nil {

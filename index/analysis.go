@@ -70,6 +70,18 @@ func stopWords() analysis.TokenMap {
 
 var foldReplacer = strings.NewReplacer("œ", "oe", "æ", "ae", "’", "'", "ʼ", "'")
 
+// latinFold maps the accented letters of Latin-1 and Latin Extended-A to
+// their base letter (0: no single-letter fold), computed once from NFD.
+var latinFold = func() (t [0x180]rune) {
+	for r := rune(0xc0); r < 0x180; r++ {
+		d := []rune(norm.NFD.String(string(r)))
+		if len(d) > 1 && d[0] < 0x80 {
+			t[r] = d[0]
+		}
+	}
+	return t
+}()
+
 // fold strips diacritics and normalises ligatures and apostrophes.
 func fold(s string) string {
 	ascii := true
@@ -82,6 +94,29 @@ func fold(s string) string {
 	if ascii {
 		return s
 	}
+	// The accented letters of French (and their neighbours) fold by table;
+	// anything else goes through NFD.
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b = append(b, byte(r))
+		case r < 0x180 && latinFold[r] != 0:
+			b = append(b, byte(latinFold[r]))
+		case r == 'œ':
+			b = append(b, 'o', 'e')
+		case r == 'æ':
+			b = append(b, 'a', 'e')
+		case r == '’' || r == 'ʼ':
+			b = append(b, '\'')
+		default:
+			return foldSlow(s)
+		}
+	}
+	return string(b)
+}
+
+func foldSlow(s string) string {
 	s = foldReplacer.Replace(s)
 	// Decompose, drop combining marks, recompose. (A shared
 	// transform.Chain is not safe for concurrent use.)

@@ -98,3 +98,14 @@ func defaultIndex(t testing.TB) *Index {
 	}
 	return ix
 }
+
+// The table fold agrees with the NFD fold it replaces.
+func TestFoldTable(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"Éléphant à l'œil", "où ça, garçon ? Ça coûte", "naïveté Noël", "Ångström ł ő ű",
+		"l’IA d’État", "ñandú", "日本語 é", "ﬁn", "e\u0301te\u0301"} {
+		if got, want := fold(s), foldSlow(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

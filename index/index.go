@@ -12,8 +12,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -161,14 +163,13 @@ const (
 	fieldAlternates = "alternates"
 	fieldKeywords   = "keywords"
 	fieldAnswer     = "answer"
-	fieldExamples   = "examples"
 )
 
 // In this order: New indexes the fields by position.
 var boosts = [...]struct {
 	field string
 	boost float64
-}{{fieldQuestion, 3}, {fieldAlternates, 2}, {fieldKeywords, 2}, {fieldAnswer, 0.7}, {fieldExamples, 1}}
+}{{fieldQuestion, 3}, {fieldAlternates, 2}, {fieldKeywords, 2}, {fieldAnswer, 0.7}}
 
 // nPreFilters: lowercase and fold, the filters before synonyms.
 const nPreFilters = 2
@@ -210,7 +211,6 @@ type doc struct {
 	Alternates []string `json:"alternates"`
 	Keywords   []string `json:"keywords"`
 	Answer     string   `json:"answer"`
-	Examples   []string `json:"examples"`
 }
 
 func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
@@ -234,7 +234,7 @@ func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 	m.DefaultAnalyzer = analyzerName
 	m.ScoringModel = "bm25"
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer, fieldExamples} {
+	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = analyzerName
 		fm.Store = false
@@ -276,6 +276,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	for f := range inField {
 		inField[f] = map[string]bool{}
 	}
+	ix.analyzeAll()
 	examples := map[string][]string{}
 	for _, x := range kb.Examples {
 		if x.Entry != "" {
@@ -306,10 +307,11 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			a[t] = true
 			inField[3][t] = true
 		}
+		// Examples are evidence, not retrieval: their words count as known,
+		// but Bleve does not index them (half the text of the official FAQ).
 		for _, x := range examples[e.ID] {
 			for _, t := range ix.terms(x) {
 				q[t] = true
-				inField[4][t] = true
 			}
 		}
 		for t := range q {
@@ -321,7 +323,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 				ix.df[t]++
 			}
 		}
-		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer, examples[e.ID]}); err != nil {
+		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer}); err != nil {
 			return nil, fmt.Errorf("index: %s: %w", e.ID, err)
 		}
 	}
@@ -393,6 +395,33 @@ func (ix *Index) terms(s string) []string {
 		ix.buildTerms[s] = ts
 	}
 	return ts
+}
+
+// analyzeAll analyses every text of the FAQ on all cores, into buildTerms.
+func (ix *Index) analyzeAll() {
+	var texts []string
+	for _, e := range ix.kb.Entries {
+		texts = append(append(append(texts, e.Question, e.Answer), e.Alternates...), e.Keywords...)
+	}
+	for _, x := range ix.kb.Examples {
+		texts = append(texts, x.Text)
+	}
+	out := make([][]string, len(texts))
+	n := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(texts); i += n {
+				out[i] = ix.analyzeTerms(texts[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for i, t := range texts {
+		ix.buildTerms[t] = out[i]
+	}
 }
 
 func (ix *Index) analyzeTerms(s string) []string {
