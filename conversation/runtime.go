@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -309,4 +310,21 @@ func (d *memDeduper) FirstSeen(_ context.Context, key string, ttl time.Duration)
 	}
 	d.seen[key] = now.Add(ttl)
 	return true, nil
+}
+
+// ReadBody reads an adapter's request body, at most limit bytes, before
+// anything in it is trusted: a larger body is answered 413 and an
+// unreadable one 400 (in both languages), and ok is false.
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err == nil {
+		return body, true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		http.Error(w, "requête trop volumineuse / request too large", http.StatusRequestEntityTooLarge)
+	} else {
+		http.Error(w, "lecture impossible / unreadable body", http.StatusBadRequest)
+	}
+	return nil, false
 }

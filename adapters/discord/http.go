@@ -5,12 +5,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 const (
@@ -45,14 +45,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST seulement / POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "requête trop volumineuse / request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "lecture impossible / unreadable body", http.StatusBadRequest)
+	body, ok := conversation.ReadBody(w, r, maxBodyBytes)
+	if !ok {
 		return
 	}
 	if !a.verify(r.Header, body) {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/slack-go/slack"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // verified reads the raw body (size-limited), checks Slack's signature and
@@ -24,14 +26,8 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, raw
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read body", http.StatusBadRequest)
+		raw, ok := conversation.ReadBody(w, r, maxBody)
+		if !ok {
 			return
 		}
 		_, _ = sv.Write(raw)
