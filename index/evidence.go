@@ -11,17 +11,39 @@ import (
 // the question side occurs, its answer's terms, and the centroid of its
 // phrasings' character n-grams.
 type entryStats struct {
-	strongN map[string]int     // question and keywords holding the term
-	altN    map[string]int     // alternates holding the term
-	answer  map[string]bool    // terms of the answer
-	occ     map[string]int     // items (question, alternates, keywords, answer) holding the term
-	post    map[string][]int32 // phrasings (0: question, then alternates) holding the term
-	nPhr    int
-	exN     map[string]int     // labelled examples of the entry holding the term
-	expost  map[string][]int32 // examples holding the term
-	nEx     int
-	cent    ngVec   // sum of the phrasings' n-gram vectors
-	centN2  float64 // its squared norm
+	terms  map[string]*termStat
+	nPhr   int
+	nEx    int
+	cent   ngVec   // sum of the phrasings' n-gram vectors
+	centN2 float64 // its squared norm
+}
+
+// termStat is where one term occurs in one entry (one map per entry: a
+// large FAQ builds millions of them).
+type termStat struct {
+	strong, alt, ex int32   // question and keywords, alternates, examples holding it
+	occ             int32   // items (question, alternates, keywords, answer, examples) holding it
+	answer          bool    // in the answer
+	post            []int32 // phrasings holding it (0: question, then alternates)
+	expost          []int32 // examples holding it
+}
+
+var noTerm termStat
+
+func (st *entryStats) term(t string) *termStat {
+	if ts, ok := st.terms[t]; ok {
+		return ts
+	}
+	return &noTerm
+}
+
+func (st *entryStats) add(t string) *termStat {
+	ts, ok := st.terms[t]
+	if !ok {
+		ts = &termStat{}
+		st.terms[t] = ts
+	}
+	return ts
 }
 
 // holdout removes one phrasing or example from the evidence, as if the FAQ
@@ -101,7 +123,7 @@ func (ix *Index) termWeight(t string, h *holdout) (float64, bool) {
 	if h != nil && h.terms[t] {
 		if ix.totalOcc[t] == 1 {
 			df = 0
-		} else if h.entry >= 0 && ix.entries[h.entry].occ[t] == 1 {
+		} else if h.entry >= 0 && ix.entries[h.entry].term(t).occ == 1 {
 			df--
 		}
 	}
@@ -137,7 +159,8 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 		if t.unknown {
 			continue
 		}
-		strong, alt, ex := st.strongN[t.term], st.altN[t.term], st.exN[t.term]
+		ts := st.term(t.term)
+		strong, alt, ex := ts.strong, ts.alt, ts.ex
 		if own && h.terms[t.term] {
 			switch {
 			case h.phr == 0:
@@ -151,17 +174,17 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 		switch {
 		case strong > 0 || alt > 1:
 			e.full += t.weight
-		case st.answer[t.term]:
+		case ts.answer:
 			e.ans += t.weight
 		case alt == 1:
 			e.alt1 += t.weight
 		case ex > 0:
 			e.exAny += t.weight
 		}
-		for _, p := range st.post[t.term] {
+		for _, p := range ts.post {
 			acc[p] += t.weight
 		}
-		for _, x := range st.expost[t.term] {
+		for _, x := range ts.expost {
 			exAcc[x] += t.weight
 		}
 	}
@@ -455,44 +478,45 @@ func (ix *Index) buildStats() {
 	}
 	for i := range kb.Entries {
 		e := &kb.Entries[i]
-		st := entryStats{strongN: map[string]int{}, altN: map[string]int{}, answer: map[string]bool{},
-			occ: map[string]int{}, post: map[string][]int32{}}
+		st := entryStats{terms: map[string]*termStat{}}
 		phrs := append([]string{e.Question}, e.Alternates...)
 		st.nPhr = len(phrs)
-		ix.maxPhr = max(ix.maxPhr, st.nPhr)
 		for k, s := range phrs {
 			for _, t := range ix.terms(s) {
+				ts := st.add(t)
 				if k == 0 {
-					st.strongN[t]++
+					ts.strong++
 				} else {
-					st.altN[t]++
+					ts.alt++
 				}
-				st.occ[t]++
-				st.post[t] = append(st.post[t], int32(k))
+				ts.occ++
+				ts.post = append(ts.post, int32(k))
 			}
 		}
 		for _, s := range e.Keywords {
 			for _, t := range ix.terms(s) {
-				st.strongN[t]++
-				st.occ[t]++
+				ts := st.add(t)
+				ts.strong++
+				ts.occ++
 			}
 		}
 		for _, t := range ix.terms(e.Answer) {
-			st.answer[t] = true
-			st.occ[t]++
+			ts := st.add(t)
+			ts.answer = true
+			ts.occ++
 		}
-		st.exN, st.expost = map[string]int{}, map[string][]int32{}
 		for _, x := range ix.examples[i] {
 			for _, t := range ix.terms(x) {
-				st.exN[t]++
-				st.occ[t]++
-				st.expost[t] = append(st.expost[t], int32(st.nEx))
+				ts := st.add(t)
+				ts.ex++
+				ts.occ++
+				ts.expost = append(ts.expost, int32(st.nEx))
 			}
 			st.nEx++
 		}
 		ix.maxPhr = max(ix.maxPhr, st.nPhr+st.nEx)
-		for t, c := range st.occ {
-			ix.totalOcc[t] += c
+		for t, ts := range st.terms {
+			ix.totalOcc[t] += int(ts.occ)
 		}
 		st.cent = make(ngVec, 0, len(cents[i]))
 		for g, w := range cents[i] {

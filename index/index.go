@@ -82,7 +82,7 @@ var DefaultParams = Params{
 	L2:                 5,
 	ContextShare:       0.5,
 	ExampleWeight:      6,
-	MaxTrainPhrasings:  2000,
+	MaxTrainPhrasings:  1500,
 	Seed:               1,
 }
 
