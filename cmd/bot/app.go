@@ -76,6 +76,9 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		st = measuredStore{Store: st, m: m}
 	}
 	log := env.Logger.With("component", "store")
+	if cfg.DatabaseURL == "" && sqlite.DirOpenToOthers(cfg.DataDir) {
+		log.Warn("BOT_DATA_DIR is open to other users of this machine (files inside are 0600); chmod 700 it", "dir", cfg.DataDir)
+	}
 	every := purgeEvery(cfg)
 	purge := func() {
 		ran, err := st.PurgeDue(ctx, cfg.Retention, every)

@@ -67,8 +67,16 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	dsn := "file:" + filepath.Join(dir, DBFile) +
-		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	path := filepath.Join(dir, DBFile)
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
+	// secure_delete: a purged row's bytes are overwritten with zeros, not
+	// left in free pages. journal_size_limit: the WAL is cut back to 1 MiB
+	// after each checkpoint instead of keeping its largest size.
+	dsn := "file:" + path +
+		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=secure_delete(ON)&_pragma=journal_size_limit(1048576)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", DBFile, err)
@@ -136,6 +144,40 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// ownerOnly creates the database file 0600 before SQLite opens it, since
+// SQLite gives the -wal and -shm files the database file's mode; files left
+// by an older version with a wider mode are narrowed.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open %s: %w", p, err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("make %s private: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
+
+// DirOpenToOthers says whether dir can be read or entered by users other
+// than its owner, for bot serve to warn about (the files inside are 0600
+// anyway, but their names and sizes are visible).
+func DirOpenToOthers(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.Mode().Perm()&0o077 != 0
 }
 
 // loadKey reads the HMAC key, creating a random one on first use. O_EXCL
@@ -290,7 +332,19 @@ func (s *Store) Unanswered(ctx context.Context, limit int) ([]conversation.Unans
 
 // PurgeExpired implements conversation.Store.
 func (s *Store) PurgeExpired(ctx context.Context, retention time.Duration) error {
-	return purge(ctx, s.db, s.now(), retention)
+	if err := purge(ctx, s.db, s.now(), retention); err != nil {
+		return err
+	}
+	s.checkpoint(ctx)
+	return nil
+}
+
+// checkpoint copies the WAL into the database and truncates it, so the
+// frames that still hold purged rows leave the disk now rather than at the
+// next clean close. Best effort: a busy reader only delays it to the next
+// purge or close.
+func (s *Store) checkpoint(ctx context.Context) {
+	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 }
 
 type execer interface {
@@ -341,7 +395,11 @@ func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (b
 		ON CONFLICT(name) DO UPDATE SET last_run = excluded.last_run`, now.UnixNano()); err != nil {
 		return false, fmt.Errorf("purge: %w", err)
 	}
-	return true, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("purge: %w", err)
+	}
+	s.checkpoint(ctx)
+	return true, nil
 }
 
 // PutShare implements store.Shares.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -126,5 +127,102 @@ func TestMigrateUnversioned(t *testing.T) {
 	}
 	if ok, _ := s.PutSession(ctx, "k", got, v, time.Hour); !ok {
 		t.Error("PutSession at the migrated version refused")
+	}
+}
+
+// A purged question leaves no byte on disk: neither in the database's free
+// pages nor in the WAL, while the store is open and after a clean close.
+func TestPurgedTextGoneFromFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	const old, kept = "purgeme-ancienne-question-", "keepme-question-recente-"
+	for i := range 300 {
+		at := now.Add(-40 * 24 * time.Hour)
+		text := fmt.Sprintf("%s%04d Est-ce que je peux utiliser un assistant?", old, i)
+		if i%10 == 0 {
+			at, text = now.Add(-time.Hour), fmt.Sprintf("%s%04d", kept, i)
+		}
+		if err := s.AddUnanswered(ctx, conversation.Unanswered{Text: text, Lang: "fr", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countInFiles(t, dir, old); n == 0 {
+		t.Fatal("the scan finds nothing before the purge: the test cannot fail")
+	}
+	if err := s.PurgeExpired(ctx, 30*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := countInFiles(t, dir, old); n != 0 {
+		t.Errorf("store open after the purge: %d purged questions still readable in %s", n, dir)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := countInFiles(t, dir, old); n != 0 {
+		t.Errorf("after a clean close: %d purged questions still readable in %s", n, dir)
+	}
+	if n := countInFiles(t, dir, kept); n != 30 {
+		t.Errorf("kept questions found %d times, want 30", n)
+	}
+}
+
+// countInFiles counts occurrences of marker in every file under dir.
+func countInFiles(t *testing.T, dir, marker string) int {
+	t.Helper()
+	n := 0
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += bytes.Count(b, []byte(marker))
+	}
+	return n
+}
+
+// Every file the store writes is its owner's alone, even in a folder open
+// to all and with a permissive umask; an older file with a wider mode is
+// narrowed on open.
+func TestFilesOwnerOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if !DirOpenToOthers(dir) {
+		t.Error("DirOpenToOthers(0755) = false")
+	}
+	if err := os.WriteFile(filepath.Join(dir, DBFile), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(dir, DBFile), 0o644) // whatever the umask
+	s := open(t, dir)
+	defer s.Close()
+	if err := s.AddUnanswered(ctx, conversation.Unanswered{Text: "x", Lang: "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{DBFile, DBFile + "-wal", DBFile + "-shm", KeyFile} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := fi.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s mode %o, want 600", name, m)
+		}
+	}
+	fresh := filepath.Join(t.TempDir(), "new")
+	s2 := open(t, fresh)
+	s2.Close()
+	if DirOpenToOthers(fresh) {
+		t.Error("a data folder created by Open is open to others")
 	}
 }
