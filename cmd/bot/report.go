@@ -6,10 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/rules"
 )
 
 func init() {
@@ -20,10 +24,23 @@ func init() {
 	})
 }
 
+// scanUnanswered bounds what one report reads from the store: grouping needs
+// every recent question, not just the first screenful.
+const scanUnanswered = 100000
+
+// maxQuestionRunes cuts a question in the text report so one long message
+// does not push the others off the screen (--json keeps it whole).
+const maxQuestionRunes = 100
+
 // report is what `bot report --json` prints.
 type report struct {
+	Since      *time.Time      `json:"since,omitempty"`
 	Feedback   []feedbackRow   `json:"feedback"`
 	Unanswered []unansweredRow `json:"unanswered"`
+	// Total is the number of unanswered questions counted, Shown the
+	// groups listed (at most --limit).
+	Total  int `json:"unanswered_total"`
+	Groups int `json:"unanswered_groups"`
 }
 
 type feedbackRow struct {
@@ -33,21 +50,28 @@ type feedbackRow struct {
 	Down     int    `json:"down"`
 }
 
+// unansweredRow is one group of questions that are the same text once
+// normalised (case, accents, punctuation and spacing ignored).
 type unansweredRow struct {
-	At   time.Time `json:"at"`
-	Lang string    `json:"lang"`
-	Text string    `json:"text"`
+	N     int       `json:"n"` // its number in the report, for whoever fills in an eval file
+	Count int       `json:"count"`
+	Text  string    `json:"text"` // the most recent wording, redacted
+	Langs []string  `json:"langs"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
 }
 
 func runReport(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	limit := fs.Int("limit", 50, "nombre de questions sans réponse / number of unanswered questions")
+	limit := fs.Int("limit", 20, "nombre de groupes de questions sans réponse / number of unanswered question groups")
 	asJSON := fs.Bool("json", false, "sortie JSON / JSON output")
+	jsonl := fs.String("jsonl", "", "écrit les questions sans réponse dans FICHIER au format de bot eval (expect null) / writes the unanswered questions to FILE in the bot eval format")
+	since := fs.String("since", "", "depuis une date (2025-03-18) ou une durée (7d, 24h) / since a date or a duration")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot report [--limit N] [--json]")
-		fmt.Fprintln(env.Stderr, "Avis 👍/👎 par réponse et questions sans réponse (masquées), dans DATABASE_URL ou BOT_DATA_DIR.")
-		fmt.Fprintln(env.Stderr, "Feedback per answer and unanswered questions (redacted), from DATABASE_URL or BOT_DATA_DIR.")
+		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot report [--limit N] [--since 7d|2025-03-18] [--json] [--jsonl FICHIER]")
+		fmt.Fprintln(env.Stderr, "Avis 👍/👎 par réponse et questions sans réponse (masquées, regroupées), dans DATABASE_URL ou BOT_DATA_DIR.")
+		fmt.Fprintln(env.Stderr, "Feedback per answer and unanswered questions (redacted, grouped), from DATABASE_URL or BOT_DATA_DIR.")
 		fs.PrintDefaults()
 	}
 	if code, stop := parseFlags(fs, args); stop {
@@ -57,16 +81,33 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
+	var from time.Time
+	if *since != "" {
+		t, err := parseSince(*since, time.Now())
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot report : --since %q : %v\n", *since, err)
+			return exitUsage
+		}
+		from = t
+	}
 	st, err := openStore(ctx, env.Config)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bot report : données illisibles / cannot read data: %v\n", err)
 		return exitFail
 	}
 	defer st.Close()
-	rep, err := buildReport(ctx, st, entryQuestions(env.Config), env.Config.Retention, *limit)
+	rep, err := buildReport(ctx, st, entryQuestions(env.Config), env.Config.Retention, from, *limit)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bot report : %v\n", err)
 		return exitFail
+	}
+	if *jsonl != "" {
+		if err := writeEvalFile(*jsonl, rep.Unanswered); err != nil {
+			fmt.Fprintf(env.Stderr, "bot report : %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(env.Stderr, "%d questions écrites dans / written to %s : remplissez « expect » par l'id d'une entrée ou laissez null, puis bot eval %s\n",
+			len(rep.Unanswered), *jsonl, *jsonl)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -80,9 +121,34 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
+// parseSince reads an RFC 3339 time, a date, or a duration back from now
+// (Go durations plus whole days: 7d).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err == nil && n >= 0 && fmt.Sprint(n) == d {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("attendu une date (2025-03-18) ou une durée (7d, 24h) / want a date or a duration")
+}
+
 // buildReport purges what is past retention first, so the report never shows it.
-func buildReport(ctx context.Context, st conversation.Store, questions map[string]string, retention time.Duration, limit int) (report, error) {
+func buildReport(ctx context.Context, st conversation.Store, questions map[string]string, retention time.Duration, since time.Time, limit int) (report, error) {
 	rep := report{Feedback: []feedbackRow{}, Unanswered: []unansweredRow{}}
+	if !since.IsZero() {
+		s := since.UTC()
+		rep.Since = &s
+	}
 	if err := st.PurgeExpired(ctx, retention); err != nil {
 		return rep, err
 	}
@@ -93,17 +159,107 @@ func buildReport(ctx context.Context, st conversation.Store, questions map[strin
 	for _, c := range counts {
 		rep.Feedback = append(rep.Feedback, feedbackRow{Entry: c.EntryID, Question: questions[c.EntryID], Up: c.Up, Down: c.Down})
 	}
-	un, err := st.Unanswered(ctx, limit)
+	un, err := st.Unanswered(ctx, scanUnanswered)
 	if err != nil {
 		return rep, err
 	}
-	for _, q := range un {
-		rep.Unanswered = append(rep.Unanswered, unansweredRow{At: q.At.UTC(), Lang: q.Lang, Text: q.Text})
+	groups, total := groupUnanswered(un, since)
+	rep.Total, rep.Groups = total, len(groups)
+	if len(groups) > limit {
+		groups = groups[:limit]
 	}
+	rep.Unanswered = groups
 	return rep, nil
 }
 
+// groupUnanswered folds questions that normalise to the same text, most
+// frequent first, then most recent. un comes newest first, so the text kept
+// for a group is its latest wording.
+func groupUnanswered(un []conversation.Unanswered, since time.Time) ([]unansweredRow, int) {
+	byKey := map[string]*unansweredRow{}
+	var order []*unansweredRow
+	total := 0
+	for _, q := range un {
+		if !since.IsZero() && q.At.Before(since) {
+			continue
+		}
+		total++
+		key := rules.Normalize(q.Text)
+		g := byKey[key]
+		if g == nil {
+			g = &unansweredRow{Text: q.Text, Last: q.At.UTC(), First: q.At.UTC()}
+			byKey[key] = g
+			order = append(order, g)
+		}
+		g.Count++
+		if q.At.Before(g.First) {
+			g.First = q.At.UTC()
+		}
+		if q.At.After(g.Last) {
+			g.Last, g.Text = q.At.UTC(), q.Text
+		}
+		if !contains(g.Langs, q.Lang) {
+			g.Langs = append(g.Langs, q.Lang)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].Count != order[j].Count {
+			return order[i].Count > order[j].Count
+		}
+		return order[i].Last.After(order[j].Last)
+	})
+	out := make([]unansweredRow, len(order))
+	for i, g := range order {
+		sort.Strings(g.Langs)
+		g.N = i + 1
+		out[i] = *g
+	}
+	return out, total
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// evalLine is one line of the file --jsonl writes: the bot eval format,
+// expect null until an officer names the entry that should answer.
+type evalLine struct {
+	Q      string  `json:"q"`
+	Expect *string `json:"expect"`
+	Kind   string  `json:"kind"`
+	Count  int     `json:"count"`
+}
+
+func writeEvalFile(path string, rows []unansweredRow) error {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		if err := enc.Encode(evalLine{Q: r.Text, Kind: "sans-reponse", Count: r.Count}); err != nil {
+			return err
+		}
+	}
+	// 0600: the questions are redacted, but still what employees typed.
+	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func printReport(w io.Writer, rep report) {
+	if rep.Since != nil {
+		fmt.Fprintf(w, "Depuis le / since %s\n\n", rep.Since.Local().Format("2006-01-02 15:04"))
+	}
 	fmt.Fprintln(w, "Avis sur les réponses / feedback per answer")
 	if len(rep.Feedback) == 0 {
 		fmt.Fprintln(w, "  (aucun / none)")
@@ -114,12 +270,17 @@ func printReport(w io.Writer, rep report) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Questions sans réponse, les plus récentes d'abord (courriels, téléphones et NAS masqués)")
-	fmt.Fprintln(w, "Unanswered questions, newest first (e-mails, phone numbers and SINs redacted)")
+	fmt.Fprintf(w, "Questions sans réponse : %d, en %d groupes, les plus fréquentes d'abord (courriels, téléphones et NAS masqués)\n", rep.Total, rep.Groups)
+	fmt.Fprintf(w, "Unanswered questions: %d, in %d groups, most frequent first (e-mails, phone numbers and SINs redacted)\n", rep.Total, rep.Groups)
 	if len(rep.Unanswered) == 0 {
 		fmt.Fprintln(w, "  (aucune / none)")
 	}
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, q := range rep.Unanswered {
-		fmt.Fprintf(w, "  %s [%s] %s\n", q.At.Format("2006-01-02 15:04"), q.Lang, q.Text)
+		fmt.Fprintf(tw, "  #%d\t×%d\t%s\t[%s]\t%s\n", q.N, q.Count, q.Last.Local().Format("2006-01-02 15:04"), strings.Join(q.Langs, ","), cut(q.Text, maxQuestionRunes))
+	}
+	tw.Flush()
+	if len(rep.Unanswered) < rep.Groups {
+		fmt.Fprintf(w, "  … %d autres groupes (--limit) / %d more groups\n", rep.Groups-len(rep.Unanswered), rep.Groups-len(rep.Unanswered))
 	}
 }
