@@ -206,9 +206,9 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	e.phr = best / v.total
 	e.exBest = exBest / v.total
 	// Cosine with the centroid, without the held-out phrasing.
-	num, n2 := dotVec(v.vec, st.cent), st.centN2
+	num, n2 := dotSparse(v.vec, st.cent), st.centN2
 	if ownPhr {
-		cv := dotVec(h.vec, st.cent)
+		cv := dotSparse(h.vec, st.cent)
 		num -= dotVec(v.vec, h.vec)
 		n2 += 1 - 2*cv
 	}

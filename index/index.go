@@ -505,9 +505,7 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 // candidates retrieves the entries worth deciding on: Bleve's best for the
 // whole message, and for its question sentence.
 func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, error) {
-	var cands []int
-	var scores []float64
-	add := func(v *view) error {
+	search := func(v *view) (*bleve.SearchResult, error) {
 		clauses := make([]query.Query, 0, len(boosts)*len(v.terms))
 		for _, t := range v.terms {
 			if !t.unknown {
@@ -515,30 +513,40 @@ func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, 
 			}
 		}
 		if len(clauses) == 0 {
-			return nil
+			return &bleve.SearchResult{}, nil
 		}
 		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxCandidates, 0, false)
 		sr, err := ix.bi.SearchInContext(ctx, req)
 		if err != nil {
-			return fmt.Errorf("index: search: %w", err)
+			return nil, fmt.Errorf("index: search: %w", err)
 		}
-		for _, h := range sr.Hits {
-			i, ok := ix.byID[h.ID]
-			if !ok || containsInt(cands, i) {
-				continue
-			}
-			if len(cands) < maxCandidates {
-				cands, scores = append(cands, i), append(scores, h.Score)
-			}
-		}
-		return nil
+		return sr, nil
 	}
-	if err := add(&r.question); err != nil {
+	whole, err := search(&r.whole)
+	if err != nil {
 		return nil, nil, err
 	}
-	if !r.qIsWhole {
-		if err := add(&r.whole); err != nil {
+	lists := []*bleve.SearchResult{whole}
+	// The question's terms are among the whole message's: when Bleve
+	// returns fewer hits than asked for the whole message, they hold every
+	// entry the question sentence alone would find. Otherwise the question
+	// sentence's best entries go first.
+	if !r.qIsWhole && len(whole.Hits) == maxCandidates {
+		q, err := search(&r.question)
+		if err != nil {
 			return nil, nil, err
+		}
+		lists = []*bleve.SearchResult{q, whole}
+	}
+	var cands []int
+	var scores []float64
+	for _, sr := range lists {
+		for _, h := range sr.Hits {
+			i, ok := ix.byID[h.ID]
+			if !ok || containsInt(cands, i) || len(cands) == maxCandidates {
+				continue
+			}
+			cands, scores = append(cands, i), append(scores, h.Score)
 		}
 	}
 	return cands, scores, nil

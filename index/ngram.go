@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -69,6 +70,24 @@ func tfidf(hashes []uint32, idf map[uint32]float64) ngVec {
 		}
 	}
 	return v
+}
+
+// dotSparse is the dot product of a short vector with a long one (a
+// centroid): each of a's n-grams is looked up in b by binary search.
+func dotSparse(a, b ngVec) float64 {
+	var s float64
+	j := 0
+	for _, x := range a {
+		k, ok := slices.BinarySearchFunc(b[j:], x.g, func(y ngw, g uint32) int { return cmp.Compare(y.g, g) })
+		j += k
+		if ok {
+			s += x.w * b[j].w
+		}
+		if j >= len(b) {
+			break
+		}
+	}
+	return s
 }
 
 // dotVec is the dot product of two vectors.
