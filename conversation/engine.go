@@ -42,6 +42,7 @@ type Options struct {
 	SessionTTL      time.Duration   // default DefaultSessionTTL
 	Logger          *slog.Logger    // default: discard
 	LogText         bool            // log message text (operator opt-in)
+	NoUnanswered    bool            // keep no unanswered question, even redacted
 	OnTurn          func(TurnStats) // optional: told about every message (metrics)
 }
 
@@ -55,6 +56,7 @@ type Engine struct {
 	ttl    time.Duration
 	log    *slog.Logger
 	logTxt bool
+	noUnan bool
 	logKey []byte
 	onTurn func(TurnStats)
 	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
@@ -65,7 +67,7 @@ var _ Handler = (*Engine)(nil)
 // New builds an Engine.
 func New(o Options) *Engine {
 	e := &Engine{kb: o.KB, index: o.Index, rules: o.Rules, store: o.Store, email: o.EscalationEmail,
-		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText, onTurn: o.OnTurn}
+		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText, noUnan: o.NoUnanswered, onTurn: o.OnTurn}
 	if e.email == "" {
 		e.email = DefaultEscalationEmail
 	}

@@ -632,3 +632,19 @@ func TestLogsHoldNoUserData(t *testing.T) {
 		}
 	}
 }
+
+// STORE_UNANSWERED=off: the fallback still offers the mail, and nothing is kept.
+func TestNoUnanswered(t *testing.T) {
+	t.Parallel()
+	f := load(t)
+	st := memstore.New()
+	e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: st, NoUnanswered: true})
+	c := &chat{t: t, e: e, store: st, m: conversation.Message{Platform: conversation.PlatformWeb, UserID: "U1", ConversationID: "C1"}}
+	r := c.say("Quelle est la politique de stationnement au bureau?")
+	if r.Answer != nil || r.Escalation == nil {
+		t.Fatalf("fallback: %+v; want an escalation and no answer", r)
+	}
+	if un, _ := st.Unanswered(context.Background(), 10); len(un) != 0 {
+		t.Errorf("NoUnanswered kept %d questions", len(un))
+	}
+}

@@ -1,24 +1,113 @@
 package conversation
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
 
-// Patterns of personal data that must not be kept with an unanswered
-// question. Phone numbers are matched before social insurance numbers so
-// that a 10-digit number is not half taken as a SIN.
-var redactions = []struct {
+// A redaction replaces what re matches with with (a regexp template: ${1}
+// keeps a cue such as « matricule »), unless keep says the match, seen in
+// its context, is not personal data.
+type redaction struct {
 	re   *regexp.Regexp
 	with string
-}{
-	{regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`), "[courriel]"},
-	{regexp.MustCompile(`(?:\+?1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), "[téléphone]"},
-	{regexp.MustCompile(`\b\d{3}[ \-]?\d{3}[ \-]?\d{3}\b`), "[NAS]"},
+	keep func(s string, start, end int) bool
 }
 
-// Redact replaces e-mail addresses, phone numbers and social insurance
-// numbers (9 digits, optionally grouped by spaces or dashes) in s.
+// E-mail parts: letters of any script (prénom.nom-accentué@…, an accented
+// domain), and the « (at) » / « [at] » / « (dot) » forms people use to
+// dodge spam filters.
+const (
+	mailLocal = `[\p{L}\p{M}\p{N}._%+\-]+`
+	mailAt    = `(?:\s*@\s*|\s*[(\[{]\s*(?i:at|arobase)\s*[)\]}]\s*)`
+	mailDot   = `(?:\.|\s*[(\[{]\s*(?i:dot|point)\s*[)\]}]\s*)`
+	mailLabel = `[\p{L}\p{M}\p{N}\-]+`
+	// A name: one capitalised word (Marie, Jean-François, O'Neil).
+	nameWord = `\p{Lu}[\p{L}\p{M}'’\-]*\p{L}`
+)
+
+// The order matters: e-mail addresses hold digits; an employee number is
+// taken with its cue before the bare-number patterns; international phone
+// numbers before North American ones, and both before social insurance
+// numbers, so that a 10-digit number is not half taken as a SIN.
+var redactions = []redaction{
+	{re: regexp.MustCompile(mailLocal + mailAt + mailLabel + `(?:` + mailDot + mailLabel + `)*` + mailDot + `\p{L}{2,}`), with: "[courriel]"},
+	{re: regexp.MustCompile(`(?i)(\b(?:matricule|(?:n[o°º]\.?|num[ée]ro|#)\s*(?:d['’]\s*employ[ée]e?|de\s+dossier|du\s+dossier|de\s+badge)|dossier|employee\s+(?:number|no\.?|id|#)|employee|staff\s+(?:number|id)|file\s+(?:number|no\.?|#)|badge)\s*(?:n[o°º]\.?\s*|#\s*|:\s*|-\s*|(?:est|is)\s+)?)[a-z]{0,3}-?\d(?:[\d\-]*\d)?`),
+		with: "${1}[numéro]", keep: func(s string, start, end int) bool { return digits(s[start:end]) < 4 }},
+	{re: regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,6}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]",
+		keep: func(s string, start, end int) bool { n := digits(s[start:end]); return n < 8 || n > 21 }},
+	{re: regexp.MustCompile(`(?:\b1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]", keep: partOfAmount},
+	{re: regexp.MustCompile(`\b\d{3}[ .\-]?\d{3}[ .\-]?\d{3}\b`), with: "[NAS]", keep: partOfAmount},
+	// Any other run of 7 digits or more: a file, badge or account number.
+	{re: regexp.MustCompile(`\b\d{7,}\b`), with: "[numéro]", keep: partOfAmount},
+	// The writer's own name, after the words that introduce it. « je
+	// suis » and "I am" need a first and a last name (« je suis Analyste »
+	// is a job); the explicit cues take one word.
+	{re: regexp.MustCompile(`((?i:je\s+m['’]\s*appelle|mon\s+nom\s+est|my\s+name\s+is|moi,?\s+c['’]est)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}`), with: "${1}[nom]"},
+	{re: regexp.MustCompile(`((?i:je\s+suis|i\s+am|i['’]m|ici)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){1,2}`), with: "${1}[nom]"},
+	// A signature: a closing word, then a name ending the message.
+	{re: regexp.MustCompile(`((?i:merci|cordialement|salutations|bonne\s+journ[ée]e|thanks|thank\s+you|regards|best)[,.!]?\s+(?:-+\s*|—\s*)?)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}\s*$`), with: "${1}[nom]"},
+}
+
+// digits counts the ASCII digits in s.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// partOfAmount says whether the digits at s[start:end] are an amount or a
+// piece of a longer grouped number (« 1 250 000 000 $ »), not an identifier.
+func partOfAmount(s string, start, end int) bool {
+	after := strings.TrimLeft(s[end:], " \u00a0\u202f")
+	if strings.HasPrefix(after, "$") || strings.HasPrefix(after, "€") ||
+		strings.HasPrefix(strings.ToLower(after), "dollars") {
+		return true
+	}
+	before := s[:start]
+	if strings.HasSuffix(before, "$") || strings.HasSuffix(before, "$ ") {
+		return true
+	}
+	// Directly after "digit + separator", or before "separator + digit".
+	if n := len(before); n >= 2 && strings.ContainsRune(" .,\u00a0", rune(before[n-1])) && unicode.IsDigit(rune(before[n-2])) {
+		return true
+	}
+	if rest := s[end:]; len(rest) >= 2 && strings.ContainsRune(" .,", rune(rest[0])) && unicode.IsDigit(rune(rest[1])) {
+		return true
+	}
+	return false
+}
+
+// Redact replaces, in s, e-mail addresses, phone numbers (North American
+// and international), social insurance numbers (any separator), employee
+// and file numbers, long digit runs and the names a writer gives as their
+// own. It errs towards redacting: an unanswered question is kept to improve
+// the FAQ, and needs none of these.
 func Redact(s string) string {
 	for _, r := range redactions {
-		s = r.re.ReplaceAllString(s, r.with)
+		if r.keep == nil {
+			s = r.re.ReplaceAllString(s, r.with)
+			continue
+		}
+		var b strings.Builder
+		last := 0
+		for _, m := range r.re.FindAllStringSubmatchIndex(s, -1) {
+			if r.keep(s, m[0], m[1]) {
+				continue
+			}
+			b.WriteString(s[last:m[0]])
+			b.Write(r.re.ExpandString(nil, r.with, s, m))
+			last = m[1]
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
 	}
 	return s
 }

@@ -281,13 +281,15 @@ func (t *turn) question(text string) Reply {
 func (t *turn) fallback(text string, hits []string) Reply {
 	t.kind = "fallback"
 	u := t.ui()
-	q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
-	t.effects = append(t.effects, func() error {
-		if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
-			t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
-		}
-		return nil
-	})
+	if !t.e.noUnan {
+		q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
+		t.effects = append(t.effects, func() error {
+			if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
+				t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
+			}
+			return nil
+		})
+	}
 	esc := t.e.questionDraft(t.lang, text)
 	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: t.suggestions(hits), Escalation: esc,
 		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}

@@ -53,14 +53,66 @@ func TestNormalize(t *testing.T) {
 func TestRedact(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{
+		// E-mail addresses, accented and disguised.
 		{"écrivez-moi à jean.tremblay@mcn.gouv.qc.ca svp", "écrivez-moi à [courriel] svp"},
+		{"mon adresse : hélène.côté-bérubé@mcn.gouv.qc.ca", "mon adresse : [courriel]"},
+		{"frédéric@ministère.québec", "[courriel]"},
+		{"JEAN.TREMBLAY@MCN.GOUV.QC.CA", "[courriel]"},
+		{"jean.tremblay (at) mcn.gouv.qc.ca", "[courriel]"},
+		{"jean.tremblay[at]mcn.gouv.qc.ca", "[courriel]"},
+		{"jean.tremblay [AT] mcn [dot] gouv [dot] qc [dot] ca", "[courriel]"},
+		{"marie_2@exemple.com, merci", "[courriel], merci"},
+		// Phone numbers, North American and international.
 		{"mon numéro : (514) 555-1234", "mon numéro : [téléphone]"},
 		{"appelez 418.555.0199 poste 2234", "appelez [téléphone]"},
 		{"+1 514 555 1234", "[téléphone]"},
+		{"+1 (514) 555-1234", "[téléphone]"},
+		{"1-800-555-0199", "[téléphone]"},
 		{"5145551234", "[téléphone]"},
+		{"au bureau de Paris : +33 1 23 45 67 89.", "au bureau de Paris : [téléphone]."},
+		{"+33.1.23.45.67.89", "[téléphone]"},
+		{"+44 20 7946 0958", "[téléphone]"},
+		{"+32 2 555 12 34 ext 12", "[téléphone]"},
+		// Social insurance numbers, any separator.
 		{"NAS 123 456 789 et 987-654-321 ou 123456789", "NAS [NAS] et [NAS] ou [NAS]"},
+		{"mon NAS est 046.454.286", "mon NAS est [NAS]"},
+		{"SIN: 046 454 286.", "SIN: [NAS]."},
+		// Employee and file numbers.
+		{"matricule 123456", "matricule [numéro]"},
+		{"Matricule : 98765", "Matricule : [numéro]"},
+		{"mon no d'employé est 45678", "mon no d'employé est [numéro]"},
+		{"no d'employé 45678", "no d'employé [numéro]"},
+		{"numéro d’employée : E-12345", "numéro d’employée : [numéro]"},
+		{"no de dossier 2025-1234", "no de dossier [numéro]"},
+		{"employee number 778899", "employee number [numéro]"},
+		{"employee ID: AB123456", "employee ID: [numéro]"},
+		{"le compte 12345678 est bloqué", "le compte [numéro] est bloqué"},
+		// The writer's own name.
+		{"Bonjour, je m'appelle Marie Tremblay et je travaille au MCN", "Bonjour, je m'appelle [nom] et je travaille au MCN"},
+		{"je m’appelle Jean-François", "je m’appelle [nom]"},
+		{"Je suis Hélène Côté, analyste.", "Je suis [nom], analyste."},
+		{"Mon nom est Luc Bérubé", "Mon nom est [nom]"},
+		{"Hi, my name is John Smith.", "Hi, my name is [nom]."},
+		{"I am Sarah O'Neil from IT", "I am [nom] from IT"},
+		{"Puis-je utiliser Copilot?\nMerci, Julie Gagnon", "Puis-je utiliser Copilot?\nMerci, [nom]"},
+		{"Can I use it? Regards, Tom Lee", "Can I use it? Regards, [nom]"},
+		// Not personal data: kept as written.
 		{"la directive IA-RI-2025-001-OP du 18 mars 2025", "la directive IA-RI-2025-001-OP du 18 mars 2025"},
 		{"article 8, 5 critères sur 6", "article 8, 5 critères sur 6"},
+		{"depuis le 2025-03-18", "depuis le 2025-03-18"},
+		{"le 18/03/2025 à 14 h 30", "le 18/03/2025 à 14 h 30"},
+		{"un contrat de 1 250 000 $", "un contrat de 1 250 000 $"},
+		{"un budget de 125 000 000 $", "un budget de 125 000 000 $"},
+		{"un budget de 2 500 000 000 dollars", "un budget de 2 500 000 000 dollars"},
+		{"les articles 12 et 13 de la Loi 25", "les articles 12 et 13 de la Loi 25"},
+		{"je suis analyste au MCN", "je suis analyste au MCN"},
+		{"je suis en Montérégie", "je suis en Montérégie"},
+		{"I am using ChatGPT", "I am using ChatGPT"},
+		{"Puis-je utiliser Microsoft Copilot ?", "Puis-je utiliser Microsoft Copilot ?"},
+		{"le dossier 12 est clos", "le dossier 12 est clos"},
+		{"Merci beaucoup", "Merci beaucoup"},
+		{"version 4.0 de GPT, 2 ou 3 fois", "version 4.0 de GPT, 2 ou 3 fois"},
+		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {

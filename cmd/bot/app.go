@@ -110,6 +110,7 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		SessionTTL:      cfg.SessionTTL,
 		Logger:          env.Logger,
 		LogText:         cfg.LogMessageText,
+		NoUnanswered:    !cfg.KeepUnanswered,
 		OnTurn:          m.onTurn,
 	})
 	replica := cfg.ReplicaID

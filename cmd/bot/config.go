@@ -33,6 +33,7 @@ type Config struct {
 	Retention       time.Duration // DATA_RETENTION, default 720h (30 days)
 	EscalationEmail string        // ESCALATION_EMAIL
 	LogMessageText  bool          // LOG_MESSAGE_TEXT: operator opt-in; off by default
+	KeepUnanswered  bool          // STORE_UNANSWERED: redacted (default) or off
 	Debug           bool          // BOT_DEBUG
 
 	// Slack
@@ -130,6 +131,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		Retention:          dur("DATA_RETENTION", DefaultRetention),
 		EscalationEmail:    get("ESCALATION_EMAIL", conversation.DefaultEscalationEmail),
 		LogMessageText:     boolean("LOG_MESSAGE_TEXT"),
+		KeepUnanswered:     true,
 		Debug:              boolean("BOT_DEBUG"),
 		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
 		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
@@ -148,6 +150,13 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, "DATABASE_URL: postgres://utilisateur:motdepasse@hôte:5432/base attendu / expected postgres://user:password@host:5432/db")
+	}
+	switch v := strings.ToLower(get("STORE_UNANSWERED", "redacted")); v {
+	case "redacted":
+	case "off":
+		c.KeepUnanswered = false
+	default:
+		errs = append(errs, fmt.Sprintf("STORE_UNANSWERED=%q: redacted ou off attendu / expected redacted or off", v))
 	}
 	if !strings.HasPrefix(c.SlackCommand, "/") {
 		errs = append(errs, fmt.Sprintf("SLACK_COMMAND=%q: doit commencer par « / » / must start with /", c.SlackCommand))
