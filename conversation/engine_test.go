@@ -438,7 +438,7 @@ func TestFallbackEscalationAndRedaction(t *testing.T) {
 	t.Parallel()
 	c, _ := newChat(t)
 	c.m.Platform = conversation.PlatformSlack
-	q := "Quelle est la politique de stationnement au bureau? Écrivez-moi à jean.tremblay@exemple.ca ou au 514-555-1234, NAS 123 456 789"
+	q := "Quelle sanction disciplinaire pour un assistant IAG? Écrivez-moi à jean.tremblay@exemple.ca ou au 514-555-1234, NAS 123 456 789"
 	r := c.say(q)
 	if r.Answer != nil {
 		t.Fatalf("out-of-scope question answered with %s", r.Answer.EntryID)
@@ -460,7 +460,7 @@ func TestFallbackEscalationAndRedaction(t *testing.T) {
 		t.Fatalf("mailto %q: %v", r.Escalation.Mailto, err)
 	}
 	body := u.Query().Get("body") + u.Query().Get("subject")
-	if !strings.Contains(body, "politique de stationnement") {
+	if !strings.Contains(body, "sanction disciplinaire") {
 		t.Errorf("mail body %q lacks the question", body)
 	}
 	for _, secret := range []string{"U-SECRET-42", "C-SECRET-7", "slack", "jean.tremblay", "555-1234", "123 456 789"} {
@@ -627,7 +627,7 @@ func TestLogsHoldNoUserData(t *testing.T) {
 		if got := strings.Contains(out, "confidentielle"); got != logText {
 			t.Errorf("LogText=%v: text logged = %v:\n%s", logText, got, out)
 		}
-		if !strings.Contains(out, "kind=fallback") || !strings.Contains(out, "session=") {
+		if !strings.Contains(out, "kind=off-topic") || !strings.Contains(out, "session=") {
 			t.Errorf("log lacks the reply kind or the session hash:\n%s", out)
 		}
 	}
@@ -640,11 +640,62 @@ func TestNoUnanswered(t *testing.T) {
 	st := memstore.New()
 	e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: st, NoUnanswered: true})
 	c := &chat{t: t, e: e, store: st, m: conversation.Message{Platform: conversation.PlatformWeb, UserID: "U1", ConversationID: "C1"}}
-	r := c.say("Quelle est la politique de stationnement au bureau?")
+	r := c.say("assistant IAG sanction disciplinaire")
 	if r.Answer != nil || r.Escalation == nil {
 		t.Fatalf("fallback: %+v; want an escalation and no answer", r)
 	}
 	if un, _ := st.Unanswered(context.Background(), 10); len(un) != 0 {
 		t.Errorf("NoUnanswered kept %d questions", len(un))
+	}
+}
+
+// A message about something else than the directive gets an honest "not
+// my subject" and no e-mail to the MCN; a question about the directive the
+// FAQ does not answer keeps the escalation, during the dialog as well.
+func TestOffTopicIsNotEscalated(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, text, lang string
+		dialog           bool
+		wantEsc          bool
+		wantText         string
+	}{
+		{name: "weather fr", text: "Quelle est la météo demain ?", lang: "fr", wantText: "Je réponds seulement aux questions sur l'indication d'application IA-RI-2025-001-OP"},
+		{name: "weather en", text: "What's the weather tomorrow?", lang: "en", wantText: "I only answer questions about directive IA-RI-2025-001-OP"},
+		{name: "vpn", text: "Le VPN ne fonctionne pas", lang: "fr", wantText: "Je réponds seulement"},
+		{name: "leave", text: "Comment demander un congé?", lang: "fr", wantText: "Je réponds seulement"},
+		{name: "in domain", text: "assistant IAG sanction disciplinaire", lang: "fr", wantEsc: true, wantText: "Une personne du MCN"},
+		{name: "in domain mid-dialog", text: "assistant IAG sanction disciplinaire", lang: "fr", dialog: true, wantEsc: true, wantText: "Une personne du MCN"},
+		{name: "typo mid-dialog", text: "ouiii", lang: "fr", dialog: true, wantText: "Je n'ai reconnu ni une réponse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newChat(t)
+			if tt.dialog {
+				c.say("admissibilité")
+			}
+			r := c.say(tt.text)
+			if r.Answer != nil || r.Lang != tt.lang {
+				t.Fatalf("reply %+v; want no answer, in %s", r, tt.lang)
+			}
+			if !strings.Contains(strings.Join(r.Text, "\n"), tt.wantText) {
+				t.Errorf("text %q; want %q", r.Text, tt.wantText)
+			}
+			mailto := false
+			for _, a := range r.Buttons() {
+				mailto = mailto || strings.HasPrefix(a.URL, "mailto:")
+			}
+			if (r.Escalation != nil) != tt.wantEsc || mailto != tt.wantEsc {
+				t.Errorf("escalation %v, mailto button %v; want %v", r.Escalation != nil, mailto, tt.wantEsc)
+			}
+			if tt.dialog && (r.Question == nil || r.Question.Step != 1) {
+				t.Errorf("dialog lost: %+v; want question 1 again", r.Question)
+			}
+			un, _ := c.store.Unanswered(context.Background(), 10)
+			if want := tt.text != "ouiii"; (len(un) == 1) != want {
+				t.Errorf("unanswered kept %d; want kept %v", len(un), want)
+			}
+		})
 	}
 }

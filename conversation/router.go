@@ -248,48 +248,69 @@ func (t *turn) stale() Reply {
 }
 
 // question answers free text from the FAQ. During the dialog the pending
-// question is shown again after the answer, so the dialog is not lost.
+// question is shown again after the reply, so the dialog is not lost.
 func (t *turn) question(text string) Reply {
-	decision, hits, err := t.e.search(t.ctx, text)
+	f, err := t.e.search(t.ctx, text)
 	if err != nil {
 		t.e.log.ErrorContext(t.ctx, "search failed", "err", err)
 		t.kind = "error"
 		return t.keepDialog(Reply{Text: []string{t.ui().failure}})
 	}
-	switch decision {
+	switch f.decision {
 	case index.Answer:
-		if len(hits) > 0 {
-			if r, ok := t.answer(hits[0]); ok {
+		if len(f.ids) > 0 {
+			if r, ok := t.answer(f.ids[0]); ok {
 				return t.keepDialog(r)
 			}
 		}
 	case index.Ambiguous:
-		if s := t.suggestions(hits); len(s) > 0 {
+		if s := t.suggestions(f.ids); len(s) > 0 {
 			t.kind = "ambiguous"
 			return t.keepDialog(Reply{Text: []string{t.ui().ambiguous}, Suggestions: s})
 		}
 	}
+	if !f.offTopic {
+		// A question about the directive that the FAQ does not answer: a
+		// person at the MCN can, during the dialog as well.
+		return t.keepDialog(t.fallback(text, f.ids))
+	}
 	if t.dialogOpen() {
-		// Mid-dialog, text that is neither a choice nor an FAQ question is most
-		// likely a mistyped answer: say what is expected.
+		// Mid-dialog, text near no FAQ entry is most likely a mistyped
+		// answer: say what is expected.
 		t.kind = "not-choice"
 		return t.keepDialog(Reply{Text: []string{t.ui().notChoice}})
 	}
-	return t.fallback(text, hits)
+	return t.offTopic(text)
+}
+
+// offTopic answers a message that has nothing to do with the directive:
+// the MCN's contact cannot help with it either, so no e-mail is drafted.
+// It is still kept as unanswered, so operators see what people expect of
+// the bot.
+func (t *turn) offTopic(text string) Reply {
+	t.kind = "off-topic"
+	t.keepUnanswered(text)
+	u := t.ui()
+	return Reply{Text: []string{u.offTopic, u.help}, Actions: []Action{t.btn(ActEligStart)}}
+}
+
+func (t *turn) keepUnanswered(text string) {
+	if t.e.noUnan {
+		return
+	}
+	q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
+	t.effects = append(t.effects, func() error {
+		if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
+			t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
+		}
+		return nil
+	})
 }
 
 func (t *turn) fallback(text string, hits []string) Reply {
 	t.kind = "fallback"
 	u := t.ui()
-	if !t.e.noUnan {
-		q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
-		t.effects = append(t.effects, func() error {
-			if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
-				t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)
-			}
-			return nil
-		})
-	}
+	t.keepUnanswered(text)
 	esc := t.e.questionDraft(t.lang, text)
 	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: t.suggestions(hits), Escalation: esc,
 		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}

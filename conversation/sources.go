@@ -31,11 +31,18 @@ func (e *Engine) answerOf(id, lang string) (Answer, bool) {
 	return Quote(e.kb, en, lang), true
 }
 
+// found is the search's verdict on a message, in the engine's terms.
+type found struct {
+	decision index.Decision
+	ids      []string // ranked entry ids
+	offTopic bool     // a fallback with no entry near: not about the directive
+}
+
 // search returns the decision on text and the ranked entry ids.
-func (e *Engine) search(ctx context.Context, text string) (index.Decision, []string, error) {
+func (e *Engine) search(ctx context.Context, text string) (found, error) {
 	res, err := e.index.Search(ctx, text)
 	if err != nil {
-		return index.Fallback, nil, err
+		return found{decision: index.Fallback}, err
 	}
 	if tr := traceOf(ctx); tr != nil {
 		tr.Search = &res
@@ -46,7 +53,7 @@ func (e *Engine) search(ctx context.Context, text string) (index.Decision, []str
 			ids = append(ids, h.Entry.ID)
 		}
 	}
-	return res.Decision, ids, nil
+	return found{decision: res.Decision, ids: ids, offTopic: res.Decision == index.Fallback && res.OffTopic}, nil
 }
 
 func facts(answers []FactAnswer) rules.Facts {

@@ -171,8 +171,10 @@ func TestAskHumanOutput(t *testing.T) {
 		{"answer en", []string{"--lang", "en", "Can I still use ChatGPT?"}, []string{"PUIS-JE ENCORE UTILISER",
 			"[GUIDE DES BONNES PRATIQUES D'UTILISATION DE L'INTELLIGENCE ARTIFICIELLE GÉNÉRATIVE.](#)",
 			"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025"}},
-		{"fallback fr", []string{"raconte-moi une blague"}, []string{"Je n'ai pas trouvé de réponse", "encadrement.ia@mcn.gouv.qc.ca"}},
-		{"fallback en", []string{"--lang=en", "tell me a joke"}, []string{"I found no answer to this question", "To reach the MCN: encadrement.ia@mcn.gouv.qc.ca"}},
+		{"fallback fr", []string{"assistant IAG sanction disciplinaire"}, []string{"Je n'ai pas trouvé de réponse", "encadrement.ia@mcn.gouv.qc.ca"}},
+		{"fallback en", []string{"--lang=en", "assistant IAG sanction disciplinaire"}, []string{"I found no answer to this question", "To reach the MCN: encadrement.ia@mcn.gouv.qc.ca"}},
+		{"off-topic fr", []string{"raconte-moi une blague"}, []string{"Je réponds seulement aux questions sur l'indication d'application IA-RI-2025-001-OP"}},
+		{"off-topic en", []string{"--lang=en", "tell me a joke"}, []string{"I only answer questions about directive IA-RI-2025-001-OP"}},
 		{"ambiguous", []string{"suspension IAG"}, []string{"plus d'une réponse de la FAQ", "Vouliez-vous dire :\n- ", "\n- "}},
 		// The same engine as every surface: commands work here too.
 		{"command", []string{"aide"}, []string{"« admissibilité »"}},

@@ -35,11 +35,11 @@ func TestChatAndReport(t *testing.T) {
 			want: []string{"Question 1.", "Question 2.", "1. Oui"}},
 		{name: "dialog resumed after a restart", cmd: "chat", stdin: "non\n",
 			want: []string{rs.VerdictTitle("hors-portee", "fr")}},
-		{name: "unanswered question", cmd: "chat", stdin: "Quelle est la politique de stationnement? écrivez à jean.tremblay@exemple.ca\n",
+		{name: "unanswered question", cmd: "chat", stdin: "Quelle sanction disciplinaire pour un assistant IAG? écrivez à jean.tremblay@exemple.ca\n",
 			want: []string{"Écrire au MCN (lien)"}},
 		{name: "english", cmd: "chat", stdin: "How long will the suspension last?\n",
 			want: []string{"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025", "Goodbye!"}},
-		{name: "report", cmd: "report", want: []string{"version-web-copilot-chatgpt", "👍 1", "politique de stationnement", "[courriel]"},
+		{name: "report", cmd: "report", want: []string{"version-web-copilot-chatgpt", "👍 1", "sanction disciplinaire", "[courriel]"},
 			notWant: []string{"jean.tremblay"}},
 	}
 	for _, tt := range tests {

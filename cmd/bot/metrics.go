@@ -47,7 +47,7 @@ func newMetrics() *metrics {
 		reqLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "conformbot_http_request_duration_seconds",
 			Help: "HTTP request latency by route.", Buckets: buckets}, []string{"route"}),
 		turns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "conformbot_messages_total",
-			Help: "Messages handled by platform and decision (answer, ambiguous, fallback, question, verdict, greeting, thanks, stale, conflict…)."},
+			Help: "Messages handled by platform and decision (answer, ambiguous, fallback, off-topic, question, verdict, greeting, thanks, stale, conflict…)."},
 			[]string{"platform", "decision"}),
 		verdicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "conformbot_verdicts_total",
 			Help: "Eligibility verdicts given, by platform and verdict code."}, []string{"platform", "verdict"}),

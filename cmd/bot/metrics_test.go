@@ -58,7 +58,7 @@ func TestMetrics(t *testing.T) {
 		`conformbot_http_requests_total{code="200",route="/api/chat"} 5`,
 		`conformbot_http_requests_total{code="400",route="/api/chat"} 1`,
 		`conformbot_messages_total{decision="answer",platform="web"} 1`,
-		`conformbot_messages_total{decision="fallback",platform="web"} 1`,
+		`conformbot_messages_total{decision="off-topic",platform="web"} 1`,
 		`conformbot_messages_total{decision="greeting",platform="web"} 1`,
 		`conformbot_verdicts_total{platform="web",verdict="hors-portee"} 1`,
 		`conformbot_duplicates_dropped_total{platform="slack"} 1`,
