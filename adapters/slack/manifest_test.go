@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // The app manifests must ask for what the adapter serves: the command, the
@@ -14,6 +15,9 @@ import (
 func TestManifests(t *testing.T) {
 	t.Parallel()
 	type manifest struct {
+		Display struct {
+			LongDescription string `yaml:"long_description"`
+		} `yaml:"display_information"`
 		Features struct {
 			SlashCommands []struct {
 				Command string `yaml:"command"`
@@ -49,6 +53,13 @@ func TestManifests(t *testing.T) {
 			var m manifest
 			if err := yaml.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
+			}
+			// The same promise as the Teams app and the web page, for the defaults
+			// (README: edit it when DATA_RETENTION or STORE_UNANSWERED changes).
+			for _, lang := range []string{"fr", "en"} {
+				if n := conversation.PrivacyNotice(lang, conversation.DefaultKept); !strings.Contains(m.Display.LongDescription, n) {
+					t.Errorf("long_description lacks the %s privacy notice %q", lang, n)
+				}
 			}
 			scopes := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))
 			want := []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write"}

@@ -12,6 +12,8 @@ import (
 	"math"
 	"regexp"
 	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // Teams app package: manifest.json, its English localization and two icons,
@@ -32,6 +34,9 @@ type PackageInfo struct {
 	WebsiteURL string
 	PrivacyURL string
 	TermsURL   string
+	// Kept is what the deployment stores, for the description's privacy
+	// notice; zero means conversation.DefaultKept.
+	Kept conversation.Kept
 }
 
 var guidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -61,13 +66,13 @@ var (
 		"Réponses officielles sur la directive IA-RI-2025-001-OP et vérification.",
 		"Posez vos questions sur la directive IA-RI-2025-001-OP du ministère de la Cybersécurité et du Numérique : " +
 			"le robot cite la FAQ officielle mot pour mot, avec sa source et sa date, et vous guide pas à pas pour " +
-			"vérifier si votre usage de l'intelligence artificielle est visé. Il ne conserve pas le texte de vos messages.",
+			"vérifier si votre usage de l'intelligence artificielle est visé. ",
 	}
 	descEN = [2]string{
 		"Official answers about directive IA-RI-2025-001-OP and an eligibility check.",
 		"Ask about directive IA-RI-2025-001-OP of Québec's ministère de la Cybersécurité et du Numérique: " +
 			"the bot quotes the official FAQ word for word, with its source and date, and walks you through " +
-			"checking whether your use of artificial intelligence is covered. It does not keep the text of your messages.",
+			"checking whether your use of artificial intelligence is covered. ",
 	}
 )
 
@@ -78,6 +83,9 @@ func Manifest(info PackageInfo) (manifest, enUS []byte, err error) {
 	}
 	if info.Version == "" {
 		info.Version = "1.0.0"
+	}
+	if info.Kept == (conversation.Kept{}) {
+		info.Kept = conversation.DefaultKept
 	}
 	scopes := []string{"personal", "team", "groupChat"}
 	cmds := make([]map[string]string, len(commandsFR))
@@ -98,7 +106,7 @@ func Manifest(info PackageInfo) (manifest, enUS []byte, err error) {
 			"additionalLanguages": []map[string]string{{"languageTag": "en-us", "file": "en-us.json"}},
 		},
 		"name":        map[string]string{"short": nameFR[0], "full": nameFR[1]},
-		"description": map[string]string{"short": descFR[0], "full": descFR[1]},
+		"description": map[string]string{"short": descFR[0], "full": descFR[1] + conversation.PrivacyNotice("fr", info.Kept)},
 		"icons":       map[string]string{"color": "color.png", "outline": "outline.png"},
 		"accentColor": accentColor,
 		"bots": []map[string]any{{
@@ -115,7 +123,7 @@ func Manifest(info PackageInfo) (manifest, enUS []byte, err error) {
 		"name.short":        nameEN[0],
 		"name.full":         nameEN[1],
 		"description.short": descEN[0],
-		"description.full":  descEN[1],
+		"description.full":  descEN[1] + conversation.PrivacyNotice("en", info.Kept),
 	}
 	for i, c := range commandsEN {
 		en[fmt.Sprintf("bots[0].commandLists[0].commands[%d].title", i)] = c.Title

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"image/png"
 	"io"
+	"strings"
 	"testing"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 func TestPackageContent(t *testing.T) {
@@ -99,6 +102,16 @@ func TestPackageContent(t *testing.T) {
 	}
 	if len(en["name.short"]) > 30 || en["description.short"] == "" {
 		t.Errorf("en-us.json names: %v", en)
+	}
+	// The promise is the one every surface makes, for what this deployment keeps.
+	if want := conversation.PrivacyNotice("fr", conversation.DefaultKept); !strings.HasSuffix(m.Description.Full, want) {
+		t.Errorf("description.full = %q; want it to end with the privacy notice %q", m.Description.Full, want)
+	}
+	if want := conversation.PrivacyNotice("en", conversation.DefaultKept); !strings.HasSuffix(en["description.full"], want) {
+		t.Errorf("en-us description.full = %q; want it to end with the privacy notice %q", en["description.full"], want)
+	}
+	if strings.Contains(m.Description.Full+en["description.full"], "ne conserve pas le texte") {
+		t.Error("the description still promises that no message text is kept")
 	}
 
 	checkIcon := func(name string, size int, outline bool) {

@@ -361,6 +361,9 @@ func TestBrowserPage(t *testing.T) {
 	if got := p.js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
 		t.Errorf("label = %v", got)
 	}
+	if got := p.str(`document.getElementById('privacy').textContent`); !strings.Contains(got, "What the bot keeps: unanswered questions, redacted") {
+		t.Errorf("English privacy notice = %q", got)
+	}
 	n := int(p.js(`document.querySelectorAll('#log .msg.bot').length`).(float64))
 	p.do("check in English", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), botCount(n+1))
 	if got := p.str(`document.querySelector('#log .msg:last-child .step').textContent`); got != "Question 1 — at most 3 to go" {

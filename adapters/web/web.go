@@ -43,6 +43,15 @@ type Server struct {
 // Option tunes a Server.
 type Option func(*pageData)
 
+// WithKept sets what the footer's privacy notice says is kept (default
+// conversation.DefaultKept).
+func WithKept(k conversation.Kept) Option {
+	return func(p *pageData) {
+		p.PrivacyFR = conversation.PrivacyNotice("fr", k)
+		p.PrivacyEN = conversation.PrivacyNotice("en", k)
+	}
+}
+
 // WithPageTimeout sets how long the page waits for /api/chat.
 func WithPageTimeout(d time.Duration) Option {
 	return func(p *pageData) {
@@ -57,6 +66,8 @@ func WithPageTimeout(d time.Duration) Option {
 type pageData struct {
 	MaxLength int
 	TimeoutMS int64
+	PrivacyFR string
+	PrivacyEN string
 }
 
 // New returns a Server that sends every message to h.
@@ -72,7 +83,9 @@ func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 	if err != nil {
 		panic("web: embedded index.html: " + err.Error())
 	}
-	data := pageData{MaxLength: conversation.MaxText, TimeoutMS: DefaultPageTimeout.Milliseconds()}
+	data := pageData{MaxLength: conversation.MaxText, TimeoutMS: DefaultPageTimeout.Milliseconds(),
+		PrivacyFR: conversation.PrivacyNotice("fr", conversation.DefaultKept),
+		PrivacyEN: conversation.PrivacyNotice("en", conversation.DefaultKept)}
 	for _, o := range opts {
 		o(&data)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -392,6 +393,10 @@ func TestPageCarriesServerLimits(t *testing.T) {
 	}{
 		{"defaults", nil, []string{`maxlength="2000"`, `data-max-length="2000"`, `data-timeout-ms="15000"`}},
 		{"timeout", []Option{WithPageTimeout(1500 * time.Millisecond)}, []string{`data-timeout-ms="1500"`}},
+		// The footer promises what the server keeps, in both languages.
+		{"privacy default", nil, []string{conversation.PrivacyNotice("fr", conversation.DefaultKept), conversation.PrivacyNotice("en", conversation.DefaultKept)}},
+		{"privacy off", []Option{WithKept(conversation.Kept{Retention: 7 * 24 * time.Hour})}, []string{
+			conversation.PrivacyNotice("fr", conversation.Kept{Retention: 7 * 24 * time.Hour}), "pendant 7 jours", "for 7 days", "ni conservé ni écrit"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -403,8 +408,9 @@ func TestPageCarriesServerLimits(t *testing.T) {
 			if rec.Code != 200 {
 				t.Fatalf("GET / = %d", rec.Code)
 			}
+			page := html.UnescapeString(rec.Body.String())
 			for _, w := range tt.want {
-				if !strings.Contains(rec.Body.String(), w) {
+				if !strings.Contains(page, w) {
 					t.Errorf("page lacks %s", w)
 				}
 			}

@@ -63,7 +63,7 @@ const (
 	DefaultAddr           = "127.0.0.1:8080"
 	DefaultDataDir        = "./data"
 	DefaultSlackCommand   = "/ia"
-	DefaultRetention      = 30 * 24 * time.Hour
+	DefaultRetention      = conversation.DefaultRetention
 	DefaultTeamsOpenIDURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 	DefaultTeamsTokenURL  = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 	DefaultSlackAPIURL    = "https://slack.com/api/"
@@ -165,4 +165,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		return c, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// Kept is what this configuration stores, for the privacy notices.
+func (c Config) Kept() conversation.Kept {
+	return conversation.Kept{Unanswered: c.KeepUnanswered, Retention: c.Retention, SessionTTL: c.SessionTTL, LogText: c.LogMessageText}
 }

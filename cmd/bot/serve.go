@@ -99,7 +99,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	logger := app.Logger.With("component", "serve")
 	mux := http.NewServeMux()
 	mux.Handle("GET /readyz", readyz(app))
-	adapters := []namedAdapter{{"web", web.New(app.Handler, app.Logger)}}
+	adapters := []namedAdapter{{"web", web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept()))}}
 	for _, m := range platforms {
 		if !m.enabled(app.Config) {
 			continue
@@ -171,7 +171,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 // webMux is a mux with the web chat and /readyz mounted, before any other platform.
 func webMux(app *App) *http.ServeMux {
 	mux := http.NewServeMux()
-	web.New(app.Handler, app.Logger).Register(mux)
+	web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept())).Register(mux)
 	mux.Handle("GET /readyz", readyz(app))
 	return mux
 }

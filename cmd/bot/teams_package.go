@@ -47,7 +47,7 @@ func runTeamsPackage(_ context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 	info := teams.PackageInfo{AppID: env.Config.TeamsAppID, Version: *version, Developer: *developer,
-		WebsiteURL: *website, PrivacyURL: *privacy, TermsURL: *terms}
+		WebsiteURL: *website, PrivacyURL: *privacy, TermsURL: *terms, Kept: env.Config.Kept()}
 	// Validate before creating the file so that a bad id leaves nothing behind.
 	if _, _, err := teams.Manifest(info); err != nil {
 		fmt.Fprintf(env.Stderr, "bot teams-package : %v\n", err)

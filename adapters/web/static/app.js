@@ -22,7 +22,6 @@
       limit: (max) => "Au plus " + num(max, "fr") + " caractères.",
       count: (n, max) => num(n, "fr") + " / " + num(max, "fr"),
       cut: (max) => "Le texte collé a été coupé à " + num(max, "fr") + " caractères.",
-      privacy: "Aucun compte requis. Le texte de vos messages n'est jamais écrit dans les journaux ; les questions restées sans réponse sont conservées, courriels et numéros caviardés, pour améliorer la FAQ.",
       switchTo: "English", switchLang: "en",
       you: "Vous :", bot: "Assistant :",
       waiting: "Envoi en cours… l'assistant prépare sa réponse.",
@@ -82,7 +81,6 @@
       limit: (max) => "At most " + num(max, "en") + " characters.",
       count: (n, max) => num(n, "en") + " / " + num(max, "en"),
       cut: (max) => "The pasted text was cut to " + num(max, "en") + " characters.",
-      privacy: "No account needed. Your messages' text is never written to the logs; unanswered questions are kept, with e-mail addresses and numbers redacted, to improve the FAQ.",
       switchTo: "Français", switchLang: "fr",
       you: "You:", bot: "Assistant:",
       waiting: "Sending… the assistant is preparing its answer.",
@@ -215,6 +213,9 @@
       const v = t[e.dataset.i18n];
       if (typeof v === "string") e.textContent = typo(v);
     }
+    // The privacy notice comes from the server, which knows what it keeps.
+    const p = $("privacy");
+    if (p && p.dataset[lang]) p.textContent = typo(p.dataset[lang]);
     const b = $("lang");
     b.textContent = t.switchTo;
     b.lang = t.switchLang;
