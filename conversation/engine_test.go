@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
@@ -697,5 +698,62 @@ func TestOffTopicIsNotEscalated(t *testing.T) {
 				t.Errorf("unanswered kept %d; want kept %v", len(un), want)
 			}
 		})
+	}
+}
+
+// A 👎 offers three reasons as buttons; one is kept once, only after the 👎,
+// with no text. Answers keep their confidence band, choices their taking.
+func TestReviewEvents(t *testing.T) {
+	t.Parallel()
+	c, f := newChat(t)
+	ctx := context.Background()
+	e := f.kb.Entries[0]
+	c.click("fbr:" + e.ID + ":wrong") // before any 👎: nothing kept
+	c.click("faq:" + e.ID)
+	r := c.click("fb:" + e.ID + ":down")
+	for _, code := range []string{"wrong", "incomplete", "unclear"} {
+		if !hasAction(r, "fbr:"+e.ID+":"+code) {
+			t.Errorf("👎 reply lacks the %s button: %+v", code, r.Actions)
+		}
+	}
+	c.click("fbr:" + e.ID + ":unclear")
+	c.click("fbr:" + e.ID + ":wrong") // a second reason is not counted
+	c.click("fbr:" + e.ID + ":rude")  // not a reason
+	c.say(f.kb.Entries[1].Question)
+	evs, err := c.store.Reviews(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons, taken, answers int
+	for _, ev := range evs {
+		switch ev.Kind {
+		case conversation.ReviewReason:
+			reasons++
+			if ev.Entry != e.ID || ev.Reason != conversation.ReasonUnclear {
+				t.Errorf("reason event %+v; want %s unclear", ev, e.ID)
+			}
+		case conversation.ReviewTaken:
+			taken++
+		case conversation.ReviewAnswer:
+			answers++
+			if ev.Entry != f.kb.Entries[1].ID || ev.Band <= 0 || ev.Band > 100 || ev.Band%5 != 0 {
+				t.Errorf("answer event %+v; want entry %s with a band in (0, 100]", ev, f.kb.Entries[1].ID)
+			}
+		}
+	}
+	if reasons != 1 || taken != 1 || answers != 1 {
+		t.Errorf("reasons %d, taken %d, answers %d; want 1 each: %+v", reasons, taken, answers, evs)
+	}
+}
+
+func TestConfidenceBand(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		c    float64
+		want int
+	}{{-1, 0}, {0, 0}, {0.049, 0}, {0.05, 5}, {0.35, 35}, {0.699, 65}, {0.7, 70}, {0.999, 95}, {1, 100}, {2, 100}} {
+		if got := conversation.ConfidenceBand(tt.c); got != tt.want {
+			t.Errorf("ConfidenceBand(%v) = %d; want %d", tt.c, got, tt.want)
+		}
 	}
 }

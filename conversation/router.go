@@ -22,6 +22,7 @@ const (
 	actEligAnswer   = "elig:ans:" // + fact + ":" + yes|no|unknown
 	actFAQ          = "faq:"      // + entry id
 	actFeedback     = "fb:"       // + entry id + ":" + up|down
+	actReason       = "fbr:"      // + entry id + ":" + a Reason code
 	maxActionID     = 100
 	maxButtonLabel  = 75 // Slack's limit on button text, the smallest of the platforms
 	maxSuggestions  = 3
@@ -223,8 +224,17 @@ func (t *turn) action(id string) Reply {
 		if !ok {
 			t.kind = "stale"
 			r = Reply{Text: []string{t.ui().staleEntry}, Actions: []Action{t.btn(ActHelp)}}
+		} else {
+			t.review(Review{Kind: ReviewTaken, Entry: id})
 		}
 		return t.keepDialog(r)
+	case strings.HasPrefix(id, actReason):
+		rest := id[len(actReason):]
+		i := strings.LastIndexByte(rest, ':')
+		if i <= 0 || !validReason[rest[i+1:]] {
+			return t.stale()
+		}
+		return t.reason(rest[:i], rest[i+1:])
 	case strings.HasPrefix(id, actFeedback):
 		rest := id[len(actFeedback):]
 		i := strings.LastIndexByte(rest, ':')
@@ -260,12 +270,14 @@ func (t *turn) question(text string) Reply {
 	case index.Answer:
 		if len(f.ids) > 0 {
 			if r, ok := t.answer(f.ids[0]); ok {
+				t.review(Review{Kind: ReviewAnswer, Entry: f.ids[0], Band: ConfidenceBand(f.conf)})
 				return t.keepDialog(r)
 			}
 		}
 	case index.Ambiguous:
 		if s := t.suggestions(f.ids); len(s) > 0 {
 			t.kind = "ambiguous"
+			t.offered(s)
 			return t.keepDialog(Reply{Text: []string{t.ui().ambiguous}, Suggestions: s})
 		}
 	}
@@ -312,7 +324,9 @@ func (t *turn) fallback(text string, hits []string) Reply {
 	u := t.ui()
 	t.keepUnanswered(text)
 	esc := t.e.questionDraft(t.lang, text)
-	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: t.suggestions(hits), Escalation: esc,
+	sugg := t.suggestions(hits)
+	t.offered(sugg)
+	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: sugg, Escalation: esc,
 		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}
 }
 
@@ -376,7 +390,62 @@ func (t *turn) feedback(id string, up bool) Reply {
 		t.sess.Voted = t.sess.Voted[1:]
 	}
 	t.dirty = true
-	return t.keepDialog(Reply{Text: []string{u.fbThanks}})
+	if up {
+		return t.keepDialog(Reply{Text: []string{u.fbThanks}})
+	}
+	r := Reply{Text: []string{u.fbWhy}}
+	for _, b := range []struct{ code, label string }{{ReasonWrong, u.fbWrong}, {ReasonIncomplete, u.fbIncomplete}, {ReasonUnclear, u.fbUnclear}} {
+		if act, ok := action(actReason+id+":"+b.code, b.label); ok {
+			r.Actions = append(r.Actions, act)
+		}
+	}
+	return t.keepDialog(r)
+}
+
+var validReason = map[string]bool{ReasonWrong: true, ReasonIncomplete: true, ReasonUnclear: true}
+
+// reason keeps why a 👎 was given, once per entry and session, and only
+// after the 👎 itself: a stray or replayed button counts nothing.
+func (t *turn) reason(id, code string) Reply {
+	u := t.ui()
+	voted := false
+	for _, v := range t.sess.Voted {
+		voted = voted || v == id
+	}
+	if !voted {
+		return t.stale()
+	}
+	t.kind, t.entry = "feedback-reason", id
+	for _, v := range t.sess.Reasoned {
+		if v == id {
+			return t.keepDialog(Reply{Text: []string{u.fbAlready}})
+		}
+	}
+	t.review(Review{Kind: ReviewReason, Entry: id, Reason: code})
+	t.sess.Reasoned = append(t.sess.Reasoned, id)
+	if len(t.sess.Reasoned) > maxVotedEntries {
+		t.sess.Reasoned = t.sess.Reasoned[1:]
+	}
+	t.dirty = true
+	return t.keepDialog(Reply{Text: []string{u.fbWhyThanks}})
+}
+
+// review keeps one event for the officer's report once the turn is saved; a
+// failure is logged and does not change the reply.
+func (t *turn) review(r Review) {
+	r.At = time.Now()
+	t.effects = append(t.effects, func() error {
+		if err := t.e.store.AddReview(t.ctx, r); err != nil {
+			t.e.log.ErrorContext(t.ctx, "review event not kept", "err", err)
+		}
+		return nil
+	})
+}
+
+func (t *turn) offered(s []Suggestion) {
+	for _, x := range s {
+		t.review(Review{Kind: ReviewOffered, Entry: x.EntryID})
+	}
 }
 
 func (t *turn) escalate() Reply {

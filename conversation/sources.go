@@ -36,6 +36,7 @@ type found struct {
 	decision index.Decision
 	ids      []string // ranked entry ids
 	offTopic bool     // a fallback with no entry near: not about the directive
+	conf     float64  // confidence in the first
 }
 
 // search returns the decision on text and the ranked entry ids.
@@ -53,7 +54,7 @@ func (e *Engine) search(ctx context.Context, text string) (found, error) {
 			ids = append(ids, h.Entry.ID)
 		}
 	}
-	return found{decision: res.Decision, ids: ids, offTopic: res.Decision == index.Fallback && res.OffTopic}, nil
+	return found{decision: res.Decision, ids: ids, offTopic: res.Decision == index.Fallback && res.OffTopic, conf: res.Confidence}, nil
 }
 
 func facts(answers []FactAnswer) rules.Facts {

@@ -32,6 +32,12 @@ type Store interface {
 	// Unanswered returns the most recent unanswered questions first, at most limit.
 	Unanswered(ctx context.Context, limit int) ([]Unanswered, error)
 
+	// AddReview keeps one event of the officer's review (see Review): no
+	// message text, only entry ids, a confidence band and a reason code.
+	AddReview(ctx context.Context, r Review) error
+	// Reviews returns the events at or after since, oldest first.
+	Reviews(ctx context.Context, since time.Time) ([]Review, error)
+
 	// PurgeExpired deletes expired sessions and de-duplication keys, and the
 	// feedback and unanswered questions older than retention.
 	PurgeExpired(ctx context.Context, retention time.Duration) error
@@ -42,6 +48,8 @@ type Session struct {
 	Lang   string       `json:"lang,omitempty"`   // language of the last reply
 	Dialog *DialogState `json:"dialog,omitempty"` // nil when no eligibility dialog was started
 	Voted  []string     `json:"voted,omitempty"`  // entries this session already rated
+	// Reasoned are the entries whose 👎 already got a reason.
+	Reasoned []string `json:"reasoned,omitempty"`
 }
 
 // DialogState is the eligibility dialog: the answers given so far, in the
@@ -76,4 +84,41 @@ type Unanswered struct {
 	Text string
 	Lang string
 	At   time.Time
+}
+
+// Review kinds.
+const (
+	ReviewAnswer  = "answer"  // an answer given, with its confidence band
+	ReviewOffered = "offered" // an entry offered as a choice
+	ReviewTaken   = "taken"   // an offered choice the user took
+	ReviewReason  = "reason"  // why a 👎: one of the Reason codes
+)
+
+// Reasons for a 👎, chosen from buttons (never free text).
+const (
+	ReasonWrong      = "wrong"      // pas la bonne réponse
+	ReasonIncomplete = "incomplete" // réponse incomplète
+	ReasonUnclear    = "unclear"    // pas clair
+)
+
+// Review is one event for `bot report`. Band is the search's confidence in
+// percent, rounded down to a multiple of 5: enough to list what was answered
+// below a threshold, without keeping the scores of every message.
+type Review struct {
+	Kind   string
+	Entry  string
+	Band   int
+	Reason string
+	At     time.Time
+}
+
+// ConfidenceBand rounds a confidence in [0, 1] down to a multiple of 5 %.
+func ConfidenceBand(c float64) int {
+	switch {
+	case c <= 0:
+		return 0
+	case c >= 1:
+		return 100
+	}
+	return int(c*20+1e-9) * 5
 }

@@ -37,9 +37,11 @@ func TestChatAndReport(t *testing.T) {
 			want: []string{rs.VerdictTitle("hors-portee", "fr")}},
 		{name: "unanswered question", cmd: "chat", stdin: "Quelle sanction disciplinaire pour un assistant IAG? écrivez à jean.tremblay@exemple.ca\n",
 			want: []string{"Écrire au MCN (lien)"}},
+		{name: "thumbs down with a reason", cmd: "chat", stdin: "Combien de temps durera la suspension?\n2\n3\n",
+			want: []string{"Pas la bonne réponse", "Réponse incomplète", "Pas clair", "Merci, c'est noté"}},
 		{name: "english", cmd: "chat", stdin: "How long will the suspension last?\n",
 			want: []string{"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025", "Goodbye!"}},
-		{name: "report", cmd: "report", want: []string{"version-web-copilot-chatgpt", "👍 1", "sanction disciplinaire", "[courriel]"},
+		{name: "report", cmd: "report", want: []string{"version-web-copilot-chatgpt", "👍 1", "sanction disciplinaire", "[courriel]", "pas clair 1", "×1"},
 			notWant: []string{"jean.tremblay"}},
 	}
 	for _, tt := range tests {

@@ -202,6 +202,10 @@ func (s measuredStore) AddUnanswered(ctx context.Context, q conversation.Unanswe
 	return s.err("add_unanswered", s.Store.AddUnanswered(ctx, q))
 }
 
+func (s measuredStore) AddReview(ctx context.Context, r conversation.Review) error {
+	return s.err("add_review", s.Store.AddReview(ctx, r))
+}
+
 func (s measuredStore) PutShare(ctx context.Context, token string, data []byte, ttl time.Duration) error {
 	return s.err("put_share", s.Store.PutShare(ctx, token, data, ttl))
 }

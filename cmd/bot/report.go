@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -41,6 +42,39 @@ type report struct {
 	// groups listed (at most --limit).
 	Total  int `json:"unanswered_total"`
 	Groups int `json:"unanswered_groups"`
+	// Below is the --below threshold, in percent.
+	Below      int         `json:"below_percent"`
+	LowAnswers []lowRow    `json:"low_confidence"`
+	Choices    []choiceRow `json:"choices"`
+	Reasons    []reasonRow `json:"downvote_reasons"`
+}
+
+// lowRow is an entry given as the answer with a confidence under --below.
+type lowRow struct {
+	Entry    string `json:"entry"`
+	Question string `json:"question,omitempty"`
+	Low      int    `json:"low"`      // answers under the threshold
+	Answers  int    `json:"answers"`  // all answers of this entry
+	MinBand  int    `json:"min_band"` // lowest confidence band, percent
+}
+
+// choiceRow is an entry offered as a choice (ambiguous question or "did
+// you mean"), and how often it was taken.
+type choiceRow struct {
+	Entry    string `json:"entry"`
+	Question string `json:"question,omitempty"`
+	Offered  int    `json:"offered"`
+	Taken    int    `json:"taken"`
+	NotTaken int    `json:"not_taken"`
+}
+
+// reasonRow is the reasons given with the 👎 on one entry.
+type reasonRow struct {
+	Entry      string `json:"entry"`
+	Question   string `json:"question,omitempty"`
+	Wrong      int    `json:"wrong"`
+	Incomplete int    `json:"incomplete"`
+	Unclear    int    `json:"unclear"`
 }
 
 type feedbackRow struct {
@@ -67,6 +101,7 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 	limit := fs.Int("limit", 20, "nombre de groupes de questions sans réponse / number of unanswered question groups")
 	asJSON := fs.Bool("json", false, "sortie JSON / JSON output")
 	jsonl := fs.String("jsonl", "", "écrit les questions sans réponse dans FICHIER au format de bot eval (expect null) / writes the unanswered questions to FILE in the bot eval format")
+	below := fs.Float64("below", 0.7, "liste les réponses données sous cette confiance (0 à 1) / lists answers given below this confidence")
 	since := fs.String("since", "", "depuis une date (2025-03-18) ou une durée (7d, 24h) / since a date or a duration")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot report [--limit N] [--since 7d|2025-03-18] [--json] [--jsonl FICHIER]")
@@ -77,7 +112,7 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	if fs.NArg() > 0 || *limit < 1 {
+	if fs.NArg() > 0 || *limit < 1 || *below < 0 || *below > 1 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -96,7 +131,7 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 		return exitFail
 	}
 	defer st.Close()
-	rep, err := buildReport(ctx, st, entryQuestions(env.Config), env.Config.Retention, from, *limit)
+	rep, err := buildReport(ctx, st, entryQuestions(env.Config), env.Config.Retention, from, *limit, *below)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bot report : %v\n", err)
 		return exitFail
@@ -143,8 +178,9 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 }
 
 // buildReport purges what is past retention first, so the report never shows it.
-func buildReport(ctx context.Context, st conversation.Store, questions map[string]string, retention time.Duration, since time.Time, limit int) (report, error) {
-	rep := report{Feedback: []feedbackRow{}, Unanswered: []unansweredRow{}}
+func buildReport(ctx context.Context, st conversation.Store, questions map[string]string, retention time.Duration, since time.Time, limit int, below float64) (report, error) {
+	rep := report{Feedback: []feedbackRow{}, Unanswered: []unansweredRow{}, LowAnswers: []lowRow{}, Choices: []choiceRow{},
+		Reasons: []reasonRow{}, Below: int(math.Round(below * 100))}
 	if !since.IsZero() {
 		s := since.UTC()
 		rep.Since = &s
@@ -169,7 +205,99 @@ func buildReport(ctx context.Context, st conversation.Store, questions map[strin
 		groups = groups[:limit]
 	}
 	rep.Unanswered = groups
+	evs, err := st.Reviews(ctx, since)
+	if err != nil {
+		return rep, err
+	}
+	reviewRows(&rep, evs, questions, limit)
 	return rep, nil
+}
+
+// reviewRows sums the review events per entry, worst first, at most limit
+// rows per section.
+func reviewRows(rep *report, evs []conversation.Review, questions map[string]string, limit int) {
+	low := map[string]*lowRow{}
+	ch := map[string]*choiceRow{}
+	rs := map[string]*reasonRow{}
+	for _, ev := range evs {
+		switch ev.Kind {
+		case conversation.ReviewAnswer:
+			r := low[ev.Entry]
+			if r == nil {
+				r = &lowRow{Entry: ev.Entry, Question: questions[ev.Entry], MinBand: 100}
+				low[ev.Entry] = r
+			}
+			r.Answers++
+			if ev.Band < rep.Below {
+				r.Low++
+			}
+			r.MinBand = min(r.MinBand, ev.Band)
+		case conversation.ReviewOffered, conversation.ReviewTaken:
+			r := ch[ev.Entry]
+			if r == nil {
+				r = &choiceRow{Entry: ev.Entry, Question: questions[ev.Entry]}
+				ch[ev.Entry] = r
+			}
+			if ev.Kind == conversation.ReviewOffered {
+				r.Offered++
+			} else {
+				r.Taken++
+			}
+		case conversation.ReviewReason:
+			r := rs[ev.Entry]
+			if r == nil {
+				r = &reasonRow{Entry: ev.Entry, Question: questions[ev.Entry]}
+				rs[ev.Entry] = r
+			}
+			switch ev.Reason {
+			case conversation.ReasonWrong:
+				r.Wrong++
+			case conversation.ReasonIncomplete:
+				r.Incomplete++
+			case conversation.ReasonUnclear:
+				r.Unclear++
+			}
+		}
+	}
+	for _, r := range low {
+		if r.Low > 0 {
+			rep.LowAnswers = append(rep.LowAnswers, *r)
+		}
+	}
+	sort.Slice(rep.LowAnswers, func(i, j int) bool {
+		a, b := rep.LowAnswers[i], rep.LowAnswers[j]
+		if a.Low != b.Low {
+			return a.Low > b.Low
+		}
+		return a.Entry < b.Entry
+	})
+	for _, r := range ch {
+		// A choice can be taken from an older reply than the window saw.
+		r.NotTaken = max(r.Offered-r.Taken, 0)
+		if r.NotTaken > 0 {
+			rep.Choices = append(rep.Choices, *r)
+		}
+	}
+	sort.Slice(rep.Choices, func(i, j int) bool {
+		a, b := rep.Choices[i], rep.Choices[j]
+		if a.NotTaken != b.NotTaken {
+			return a.NotTaken > b.NotTaken
+		}
+		return a.Entry < b.Entry
+	})
+	for _, r := range rs {
+		rep.Reasons = append(rep.Reasons, *r)
+	}
+	sort.Slice(rep.Reasons, func(i, j int) bool {
+		a, b := rep.Reasons[i], rep.Reasons[j]
+		if na, nb := a.Wrong+a.Incomplete+a.Unclear, b.Wrong+b.Incomplete+b.Unclear; na != nb {
+			return na > nb
+		}
+		return a.Entry < b.Entry
+	})
+	rep.LowAnswers = rep.LowAnswers[:min(len(rep.LowAnswers), limit)]
+	rep.Choices = rep.Choices[:min(len(rep.Choices), limit)]
+	rep.Reasons = rep.Reasons[:min(len(rep.Reasons), limit)]
 }
 
 // groupUnanswered folds questions that normalise to the same text, most
@@ -267,6 +395,36 @@ func printReport(w io.Writer, rep report) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, f := range rep.Feedback {
 		fmt.Fprintf(tw, "  %s\t👍 %d\t👎 %d\t%s\n", f.Entry, f.Up, f.Down, f.Question)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Raisons des 👎 / reasons given with 👎 (pas la bonne réponse / réponse incomplète / pas clair)")
+	if len(rep.Reasons) == 0 {
+		fmt.Fprintln(w, "  (aucune / none)")
+	}
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range rep.Reasons {
+		fmt.Fprintf(tw, "  %s\tpas la bonne réponse %d\tincomplète %d\tpas clair %d\t%s\n", r.Entry, r.Wrong, r.Incomplete, r.Unclear, cut(r.Question, 60))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Réponses données avec une confiance sous %d %% / answers given with a confidence below %d%%\n", rep.Below, rep.Below)
+	if len(rep.LowAnswers) == 0 {
+		fmt.Fprintln(w, "  (aucune / none)")
+	}
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range rep.LowAnswers {
+		fmt.Fprintf(tw, "  %s\t%d sur / of %d\tmin %d %%\t%s\n", r.Entry, r.Low, r.Answers, r.MinBand, cut(r.Question, 60))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Choix proposés mais non retenus / choices offered but not taken")
+	if len(rep.Choices) == 0 {
+		fmt.Fprintln(w, "  (aucun / none)")
+	}
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range rep.Choices {
+		fmt.Fprintf(tw, "  %s\tproposé / offered %d\tretenu / taken %d\t%s\n", r.Entry, r.Offered, r.Taken, cut(r.Question, 60))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -50,7 +50,7 @@ func TestBuildReportGroups(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			rep, err := buildReport(ctx, st, nil, 100*365*24*time.Hour, tt.since, tt.limit)
+			rep, err := buildReport(ctx, st, nil, 100*365*24*time.Hour, tt.since, tt.limit, 0.7)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,5 +147,44 @@ func TestReportTextAndEvalFile(t *testing.T) {
 		if v, ok := m["expect"]; !ok || v != nil {
 			t.Errorf("line %s: expect must be present and null", sc.Text())
 		}
+	}
+}
+
+// Review events become three sections: answers under --below, choices
+// offered more often than taken, and the reasons of the 👎.
+func TestReviewRows(t *testing.T) {
+	t.Parallel()
+	var evs []conversation.Review
+	add := func(n int, r conversation.Review) {
+		for range n {
+			evs = append(evs, r)
+		}
+	}
+	add(3, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "a", Band: 60})
+	add(1, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "a", Band: 90})
+	add(2, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "b", Band: 70})
+	add(1, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "c", Band: 65})
+	add(4, conversation.Review{Kind: conversation.ReviewOffered, Entry: "x"})
+	add(1, conversation.Review{Kind: conversation.ReviewTaken, Entry: "x"})
+	add(2, conversation.Review{Kind: conversation.ReviewOffered, Entry: "y"})
+	add(2, conversation.Review{Kind: conversation.ReviewTaken, Entry: "y"})
+	add(2, conversation.Review{Kind: conversation.ReviewReason, Entry: "a", Reason: conversation.ReasonIncomplete})
+	add(1, conversation.Review{Kind: conversation.ReviewReason, Entry: "a", Reason: conversation.ReasonWrong})
+	rep := report{Below: 70}
+	reviewRows(&rep, evs, map[string]string{"a": "Question A?"}, 10)
+	if len(rep.LowAnswers) != 2 || rep.LowAnswers[0] != (lowRow{Entry: "a", Question: "Question A?", Low: 3, Answers: 4, MinBand: 60}) ||
+		rep.LowAnswers[1].Entry != "c" {
+		t.Errorf("low answers %+v; want a (3 of 4, min 60) then c, not b (at the threshold)", rep.LowAnswers)
+	}
+	if len(rep.Choices) != 1 || rep.Choices[0] != (choiceRow{Entry: "x", Offered: 4, Taken: 1, NotTaken: 3}) {
+		t.Errorf("choices %+v; want only x, 3 not taken", rep.Choices)
+	}
+	if len(rep.Reasons) != 1 || rep.Reasons[0].Incomplete != 2 || rep.Reasons[0].Wrong != 1 {
+		t.Errorf("reasons %+v; want a: 2 incomplete, 1 wrong", rep.Reasons)
+	}
+	rep = report{Below: 70}
+	reviewRows(&rep, evs, nil, 1)
+	if len(rep.LowAnswers) != 1 {
+		t.Errorf("limit 1: %d low rows", len(rep.LowAnswers))
 	}
 }

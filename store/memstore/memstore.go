@@ -24,6 +24,7 @@ type Store struct {
 	seen       map[string]time.Time
 	votes      []vote
 	unanswered []conversation.Unanswered
+	reviews    []conversation.Review
 	shares     map[string]entry[[]byte]
 	leases     map[string]entry[string]
 	version    int64 // last session version handed out, shared by all keys
@@ -90,6 +91,7 @@ func clone(s conversation.Session) conversation.Session {
 		s.Dialog = &d
 	}
 	s.Voted = append([]string(nil), s.Voted...)
+	s.Reasoned = append([]string(nil), s.Reasoned...)
 	return s
 }
 
@@ -160,6 +162,31 @@ func (s *Store) Unanswered(_ context.Context, limit int) ([]conversation.Unanswe
 	return out, nil
 }
 
+// AddReview implements conversation.Store.
+func (s *Store) AddReview(_ context.Context, r conversation.Review) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	s.reviews = append(s.reviews, r)
+	return nil
+}
+
+// Reviews implements conversation.Store.
+func (s *Store) Reviews(_ context.Context, since time.Time) ([]conversation.Review, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []conversation.Review
+	for _, r := range s.reviews {
+		if !r.At.Before(since) {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
 // PurgeExpired implements conversation.Store.
 func (s *Store) PurgeExpired(_ context.Context, retention time.Duration) error {
 	s.mu.Lock()
@@ -190,6 +217,13 @@ func (s *Store) PurgeExpired(_ context.Context, retention time.Duration) error {
 		}
 	}
 	s.unanswered = un
+	rv := s.reviews[:0]
+	for _, r := range s.reviews {
+		if r.At.After(cut) {
+			rv = append(rv, r)
+		}
+	}
+	s.reviews = rv
 	for k, e := range s.shares {
 		if !now.Before(e.expires) {
 			delete(s.shares, k)

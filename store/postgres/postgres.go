@@ -43,6 +43,8 @@ var migrations = []string{
 	CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires bigint NOT NULL);
 	CREATE TABLE jobs (name text PRIMARY KEY, last_run bigint NOT NULL);
 	CREATE TABLE settings (name text PRIMARY KEY, value bytea NOT NULL);`,
+	`CREATE TABLE reviews (id bigserial PRIMARY KEY, kind text NOT NULL, entry text NOT NULL, band integer NOT NULL, reason text NOT NULL, at bigint NOT NULL);
+	CREATE INDEX reviews_at ON reviews (at);`,
 }
 
 // Advisory lock names, scoped by schema so that deployments sharing one
@@ -244,6 +246,37 @@ func (s *Store) AddUnanswered(ctx context.Context, q conversation.Unanswered) er
 	return nil
 }
 
+// AddReview implements conversation.Store.
+func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
+	at := r.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES($1, $2, $3, $4, $5)`, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano()); err != nil {
+		return fmt.Errorf("add review: %w", err)
+	}
+	return nil
+}
+
+// Reviews implements conversation.Store.
+func (s *Store) Reviews(ctx context.Context, since time.Time) ([]conversation.Review, error) {
+	rows, err := s.pool.Query(ctx, `SELECT kind, entry, band, reason, at FROM reviews WHERE at >= $1 ORDER BY at, id`, since.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("reviews: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (conversation.Review, error) {
+		var v conversation.Review
+		var at int64
+		err := r.Scan(&v.Kind, &v.Entry, &v.Band, &v.Reason, &at)
+		v.At = time.Unix(0, at)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reviews: %w", err)
+	}
+	return out, nil
+}
+
 // Unanswered implements conversation.Store.
 func (s *Store) Unanswered(ctx context.Context, limit int) ([]conversation.Unanswered, error) {
 	rows, err := s.pool.Query(ctx, `SELECT text, lang, at FROM unanswered ORDER BY at DESC, id DESC LIMIT $1`, limit)
@@ -278,6 +311,7 @@ func purge(ctx context.Context, tx pgx.Tx, now time.Time, retention time.Duratio
 		{`DELETE FROM seen WHERE expires <= $1`, now.UnixNano()},
 		{`DELETE FROM feedback WHERE at <= $1`, cut},
 		{`DELETE FROM unanswered WHERE at <= $1`, cut},
+		{`DELETE FROM reviews WHERE at <= $1`, cut},
 		{`DELETE FROM shares WHERE expires <= $1`, now.UnixNano()},
 		{`DELETE FROM leases WHERE expires <= $1`, now.UnixNano()},
 	} {

@@ -47,6 +47,8 @@ var migrations = []string{
 	CREATE TABLE shares (token TEXT PRIMARY KEY, data BLOB NOT NULL, expires INTEGER NOT NULL);
 	CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL);
 	CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);`,
+	`CREATE TABLE reviews (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entry TEXT NOT NULL, band INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
+	CREATE INDEX reviews_at ON reviews(at);`,
 }
 
 // Store is a conversation.Store in one SQLite database.
@@ -310,6 +312,39 @@ func (s *Store) AddUnanswered(ctx context.Context, q conversation.Unanswered) er
 	return nil
 }
 
+// AddReview implements conversation.Store.
+func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
+	at := r.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES(?, ?, ?, ?, ?)`, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano())
+	if err != nil {
+		return fmt.Errorf("add review: %w", err)
+	}
+	return nil
+}
+
+// Reviews implements conversation.Store.
+func (s *Store) Reviews(ctx context.Context, since time.Time) ([]conversation.Review, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, entry, band, reason, at FROM reviews WHERE at >= ? ORDER BY at, id`, since.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("reviews: %w", err)
+	}
+	defer rows.Close()
+	var out []conversation.Review
+	for rows.Next() {
+		var r conversation.Review
+		var at int64
+		if err := rows.Scan(&r.Kind, &r.Entry, &r.Band, &r.Reason, &at); err != nil {
+			return nil, fmt.Errorf("reviews: %w", err)
+		}
+		r.At = time.Unix(0, at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // Unanswered implements conversation.Store.
 func (s *Store) Unanswered(ctx context.Context, limit int) ([]conversation.Unanswered, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT text, lang, at FROM unanswered ORDER BY at DESC, id DESC LIMIT ?`, limit)
@@ -361,6 +396,7 @@ func purge(ctx context.Context, ex execer, now time.Time, retention time.Duratio
 		{`DELETE FROM seen WHERE expires <= ?`, now.UnixNano()},
 		{`DELETE FROM feedback WHERE at <= ?`, cut},
 		{`DELETE FROM unanswered WHERE at <= ?`, cut},
+		{`DELETE FROM reviews WHERE at <= ?`, cut},
 		{`DELETE FROM shares WHERE expires <= ?`, now.UnixNano()},
 		{`DELETE FROM leases WHERE expires <= ?`, now.UnixNano()},
 	} {

@@ -113,7 +113,7 @@ func TestMigrateUnversioned(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE sessions DROP COLUMN version`, `DROP TABLE shares`, `DROP TABLE leases`,
-		`DROP TABLE jobs`, `PRAGMA user_version = 0`} {
+		`DROP TABLE jobs`, `DROP TABLE reviews`, `PRAGMA user_version = 0`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

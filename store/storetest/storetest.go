@@ -108,6 +108,40 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 		}
 	})
 
+	t.Run("reviews", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		t0 := clk.Now()
+		in := []conversation.Review{
+			{Kind: conversation.ReviewAnswer, Entry: "contact", Band: 65},
+			{Kind: conversation.ReviewOffered, Entry: "exceptions"},
+			{Kind: conversation.ReviewReason, Entry: "contact", Reason: conversation.ReasonUnclear},
+		}
+		for _, r := range in {
+			clk.Advance(time.Second)
+			if err := s.AddReview(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Reviews(ctx, t0.Add(2*time.Second))
+		if err != nil || len(got) != 2 || got[0].Kind != conversation.ReviewOffered || got[1].Reason != conversation.ReasonUnclear ||
+			!got[1].At.Equal(clk.Now()) {
+			t.Errorf("Reviews(since 2 s) = %+v, %v; want the last two, oldest first", got, err)
+		}
+		all, _ := s.Reviews(ctx, time.Time{})
+		if len(all) != 3 || all[0].Band != 65 || all[0].Entry != "contact" {
+			t.Errorf("Reviews(all) = %+v; want 3 with band 65 first", all)
+		}
+		clk.Advance(48 * time.Hour)
+		if err := s.PurgeExpired(ctx, 24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := s.Reviews(ctx, time.Time{}); len(left) != 0 {
+			t.Errorf("reviews after purge = %+v; want none", left)
+		}
+	})
+
 	t.Run("purge", func(t *testing.T) {
 		t.Parallel()
 		clk := NewClock()
