@@ -126,10 +126,14 @@ var errEmpty = errors.New("the engine returned an empty reply")
 
 // Handle calls the engine with the runtime's deadline, under both ctx (a
 // request that is still waiting) and the runtime's context (the server).
-// It never panics and always returns a reply to show: on a failure, logged
-// here for the operator, ErrorReply in the message's language, with the
-// error for adapters whose protocol reports failures (an HTTP 500).
+// Text is made valid UTF-8 first. It never panics and always returns a
+// reply to show: on a failure, logged here for the operator, ErrorReply in
+// the message's language, with the error for adapters whose protocol
+// reports failures (an HTTP 500).
 func (rt *Runtime) Handle(ctx context.Context, m Message) (r Reply, _ error) {
+	// Whatever the adapter read, the engine sees valid UTF-8 (ids stay as
+	// the platform sent them: they address the reply).
+	m.Text, m.Action, m.Locale = ValidText(m.Text), ValidText(m.Action), ValidText(m.Locale)
 	ctx, cancel := context.WithTimeout(ctx, rt.timeout)
 	defer cancel()
 	stop := context.AfterFunc(rt.Context(), cancel)

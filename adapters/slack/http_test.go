@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/conversation"
 )
@@ -499,5 +500,21 @@ func TestResponseURLNotLogged(t *testing.T) {
 	}
 	if strings.Contains(logs, "secret-hook-token") {
 		t.Errorf("logs hold the response_url:\n%s", logs)
+	}
+}
+
+// A slash command's invalid UTF-8 reaches the engine as valid text.
+func TestSlashCommandInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	eng := newFakeEngine()
+	eng.seen = make(chan conversation.Message, 10)
+	h := newHarness(t, eng)
+	code, _ := h.post(t, "/slack/commands", formType, commandForm("caf\xe9 \x80"+strings.Repeat("\xff", 3001), "r1", h.fake))
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	m := <-eng.seen
+	if !utf8.ValidString(m.Text) || !strings.HasPrefix(m.Text, "café") || strings.ContainsRune(m.Text, utf8.RuneError) {
+		t.Errorf("engine got %q", m.Text)
 	}
 }

@@ -43,6 +43,9 @@ func TestSplitMrkdwn(t *testing.T) {
 		{"links and entities never split", strings.Repeat("mot &amp; "+link+" ", 80), 100},
 		{"one huge word", strings.Repeat("é", 700), 256},
 		{"emoji count double", strings.Repeat("🙂 ", 400), 101},
+		// Invalid UTF-8 longer than a section once panicked (slice bounds out of range).
+		{"invalid UTF-8 continuation bytes", strings.Repeat("\x80", maxSectionText+1), maxSectionText},
+		{"invalid UTF-8 lead bytes", strings.Repeat("\xff\xe2\x82", maxSectionText), maxSectionText},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
