@@ -339,6 +339,15 @@ func (t *turn) answer(id string) (Reply, bool) {
 	t.kind, t.entry = "answer", id
 	u := t.ui()
 	r := Reply{Answer: &a}
+	for _, rel := range a.Related {
+		r.Actions = append(r.Actions, rel.Action)
+	}
+	for _, k := range a.Links {
+		r.Actions = append(r.Actions, Action{Label: clip(k.Title, maxButtonLabel), URL: k.URL})
+	}
+	if a.Source.URL != "" {
+		r.Actions = append(r.Actions, Action{Label: clip(LabelsFor(t.lang).OpenSource, maxButtonLabel), URL: a.Source.URL})
+	}
 	for _, b := range []struct{ vote, label string }{{"up", u.fbUp}, {"down", u.fbDown}} {
 		if act, ok := action(actFeedback+id+":"+b.vote, b.label); ok {
 			r.Actions = append(r.Actions, act)

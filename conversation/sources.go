@@ -3,6 +3,8 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
@@ -17,9 +19,43 @@ import (
 // `bot ask` quote through it, so both show the same source line.
 func Quote(kb *faq.KB, en *faq.Entry, lang string) Answer {
 	d := kb.Doc
-	return Answer{EntryID: en.ID, Question: en.Question, Text: en.Answer, Source: Source{
-		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang),
+	text, links := plainText(d, en.Answer)
+	a := Answer{EntryID: en.ID, Question: en.Question, Text: text, Links: links, Source: Source{
+		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang), URL: d.URL,
 	}}
+	for _, id := range en.Related {
+		if r, ok := kb.Entry(id); ok {
+			if act, ok := action(actFAQ+id, r.Question); ok {
+				a.Related = append(a.Related, Related{EntryID: id, Question: r.Question, Action: act})
+			}
+		}
+	}
+	return a
+}
+
+var (
+	faqLink     = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]*)\)`)
+	faqEmphasis = regexp.MustCompile(`\*([^*\n]+)\*`)
+)
+
+// plainText removes the FAQ's markup from an official answer, keeping every
+// word: a [title](url) link becomes its title, listed in links when the
+// document (or the link itself) gives an https:// address; *emphasis*
+// loses its asterisks. No surface then prints "(#)" or markdown raw.
+func plainText(d faq.Document, s string) (string, []Link) {
+	var links []Link
+	s = faqLink.ReplaceAllStringFunc(s, func(m string) string {
+		sub := faqLink.FindStringSubmatch(m)
+		title, u := sub[1], sub[2]
+		if known := d.LinkFor(title); known != "" {
+			u = known
+		}
+		if strings.HasPrefix(u, "https://") {
+			links = append(links, Link{Title: strings.TrimRight(title, ". "), URL: u})
+		}
+		return title
+	})
+	return faqEmphasis.ReplaceAllString(s, "$1"), links
 }
 
 // answerOf quotes entry id verbatim, with its source line in lang.

@@ -57,14 +57,33 @@ type Source struct {
 	Reference string // "IA-RI-2025-001-OP"
 	Date      time.Time
 	Label     string // ready-made line, e.g. "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"
+	URL       string // the document's https:// address, "" when unconfirmed
+}
+
+// Link is a document an official answer cites, with its confirmed address.
+type Link struct {
+	Title string // the cited title, as in the answer
+	URL   string // https://
+}
+
+// Related is an entry offered after an answer; Action opens it.
+type Related struct {
+	EntryID  string
+	Question string
+	Action   Action
 }
 
 // Answer is an official entry quoted exactly.
 type Answer struct {
 	EntryID  string
 	Question string // the entry's official question, used as a title
-	Text     string // the official answer, verbatim (may hold "- " lists and [title](url) links)
-	Source   Source
+	// Text is the official answer, word for word, as plain text: "- " lists
+	// stay, the FAQ's markup ([title](#) links, *emphasis*) is removed and
+	// the cited documents with a known address are in Links.
+	Text    string
+	Source  Source
+	Links   []Link
+	Related []Related // follow-ups, also rendered as buttons in Reply.Actions
 }
 
 // Question is one eligibility question with its choices.

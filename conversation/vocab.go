@@ -27,6 +27,7 @@ type Labels struct {
 	View       string // a suggestion's button when it has no label
 	More       string // marks the second and later messages of a split reply
 	Link       string // marks a link button shown as text
+	OpenSource string // the button opening the FAQ document
 	Share      string // shares a private answer in the channel
 	SharedBy   string // "… %s" with the user who shared it
 	Yes        string
@@ -60,6 +61,7 @@ var labels = map[string]*Labels{
 		View:       "Voir",
 		More:       "(suite)",
 		Link:       "lien",
+		OpenSource: "Ouvrir la FAQ officielle",
 		Share:      "Partager dans le canal",
 		SharedBy:   "Partagé par %s",
 		Yes:        uiText[LangFR].yes,
@@ -92,6 +94,7 @@ var labels = map[string]*Labels{
 		View:        "View",
 		More:        "(continued)",
 		Link:        "link",
+		OpenSource:  "Open the official FAQ",
 		Share:       "Share in the channel",
 		SharedBy:    "Shared by %s",
 		Yes:         uiText[LangEN].yes,

@@ -16,7 +16,26 @@ type Document struct {
 	Issuer    string // "MCN"
 	Reference string // "IA-RI-2025-001-OP"
 	Date      time.Time
-	URL       string
+	URL       string // the document's address (https://), "" when unconfirmed
+	// Links are the addresses of the documents the answers cite as
+	// [title](#): Title is the bracketed text, exactly.
+	Links []Link
+}
+
+// Link is the address of a document an answer cites.
+type Link struct {
+	Title string `yaml:"title"`
+	URL   string `yaml:"url"`
+}
+
+// LinkFor returns the address of the cited title, "" when unknown.
+func (d Document) LinkFor(title string) string {
+	for _, l := range d.Links {
+		if l.Title == title {
+			return l.URL
+		}
+	}
+	return ""
 }
 
 var frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
@@ -45,7 +64,8 @@ type Entry struct {
 	Answer     string
 	Alternates []string
 	Keywords   []string
-	Source     string // "file:line" where it was read, for error messages
+	Related    []string // ids of the entries offered after this one (its cross-references first)
+	Source     string   // "file:line" where it was read, for error messages
 }
 
 // SynonymGroup maps the words people type (Variants: single words or

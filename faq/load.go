@@ -183,6 +183,14 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 		l.add(0, "aucun fichier .yaml / no .yaml files")
 	}
 	l.checkExamples(kb, firstLine)
+	for _, e := range kb.Entries {
+		for _, id := range e.Related {
+			if _, ok := firstLine[id]; !ok || id == e.ID {
+				l.file = e.Source
+				l.add(0, "« related » : entrée « %s » inconnue / unknown related entry %q", id, id)
+			}
+		}
+	}
 	if len(l.problems) > 0 {
 		return nil, &ValidationError{Problems: l.problems}
 	}
@@ -406,7 +414,7 @@ func (l *loader) list(vals map[string]ast.Node, lines map[string]int, key string
 }
 
 func (l *loader) document(body ast.Node) Document {
-	vals, lines, ok := l.fields(body, "title", "issuer", "reference", "date", "url")
+	vals, lines, ok := l.fields(body, "title", "issuer", "reference", "date", "url", "links")
 	if !ok {
 		return Document{}
 	}
@@ -424,12 +432,32 @@ func (l *loader) document(body ast.Node) Document {
 	}
 	if _, ok := vals["url"]; ok {
 		d.URL = l.str(vals, lines, "url", 1)
+		l.checkURL(lines["url"], d.URL)
+	}
+	if n, ok := vals["links"]; ok {
+		if err := yaml.NodeToValue(n, &d.Links); err != nil {
+			l.add(lines["links"], "« links » : une liste de {title, url} est attendue / expected a list of {title, url}: %v", err)
+		}
+		for _, k := range d.Links {
+			if strings.TrimSpace(k.Title) == "" {
+				l.add(lines["links"], "lien sans titre / link without a title")
+			}
+			l.checkURL(lines["links"], k.URL)
+		}
 	}
 	return d
 }
 
+// checkURL refuses an address that is not https://: a link the bot shows
+// must not open a page in clear or run a script.
+func (l *loader) checkURL(at int, u string) {
+	if !strings.HasPrefix(u, "https://") || strings.ContainsAny(u, " \t\n") {
+		l.add(at, "adresse « %s » refusée : https:// attendu / address refused: expected https://", u)
+	}
+}
+
 func (l *loader) entry(body ast.Node) (Entry, int, bool) {
-	vals, lines, ok := l.fields(body, "id", "question", "answer", "alternates", "keywords")
+	vals, lines, ok := l.fields(body, "id", "question", "answer", "alternates", "keywords", "related")
 	if !ok {
 		return Entry{}, 0, false
 	}
@@ -440,6 +468,7 @@ func (l *loader) entry(body ast.Node) (Entry, int, bool) {
 		Answer:     l.str(vals, lines, "answer", 1),
 		Alternates: l.list(vals, lines, "alternates"),
 		Keywords:   l.list(vals, lines, "keywords"),
+		Related:    l.list(vals, lines, "related"),
 	}
 	if e.ID != "" && !idPattern.MatchString(e.ID) {
 		l.add(lines["id"], "identifiant « %s » invalide (minuscules, chiffres, tirets) / invalid id (lowercase, digits, dashes)", e.ID)

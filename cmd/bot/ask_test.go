@@ -166,10 +166,10 @@ func TestAskHumanOutput(t *testing.T) {
 		want []string
 	}{
 		{"answer fr", []string{"y a-t-il des exceptions?"}, []string{"Y A-T-IL DES EXCEPTIONS ?\n\nLes assistants virtuels",
-			"- ceux prévus dans le cadre de l'expérimentation du MCN;\n", "[Règles relatives à la gestion des projets en ressources informationnelles](#)",
+			"- ceux prévus dans le cadre de l'expérimentation du MCN;\n", "conformément à l'article 8 des Règles relatives à la gestion des projets en ressources informationnelles;",
 			"\n\nSource : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025\n"}},
 		{"answer en", []string{"--lang", "en", "Can I still use ChatGPT?"}, []string{"PUIS-JE ENCORE UTILISER",
-			"[GUIDE DES BONNES PRATIQUES D'UTILISATION DE L'INTELLIGENCE ARTIFICIELLE GÉNÉRATIVE.](#)",
+			"nous vous référons aux GUIDE DES BONNES PRATIQUES D'UTILISATION DE L'INTELLIGENCE ARTIFICIELLE GÉNÉRATIVE.",
 			"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025"}},
 		{"fallback fr", []string{"assistant IAG sanction disciplinaire"}, []string{"Je n'ai pas trouvé de réponse", "encadrement.ia@mcn.gouv.qc.ca"}},
 		{"fallback en", []string{"--lang=en", "assistant IAG sanction disciplinaire"}, []string{"I found no answer to this question", "To reach the MCN: encadrement.ia@mcn.gouv.qc.ca"}},
