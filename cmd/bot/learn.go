@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/index"
+)
+
+func init() {
+	register(command{
+		name:    "learn",
+		summary: "ajoute à exemples.yaml les questions étiquetées d'un fichier de bot report --jsonl / adds labelled questions to exemples.yaml",
+		run:     runLearn,
+	})
+}
+
+func learnUsage(w io.Writer) {
+	fmt.Fprintln(w, "Utilisation / usage: bot learn [--dry-run] [--eval QUESTIONS.jsonl]... FICHIER.jsonl")
+	fmt.Fprintln(w, "  FICHIER : écrit par bot report --jsonl, où « expect » est rempli par l'id d'une entrée, ou \"hors_sujet\" ;")
+	fmt.Fprintln(w, "  les lignes restées à null sont ignorées. Ajoute chaque question sous son entrée dans FAQ_DIR/exemples.yaml")
+	fmt.Fprintln(w, "  (commentaires et ordre gardés), vérifie la FAQ obtenue et compare bot eval avant et après ; rien n'est écrit en cas d'erreur.")
+	fmt.Fprintln(w, "  FILE: written by bot report --jsonl, with \"expect\" set to an entry id or \"hors_sujet\"; null lines are skipped.")
+	fmt.Fprintln(w, "  Adds each question under its entry in FAQ_DIR/exemples.yaml, checks the result and compares bot eval before and after.")
+	fmt.Fprintln(w, "  --dry-run  montre l'effet sans écrire / shows the effect without writing")
+	fmt.Fprintln(w, "  --eval F   un jeu de questions de plus pour la comparaison / one more question set for the comparison")
+}
+
+type evalFiles []string
+
+func (e *evalFiles) String() string     { return strings.Join(*e, ",") }
+func (e *evalFiles) Set(s string) error { *e = append(*e, s); return nil }
+
+func runLearn(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("learn", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	dry := fs.Bool("dry-run", false, "")
+	var sets evalFiles
+	fs.Var(&sets, "eval", "")
+	fs.Usage = func() { learnUsage(env.Stderr) }
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
+	if fs.NArg() != 1 {
+		learnUsage(env.Stderr)
+		return exitUsage
+	}
+	dir := env.Config.FAQDir
+	if dir == "" {
+		fmt.Fprintln(env.Stderr, "bot learn : FAQ_DIR n'est pas défini : la FAQ intégrée ne se modifie pas. Copiez faq/data (cp -r faq/data ma-faq), puis FAQ_DIR=ma-faq bot learn …")
+		fmt.Fprintln(env.Stderr, "bot learn: FAQ_DIR is not set: the embedded FAQ cannot be edited. Copy faq/data, then set FAQ_DIR to the copy.")
+		return exitUsage
+	}
+	file := fs.Arg(0)
+	qs, err := readQuestionFile(file)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %s : %v\n", file, err)
+		return exitUsage
+	}
+	before, err := loadKB(env.Config)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : FAQ illisible / cannot load the FAQ: %v\n", err)
+		return exitFail
+	}
+	adds, err := labelled(qs, before)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %s : %v ; rien n'est écrit / nothing written\n", file, err)
+		return exitUsage
+	}
+	if len(adds) == 0 {
+		fmt.Fprintf(env.Stderr, "bot learn : %s : aucune question étiquetée (expect est null partout) / no labelled question\n", file)
+		return exitUsage
+	}
+	path := filepath.Join(dir, faq.ExamplesFile)
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+		return exitFail
+	}
+	text, added := addExamples(old, adds)
+	if added == 0 {
+		fmt.Fprintln(env.Stdout, "Ces questions sont déjà dans exemples.yaml : rien à ajouter. / Already in exemples.yaml: nothing to add.")
+		return exitOK
+	}
+	// The new content is checked in a copy of the directory, so a refused
+	// change leaves FAQ_DIR as it was.
+	tmp, err := os.MkdirTemp("", "bot-learn-")
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+		return exitFail
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyYAML(dir, tmp); err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+		return exitFail
+	}
+	if err := os.WriteFile(filepath.Join(tmp, faq.ExamplesFile), text, 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+		return exitFail
+	}
+	after, err := faq.LoadDir(tmp)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : la FAQ modifiée est refusée, rien n'est écrit / the changed FAQ is refused, nothing written:\n%v\n", err)
+		return exitFail
+	}
+	// The file's null lines are undecided, not "no answer": only what the
+	// officer labelled is scored.
+	var taught []index.Question
+	for _, x := range adds {
+		q := index.Question{Q: x.Text, Kind: "appris"}
+		if x.Entry != faq.OutOfScope {
+			id := x.Entry
+			q.Expect = &id
+		}
+		taught = append(taught, q)
+	}
+	questionSets := [][]index.Question{taught}
+	names := []string{file + " (étiquetées / labelled)"}
+	for _, f := range sets {
+		q, err := readQuestionFile(f)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot learn : %s : %v\n", f, err)
+			return exitUsage
+		}
+		questionSets, names = append(questionSets, q), append(names, f)
+	}
+	fmt.Fprintf(env.Stdout, "%d exemples ajoutés à %s / examples added\n", added, path)
+	for i, kb := range []*faq.KB{before, after} {
+		label := "avant / before"
+		if i == 1 {
+			label = "après / after "
+		}
+		ix, err := newIndex(env.Config, kb)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot learn : index impossible / cannot build the index: %v\n", err)
+			return exitFail
+		}
+		for j, set := range questionSets {
+			r, err := index.Evaluate(ctx, ix, set)
+			if err != nil {
+				ix.Close()
+				fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+				return exitFail
+			}
+			fmt.Fprintf(env.Stdout, "  %s  %s : %s\n", label, names[j], r.Summary())
+		}
+		ix.Close()
+	}
+	if *dry {
+		fmt.Fprintln(env.Stdout, "--dry-run : rien n'est écrit / nothing written")
+		return exitOK
+	}
+	if err := writeAtomic(path, text); err != nil {
+		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(env.Stdout, "Écrit / written: %s. Un bot serve en marche le recharge (SIGHUP) ; vérifiez avec bot validate.\n", path)
+	return exitOK
+}
+
+// labelled keeps the questions whose expect names an entry or hors_sujet,
+// refusing the whole file on an unknown id.
+func labelled(qs []index.Question, kb *faq.KB) ([]faq.Example, error) {
+	ids := map[string]bool{faq.OutOfScope: true}
+	var all []string
+	for _, e := range kb.Entries {
+		ids[e.ID] = true
+		all = append(all, e.ID)
+	}
+	var out []faq.Example
+	for n, q := range qs {
+		if q.Expect == nil {
+			continue
+		}
+		id := strings.TrimSpace(*q.Expect)
+		if !ids[id] {
+			hint := ""
+			if near := closestID(id, append(all, faq.OutOfScope)); near != "" {
+				hint = fmt.Sprintf(" ; vouliez-vous dire / did you mean %q ?", near)
+			}
+			return nil, fmt.Errorf("ligne %d : entrée inconnue / line %d: unknown entry %q%s", n+1, n+1, id, hint)
+		}
+		if strings.TrimSpace(q.Q) == "" {
+			return nil, fmt.Errorf("ligne %d : question vide / line %d: empty question", n+1, n+1)
+		}
+		out = append(out, faq.Example{Text: q.Q, Entry: id})
+	}
+	return out, nil
+}
+
+// addExamples inserts each example as a list item at the end of its key's
+// list in exemples.yaml, leaving every other line (comments included) as
+// it was; a key not in the file is appended. Items already present are
+// skipped. It returns the new text and how many items it added.
+func addExamples(src []byte, adds []faq.Example) ([]byte, int) {
+	lines := strings.Split(string(src), "\n")
+	if len(src) == 0 {
+		lines = nil
+	}
+	byKey := map[string][]string{}
+	var keys []string
+	for _, x := range adds {
+		b, _ := json.Marshal(x.Text) // a JSON string is a YAML double-quoted scalar
+		item := "  - " + strings.ReplaceAll(string(b), `\u0026`, "&")
+		if strings.Contains(string(src), item+"\n") || contains(byKey[x.Entry], item) {
+			continue
+		}
+		if byKey[x.Entry] == nil {
+			keys = append(keys, x.Entry)
+		}
+		byKey[x.Entry] = append(byKey[x.Entry], item)
+	}
+	added := 0
+	for _, k := range keys {
+		items := byKey[k]
+		added += len(items)
+		start := -1
+		for i, l := range lines {
+			if strings.TrimRight(l, " ") == k+":" {
+				start = i
+				break
+			}
+		}
+		if start < 0 {
+			if n := len(lines); n > 0 && lines[n-1] == "" {
+				lines = lines[:n-1]
+			}
+			lines = append(lines, "", k+":")
+			lines = append(lines, items...)
+			lines = append(lines, "")
+			continue
+		}
+		// The list ends at its last indented line before the next key.
+		end := start
+		for i := start + 1; i < len(lines); i++ {
+			l := lines[i]
+			if l != "" && l[0] != ' ' && l[0] != '\t' && l[0] != '#' {
+				break
+			}
+			if strings.HasPrefix(strings.TrimLeft(l, " \t"), "-") {
+				end = i
+			}
+		}
+		rest := append([]string{}, lines[end+1:]...)
+		lines = append(append(lines[:end+1], items...), rest...)
+	}
+	return []byte(strings.Join(lines, "\n")), added
+}
+
+func copyYAML(from, to string) error {
+	ents, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeAtomic replaces path so that a reader (bot serve reloading) never
+// sees half a file.
+func writeAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// closestID is the id nearest to s by edit distance, if near enough to be
+// a typo.
+func closestID(s string, ids []string) string {
+	best, bestD := "", len(s)/2+2
+	sort.Strings(ids)
+	for _, id := range ids {
+		if d := editDistance(s, id); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
