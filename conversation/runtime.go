@@ -317,18 +317,24 @@ func (d *memDeduper) FirstSeen(_ context.Context, key string, ttl time.Duration)
 }
 
 // ReadBody reads an adapter's request body, at most limit bytes, before
-// anything in it is trusted: a larger body is answered 413 and an
-// unreadable one 400 (in both languages), and ok is false.
+// anything in it is trusted: a larger body is answered 413, one that does
+// not arrive in time 408 and an unreadable one 400 (bilingual ErrorJSON),
+// and ok is false.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, ok bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err == nil {
 		return body, true
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		http.Error(w, "requête trop volumineuse / request too large", http.StatusRequestEntityTooLarge)
-	} else {
-		http.Error(w, "lecture impossible / unreadable body", http.StatusBadRequest)
+	switch {
+	case errors.As(err, &tooBig):
+		fr, en := StatusText(http.StatusRequestEntityTooLarge)
+		WriteError(w, http.StatusRequestEntityTooLarge, fr, en)
+	case IsTimeout(err):
+		fr, en := StatusText(http.StatusRequestTimeout)
+		WriteError(w, http.StatusRequestTimeout, fr, en)
+	default:
+		WriteError(w, http.StatusBadRequest, "Corps de requête illisible.", "Unreadable request body.")
 	}
 	return nil, false
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qc-ia/conformbot/adapters/adaptertest"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // webDriver plays the chat page: POST /api/chat and its JSON reply.
@@ -25,7 +26,7 @@ func (d *webDriver) post(t testing.TB, user string, req map[string]string) adapt
 	rec := httptest.NewRecorder()
 	d.mux.ServeHTTP(rec, r)
 	if rec.Code != http.StatusOK {
-		var e errorJSON
+		var e conversation.ErrorJSON
 		_ = json.Unmarshal(rec.Body.Bytes(), &e)
 		return adaptertest.Out{Text: e.Error, Messages: 1}
 	}

@@ -242,6 +242,11 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 				"Message too large: 64 KB at most.")
 			return
 		}
+		if conversation.IsTimeout(err) {
+			fr, en := conversation.StatusText(http.StatusRequestTimeout)
+			writeError(w, http.StatusRequestTimeout, fr, en)
+			return
+		}
 		writeError(w, http.StatusBadRequest,
 			"JSON invalide : envoyez {\"session\": \"…\", \"text\": \"…\"} ou {\"session\": \"…\", \"action\": \"…\"}.",
 			"Invalid JSON: send {\"session\": \"…\", \"text\": \"…\"} or {\"session\": \"…\", \"action\": \"…\"}.")
@@ -291,14 +296,8 @@ func isJSON(contentType string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
 }
 
-type errorJSON struct {
-	Error   string `json:"error"`
-	ErrorFR string `json:"error_fr"`
-	ErrorEN string `json:"error_en"`
-}
-
 func writeError(w http.ResponseWriter, status int, fr, en string) {
-	writeJSON(w, status, errorJSON{Error: fr + " / " + en, ErrorFR: fr, ErrorEN: en})
+	conversation.WriteError(w, status, fr, en)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -103,7 +105,7 @@ func TestChatRequests(t *testing.T) {
 				if len(got) != 0 {
 					t.Errorf("engine called %d times for a rejected request", len(got))
 				}
-				var e errorJSON
+				var e conversation.ErrorJSON
 				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.ErrorFR == "" || e.ErrorEN == "" || e.Error == "" {
 					t.Errorf("error body = %s (%v), want French and English messages", rec.Body, err)
 				}
@@ -425,5 +427,35 @@ func TestPageCarriesServerLimits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A body that does not arrive within the server's read timeout is a 408,
+// not "JSON invalide".
+func TestSlowBodyIs408(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	New(&recorder{}, nil).Register(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.ReadTimeout = 200 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	head := "POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"session\": \""
+	if _, err := io.WriteString(c, head); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var e conversation.ErrorJSON
+	if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != http.StatusRequestTimeout || e.ErrorFR == "" || e.ErrorEN == "" {
+		t.Errorf("slow body: %d %+v (%v); want 408 and bilingual JSON", res.StatusCode, e, err)
 	}
 }

@@ -135,7 +135,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(jsonErrorListener{ln}) }()
 	url := browserURL(ln.Addr())
 	fmt.Fprintf(out, "Clavardage web prêt : ouvrez %s dans votre navigateur (Ctrl+C pour arrêter).\n", url)
 	fmt.Fprintf(out, "Web chat ready: open %s in your browser (Ctrl+C to stop).\n", url)
@@ -237,7 +237,7 @@ func browserURL(a net.Addr) string {
 // status, size, duration; never bodies, queries or ids) and a panic becomes
 // a 500 instead of a dropped connection.
 func harden(next http.Handler, logger *slog.Logger) http.Handler {
-	return logRequests(recoverPanics(next, logger), logger)
+	return logRequests(jsonErrors(recoverPanics(next, logger)), logger)
 }
 
 func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
