@@ -66,3 +66,39 @@ func hasLink(r conversation.Reply, url string) bool {
 	}
 	return false
 }
+
+// A long list answer quotes first the item that answers the question,
+// verbatim; a short answer, or a question no item stands out for, has none.
+func TestPassageThatAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		q, entry, want string
+	}{
+		{"Notre assistant était déjà déployé avant la suspension, avec l'EFVP faite : peut-on le garder ?", "exceptions",
+			"ceux qui, avant la date d'entrée en vigueur de la suspension, sont déjà effectifs"},
+		{"Le DPI peut-il autoriser un projet à la suite d'une demande particulière?", "exceptions",
+			"ceux qui, après la date d'entrée en vigueur de la suspension, sont autorisés par le dirigeant principal de l'information"},
+		{"Y a-t-il des exceptions ?", "exceptions", ""},
+		{"Combien de temps durera la suspension ?", "duree-suspension", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newChat(t)
+			r := c.say(tt.q)
+			if r.Answer == nil || r.Answer.EntryID != tt.entry {
+				t.Fatalf("answer %+v; want %s", r.Answer, tt.entry)
+			}
+			p := r.Answer.Passage
+			if !strings.HasPrefix(p, tt.want) || (tt.want == "") != (p == "") {
+				t.Fatalf("passage %q; want one starting %q", p, tt.want)
+			}
+			if p != "" && !strings.Contains(r.Answer.Text, p) {
+				t.Errorf("passage %q is not an exact substring of the official text", p)
+			}
+			if txt := r.PlainText(); p != "" && strings.Index(txt, p) >= strings.Index(txt, "Les assistants virtuels") {
+				t.Errorf("passage not shown before the full answer:\n%s", txt)
+			}
+		})
+	}
+}

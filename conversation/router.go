@@ -270,6 +270,7 @@ func (t *turn) question(text string) Reply {
 	case index.Answer:
 		if len(f.ids) > 0 {
 			if r, ok := t.answer(f.ids[0]); ok {
+				r.Answer.Passage = t.e.passage(text, r.Answer.Text)
 				t.review(Review{Kind: ReviewAnswer, Entry: f.ids[0], Band: ConfidenceBand(f.conf)})
 				return t.keepDialog(r)
 			}

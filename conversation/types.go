@@ -81,6 +81,7 @@ type Answer struct {
 	// stay, the FAQ's markup ([title](#) links, *emphasis*) is removed and
 	// the cited documents with a known address are in Links.
 	Text    string
+	Passage string // the list item that best answers the question, an exact substring of Text; "" when none
 	Source  Source
 	Links   []Link
 	Related []Related // follow-ups, also rendered as buttons in Reply.Actions
@@ -204,6 +205,10 @@ func (r Reply) PlainText() string {
 	}
 	if a := r.Answer; a != nil {
 		add(a.Question)
+		if a.Passage != "" {
+			add(l.Passage + "\n« " + a.Passage + " »")
+			add(l.FullAnswer)
+		}
 		add(a.Text)
 		add(a.Source.Label)
 	}

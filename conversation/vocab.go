@@ -28,6 +28,8 @@ type Labels struct {
 	More       string // marks the second and later messages of a split reply
 	Link       string // marks a link button shown as text
 	OpenSource string // the button opening the FAQ document
+	Passage    string // heading of Answer.Passage
+	FullAnswer string // heading of the whole answer after its passage
 	Share      string // shares a private answer in the channel
 	SharedBy   string // "… %s" with the user who shared it
 	Yes        string
@@ -62,6 +64,8 @@ var labels = map[string]*Labels{
 		More:       "(suite)",
 		Link:       "lien",
 		OpenSource: "Ouvrir la FAQ officielle",
+		Passage:    "Le passage qui répond à votre question (extrait) :",
+		FullAnswer: "La réponse officielle complète :",
 		Share:      "Partager dans le canal",
 		SharedBy:   "Partagé par %s",
 		Yes:        uiText[LangFR].yes,
@@ -95,6 +99,8 @@ var labels = map[string]*Labels{
 		More:        "(continued)",
 		Link:        "link",
 		OpenSource:  "Open the official FAQ",
+		Passage:     "The passage that answers your question (excerpt, in French):",
+		FullAnswer:  "The full official answer:",
 		Share:       "Share in the channel",
 		SharedBy:    "Shared by %s",
 		Yes:         uiText[LangEN].yes,

@@ -224,6 +224,32 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		want(t, o, "verdict", outOfScope, "Références (FAQ) :")
 	})
 
+	t.Run("passage, no raw markup, follow-up", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		l := conversation.LabelsFor(conversation.LangFR)
+		o := d.Send(t, user, "Notre assistant était déjà déployé avant la suspension, avec l'EFVP faite : peut-on le garder ?")
+		want(t, o, "passage", l.Passage, "ceux qui, avant la date d'entrée en vigueur de la suspension, sont déjà effectifs", l.FullAnswer,
+			"Règles relatives à la gestion des projets en ressources informationnelles")
+		for _, raw := range []string{"(#)", "*En quoi"} {
+			if strings.Contains(o.Text, raw) {
+				t.Errorf("raw markup %q shown:\n%s", raw, o.Text)
+			}
+		}
+		o = d.Click(t, user, o.Button(t, "EN QUOI CONSISTE UNE « DÉMARCHE STRUCTURÉE » ?"))
+		want(t, o, "follow-up", "Une démarche structurée implique que l'organisme public")
+	})
+
+	t.Run("off-topic", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, "Quelle est la météo demain ?")
+		want(t, o, "off-topic", "Je réponds seulement aux questions sur l'indication d'application IA-RI-2025-001-OP")
+		if strings.Contains(o.Text, conversation.DefaultEscalationEmail) {
+			t.Errorf("off-topic reply offers the MCN's e-mail:\n%s", o.Text)
+		}
+	})
+
 	t.Run("escalation", func(t *testing.T) {
 		t.Parallel()
 		d, _ := start(t)

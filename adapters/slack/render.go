@@ -85,6 +85,10 @@ func render(r conversation.Reply, o renderOptions) []message {
 	}
 	if a := r.Answer; a != nil {
 		rd.section(bold(a.Question))
+		if a.Passage != "" {
+			rd.section(bold(rd.l.Passage) + "\n> " + escapeMrkdwn(a.Passage))
+			rd.section(bold(rd.l.FullAnswer))
+		}
 		rd.section(toMrkdwn(a.Text))
 		rd.context(escapeMrkdwn(a.Source.Label))
 	}

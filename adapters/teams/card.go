@@ -114,6 +114,9 @@ func elements(r conversation.Reply) []element {
 		if a.Question != "" {
 			out = append(out, heading(a.Question))
 		}
+		if a.Passage != "" {
+			out = append(out, subtle(l.Passage), textBlock("« "+a.Passage+" »"), subtle(l.FullAnswer))
+		}
 		if a.Text != "" {
 			out = append(out, textBlock(a.Text))
 		}

@@ -32,6 +32,8 @@ type labelsJSON struct {
 	DidYouMean string `json:"did_you_mean"`
 	Reach      string `json:"reach"` // followed by the address
 	Write      string `json:"write"` // the mailto: button
+	Passage    string `json:"passage"`
+	FullAnswer string `json:"full_answer"`
 }
 
 type actionJSON struct {
@@ -47,13 +49,30 @@ type sourceJSON struct {
 	Reference string `json:"reference,omitempty"`
 	Date      string `json:"date,omitempty"` // YYYY-MM-DD
 	Label     string `json:"label"`
+	URL       string `json:"url,omitempty"` // https://, absent when unconfirmed
+}
+
+type relatedJSON struct {
+	EntryID  string `json:"entry_id"`
+	Question string `json:"question"`
+	Action   string `json:"action"` // the action id that opens the entry
+}
+
+type linkJSON struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
 }
 
 type answerJSON struct {
-	EntryID  string     `json:"entry_id"`
-	Question string     `json:"question"`
-	Text     string     `json:"text"`
-	Source   sourceJSON `json:"source"`
+	EntryID  string `json:"entry_id"`
+	Question string `json:"question"`
+	Text     string `json:"text"`
+	// Passage is an exact substring of Text: the list item that answers
+	// the question, absent when none stands out.
+	Passage string        `json:"passage,omitempty"`
+	Source  sourceJSON    `json:"source"`
+	Related []relatedJSON `json:"related"`
+	Links   []linkJSON    `json:"links"`
 }
 
 type questionJSON struct {
@@ -107,7 +126,7 @@ func toJSON(r conversation.Reply) replyJSON {
 	}
 	l := conversation.LabelsFor(lang)
 	out.Labels = labelsJSON{Why: l.Why, Exceptions: l.Exceptions, ToVerify: l.ToVerify, References: l.References,
-		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN}
+		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN, Passage: l.Passage, FullAnswer: l.FullAnswer}
 	if q := r.Question; q != nil && q.Step > 0 {
 		out.Labels.Step = l.Progress(q)
 	}
@@ -116,13 +135,23 @@ func toJSON(r conversation.Reply) replyJSON {
 			EntryID:  a.EntryID,
 			Question: a.Question,
 			Text:     a.Text,
+			Passage:  a.Passage,
+			Related:  []relatedJSON{},
+			Links:    []linkJSON{},
 			Source: sourceJSON{
 				Title:     a.Source.Title,
 				Issuer:    a.Source.Issuer,
 				Reference: a.Source.Reference,
 				Date:      date(a.Source.Date),
 				Label:     a.Source.Label,
+				URL:       a.Source.URL,
 			},
+		}
+		for _, rel := range a.Related {
+			out.Answer.Related = append(out.Answer.Related, relatedJSON{EntryID: rel.EntryID, Question: rel.Question, Action: rel.Action.ID})
+		}
+		for _, k := range a.Links {
+			out.Answer.Links = append(out.Answer.Links, linkJSON(k))
 		}
 	}
 	if q := r.Question; q != nil {

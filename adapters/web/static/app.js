@@ -390,9 +390,14 @@
     for (const p of r.paragraphs || []) parts.push(rich(p));
     if (r.answer) {
       const a = r.answer;
+      // The passage that answers comes first; the whole official answer
+      // follows, collapsed.
+      const official = el("div", { class: "official", lang: "fr" }, rich(a.text));
       parts.push(el("article", { class: "answer" },
         el("h3", {}, a.question),
-        el("div", { class: "official", lang: "fr" }, rich(a.text)),
+        a.passage ? el("p", { class: "passage-label" }, L.passage || "") : null,
+        a.passage ? el("blockquote", { class: "passage", lang: "fr" }, a.passage) : null,
+        a.passage ? el("details", { class: "full-answer" }, el("summary", {}, L.full_answer || ""), official) : official,
         a.source && a.source.label ? el("p", { class: "source" }, a.source.label) : null));
     }
     if (r.question || r.verdict) settleQuestions();
