@@ -104,20 +104,21 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 			}
 		}
 	})
-	eng := conversation.New(conversation.Options{
-		KB: kb, Index: ix, Rules: rs, Store: st,
+	live := newLive(conversation.Options{
+		Store:           st,
 		EscalationEmail: cfg.EscalationEmail,
 		SessionTTL:      cfg.SessionTTL,
 		Logger:          env.Logger,
 		LogText:         cfg.LogMessageText,
 		NoUnanswered:    !cfg.KeepUnanswered,
 		OnTurn:          m.onTurn,
-	})
+	}, kb, ix, rs)
+	eng := live.engine()
 	replica := cfg.ReplicaID
 	if replica == "" {
 		replica = defaultReplicaID()
 	}
-	app := &App{Config: cfg, Logger: env.Logger, Handler: eng, Deduper: st,
+	app := &App{Config: cfg, Logger: env.Logger, Handler: live, Deduper: st, live: live,
 		Engine: eng, Store: st, Metrics: m, Replica: replica, KB: kb, Index: ix, Rules: rs}
 	var once sync.Once
 	var cerr error
@@ -125,7 +126,7 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		once.Do(func() {
 			close(stop)
 			wg.Wait()
-			cerr = errors.Join(ix.Close(), st.Close())
+			cerr = errors.Join(live.close(), st.Close())
 		})
 		return cerr
 	}

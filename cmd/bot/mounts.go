@@ -27,7 +27,8 @@ type App struct {
 	Index   *index.Index
 	Rules   *rules.RuleSet
 
-	draining atomic.Bool // set at shutdown: /readyz says 503
+	draining atomic.Bool  // set at shutdown: /readyz says 503
+	live     *liveContent // what Handler answers from, swapped by reloads
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its

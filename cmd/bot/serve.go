@@ -85,6 +85,13 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		}()
 		env.Logger.Info("metrics ready", "url", browserURL(mln.Addr())+"/metrics")
 	}
+	wctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchContent(wctx, app.Config, env.Logger.With("component", "reload"), func() error { return app.live.reload(app.Config) })
+	}()
+	defer func() { stopWatch(); <-watched }()
 	if err := serve(ctx, env.Stdout, app, ln, mounts); err != nil {
 		fmt.Fprintf(env.Stderr, "bot serve : %v\n", err)
 		return exitFail

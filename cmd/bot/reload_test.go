@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/store/memstore"
+)
+
+// An edited answer is served after a reload; content that no longer loads
+// is refused and the last good content keeps answering, messages arriving
+// during the reload included.
+func TestLiveReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := copyYAML("../../faq/data", dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{FAQDir: dir}
+	kb, err := loadKB(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := loadRules(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := newIndex(cfg, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := newLive(conversation.Options{Store: memstore.New()}, kb, ix, rs)
+	t.Cleanup(func() { live.close() })
+	ask := func() string {
+		r, err := live.Handle(context.Background(), conversation.Message{Platform: "web", UserID: "u", ConversationID: "c",
+			Action: "faq:duree-suspension"})
+		if err != nil || r.Answer == nil {
+			t.Fatalf("Handle: %+v, %v; want the answer", r, err)
+		}
+		return r.Answer.Text
+	}
+	if !strings.Contains(ask(), "expérimentation du MCN") {
+		t.Fatal("official answer not served at start")
+	}
+	file := filepath.Join(dir, "08-duree-suspension.yaml")
+	orig, _ := os.ReadFile(file)
+	edited := strings.Replace(string(orig), "La suspension est active jusqu'à ce que", "RÉPONSE MISE À JOUR : la suspension dure jusqu'à ce que", 1)
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+				ask()
+			}
+		}
+	})
+	if err := live.reload(cfg); err != nil {
+		t.Fatalf("reload of valid content: %v", err)
+	}
+	close(stop)
+	wg.Wait()
+	if got := ask(); !strings.Contains(got, "RÉPONSE MISE À JOUR") {
+		t.Fatalf("after reload: %q; want the edited answer", got)
+	}
+	broken := strings.Replace(edited, "id: duree-suspension", "id: [duree-suspension", 1)
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := live.reload(cfg); err == nil {
+		t.Fatal("reload of broken YAML succeeded; want an error")
+	}
+	if got := ask(); !strings.Contains(got, "RÉPONSE MISE À JOUR") {
+		t.Fatalf("after a refused reload: %q; want the last good answer", got)
+	}
+}
+
+// A burst of file events reloads once, after the quiet time; SIGHUP reloads
+// at once; a failed reload is logged and the loop goes on.
+func TestRunReloads(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	hup := make(chan os.Signal)
+	events := make(chan fsnotify.Event)
+	errs := make(chan error)
+	calls := make(chan int, 10)
+	var n atomic.Int32
+	var logs safeBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runReloads(ctx, hup, events, errs, 20*time.Millisecond, log, func() error {
+			c := int(n.Add(1))
+			calls <- c
+			if c == 2 {
+				return errors.New("YAML broken at line 3")
+			}
+			return nil
+		})
+	}()
+	for range 50 {
+		events <- fsnotify.Event{Name: "x.yaml", Op: fsnotify.Write}
+	}
+	if c := <-calls; c != 1 {
+		t.Fatalf("call %d; want 1", c)
+	}
+	hup <- os.Interrupt
+	if c := <-calls; c != 2 {
+		t.Fatalf("call %d; want 2", c)
+	}
+	events <- fsnotify.Event{Name: "x.yaml", Op: fsnotify.Create}
+	<-calls
+	cancel()
+	<-done
+	if got := n.Load(); got != 3 {
+		t.Errorf("%d reloads; want 3 (one burst, one SIGHUP, one event)", got)
+	}
+	if out := logs.String(); !strings.Contains(out, "reload refused") || !strings.Contains(out, "line 3") {
+		t.Errorf("log lacks the refused reload:\n%s", out)
+	}
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
