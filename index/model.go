@@ -68,7 +68,9 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // exact, deterministic, and quick for a few dozen features. Query q owns
 // rows groups[q]..groups[q+1]-1; y marks the right candidate (none for an
 // out-of-scope query); sw weighs each query.
-func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64, l2 float64) (*Model, error) {
+// Newton's method starts from start (the shipped model, when there is one:
+// the optimum is unique, so the start only saves iterations).
+func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64, l2 float64, start *Model) (*Model, error) {
 	n := len(x)
 	if n == 0 {
 		return nil, errors.New("no training rows")
@@ -103,6 +105,14 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 		z[r][nFeat] = 1
 	}
 	var beta [d]float64
+	if start != nil && start.check() == nil {
+		// The same weights on this data's scale.
+		for k := range nFeat {
+			beta[k] = start.Weights[k] / start.Scale[k] * m.Scale[k]
+			beta[nFeat] += start.Weights[k] / start.Scale[k] * (m.Mean[k] - start.Mean[k])
+		}
+		beta[nFeat] += start.Bias
+	}
 	p := make([]float64, 0, maxCandidates+1)
 	for iter := 0; iter < 30; iter++ {
 		var g [d]float64

@@ -225,7 +225,7 @@ func (ix *Index) train() (*Model, error) {
 		groups = append(groups, len(x))
 		sw = append(sw, qs[qi].weight)
 	}
-	m, err := fitConditional(x, y, groups, sw, ix.params.L2)
+	m, err := fitConditional(x, y, groups, sw, ix.params.L2, embeddedModel())
 	if err != nil {
 		return nil, fmt.Errorf("index: training: %w", err)
 	}
