@@ -127,6 +127,11 @@ func TestCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-validation trains one model per set")
 	}
+	if raceEnabled {
+		// Training's concurrency is covered under -race by TestDefaultModel;
+		// fourteen trainings under the detector take minutes for nothing.
+		t.Skip("cross-validation runs without -race: go test -run CrossValidation ./index")
+	}
 	base, err := faq.Default()
 	if err != nil {
 		t.Fatal(err)
