@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/rules"
@@ -68,16 +70,61 @@ func checkCitations(rs *rules.RuleSet, faqDir string) []string {
 	return missingCitations(rs, kb, whereFR, whereEN)
 }
 
-// missingCitations lists, as file:line problems, the FAQ entries the rules
-// cite that kb lacks; where* name the FAQ in the messages.
+// missingCitations lists, as file:line:column problems at the id itself,
+// the FAQ entries the rules cite that kb lacks, with the nearest id as a
+// "did you mean"; where* name the FAQ in the messages.
 func missingCitations(rs *rules.RuleSet, kb *faq.KB, whereFR, whereEN string) []string {
-	var out []string
+	var out, ids []string
+	for _, e := range kb.Entries {
+		ids = append(ids, e.ID)
+	}
 	for _, c := range rs.CitationSites() {
-		if _, ok := kb.Entry(c.EntryID); !ok {
-			out = append(out, rules.Problem{File: c.File, Line: c.Line, Msg: fmt.Sprintf(
-				"entrée de FAQ « %s » citée mais absente de %s / cited FAQ entry %q is not in %s",
-				c.EntryID, whereFR, c.EntryID, whereEN)}.String())
+		if _, ok := kb.Entry(c.EntryID); ok {
+			continue
 		}
+		msg := fmt.Sprintf("entrée de FAQ « %s » citée mais absente de %s / cited FAQ entry %q is not in %s",
+			c.EntryID, whereFR, c.EntryID, whereEN)
+		if near := closestID(c.EntryID, ids); near != "" {
+			msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
+		}
+		line, col := citeLine(c.File, c.Line, c.EntryID)
+		if col > 0 {
+			out = append(out, fmt.Sprintf("%s:%d:%d: %s", c.File, line, col, msg))
+			continue
+		}
+		out = append(out, rules.Problem{File: c.File, Line: c.Line, Msg: msg}.String())
 	}
 	return out
+}
+
+// citeLine finds id written as a whole word in file at or after line (the
+// start of the fact or verdict that cites it): its own line and column,
+// counted in characters. col is 0 when the file cannot be read (embedded
+// rules) or the id is not found nearby.
+func citeLine(file string, line int, id string) (int, int) {
+	b, err := os.ReadFile(file)
+	if err != nil || line < 1 {
+		return line, 0
+	}
+	lines := strings.Split(string(b), "\n")
+	for i := line - 1; i < len(lines) && i < line-1+60; i++ {
+		l := lines[i]
+		for off := 0; ; {
+			k := strings.Index(l[off:], id)
+			if k < 0 {
+				break
+			}
+			k += off
+			end := k + len(id)
+			if (k == 0 || !idChar(l[k-1])) && (end == len(l) || !idChar(l[end])) {
+				return i + 1, utf8.RuneCountInString(l[:k]) + 1
+			}
+			off = k + 1
+		}
+	}
+	return line, 0
+}
+
+func idChar(c byte) bool {
+	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

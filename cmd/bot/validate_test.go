@@ -62,7 +62,20 @@ func TestValidateCitations(t *testing.T) {
 	rulesDir := copyDir(t, filepath.Join("..", "..", "rules", "data"), func(name, c string) (string, bool) {
 		return strings.Replace(c, "cites: [organisations-concernees]", "cites: [organisations-inconnues]", 1), true
 	})
-	rulesAt := fmt.Sprintf("%s:%d: ", filepath.Join(rulesDir, filepath.Base(fact.File)), fact.Line)
+	// Reported at the id itself, not at the fact that cites it.
+	rulesFile := filepath.Join(rulesDir, filepath.Base(fact.File))
+	src, _ := os.ReadFile(rulesFile)
+	idLine, idCol := 0, 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if k := strings.Index(l, "organisations-inconnues"); k >= 0 {
+			idLine, idCol = i+1, k+1
+			break
+		}
+	}
+	if idLine <= fact.Line {
+		t.Fatalf("test setup: the cites line %d should follow the fact's line %d", idLine, fact.Line)
+	}
+	rulesAt := fmt.Sprintf("%s:%d:%d: ", rulesFile, idLine, idCol)
 	tests := []struct {
 		name string
 		args []string
@@ -71,7 +84,7 @@ func TestValidateCitations(t *testing.T) {
 		{"--faq without a cited entry", []string{"validate", "--faq", faqDir},
 			[]string{fmt.Sprintf("%s:%d: ", fact.File, fact.Line), `cited FAQ entry "organisations-concernees" is not in ` + faqDir}},
 		{"--rules citing an unknown entry", []string{"validate", "--rules", rulesDir},
-			[]string{rulesAt, `cited FAQ entry "organisations-inconnues" is not in the embedded FAQ`, "rules : 1 erreur(s)"}},
+			[]string{rulesAt, `cited FAQ entry "organisations-inconnues" is not in the embedded FAQ`, `did you mean "organisations-concernees"?`, "rules : 1 erreur(s)"}},
 		{"bare rules directory", []string{"validate", rulesDir},
 			[]string{rulesAt, "« organisations-inconnues » citée mais absente de la FAQ intégrée"}},
 	}
