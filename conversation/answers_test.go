@@ -102,3 +102,38 @@ func TestPassageThatAnswers(t *testing.T) {
 		})
 	}
 }
+
+// A finished check hands over a receipt: the answers, the verdict, its
+// citations, the rules' version and the FAQ's date, nothing about the
+// person; its button never shows another session's check.
+func TestVerdictReceipt(t *testing.T) {
+	t.Parallel()
+	c, f := newChat(t)
+	r := c.say("admissibilité")
+	prompt := r.Question.Prompt
+	r = c.say("non")
+	v := r.Verdict
+	if v == nil || !hasAction(r, conversation.ActEligReceipt) {
+		t.Fatalf("verdict %+v; want a verdict with the receipt button", r)
+	}
+	for _, w := range []string{"Récapitulatif", prompt, "→ Non", "Résultat : " + v.Title, "Version des règles : " + f.rs.Version,
+		"Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025", " UTC", v.Citations[0].Question} {
+		if !strings.Contains(v.Receipt, w) {
+			t.Errorf("receipt lacks %q:\n%s", w, v.Receipt)
+		}
+	}
+	for _, secret := range []string{"U-SECRET-42", "C-SECRET-7", "web"} {
+		if strings.Contains(v.Receipt, secret) {
+			t.Errorf("receipt holds %q", secret)
+		}
+	}
+	if got := c.click(conversation.ActEligReceipt); len(got.Text) != 1 || !strings.Contains(got.Text[0], prompt) {
+		t.Errorf("receipt button: %+v", got.Text)
+	}
+	other, _ := newChat(t)
+	other.e, other.store = c.e, c.store
+	other.m.UserID, other.m.ConversationID = "U-OTHER", "C-OTHER"
+	if got := other.click(conversation.ActEligReceipt); len(got.Text) != 1 || strings.Contains(got.Text[0], prompt) {
+		t.Errorf("another session's receipt button: %+v; want a stale notice", got.Text)
+	}
+}

@@ -1,5 +1,7 @@
 package conversation
 
+import "time"
+
 // The eligibility dialog: answers are kept in the session in the order they
 // were asked; the rules decide the next question or the verdict from them.
 
@@ -63,7 +65,8 @@ func (t *turn) ask(q *Question) Reply {
 
 func (t *turn) verdict(v *Verdict) Reply {
 	t.kind = "verdict"
-	r := Reply{Verdict: v, Actions: []Action{t.btn(ActEligBack), t.btn(ActEligRestart)}}
+	v.Receipt = t.e.receipt(t.lang, t.sess.Dialog, v, time.Now())
+	r := Reply{Verdict: v, Actions: []Action{t.btn(ActEligReceipt), t.btn(ActEligBack), t.btn(ActEligRestart)}}
 	if v.Code == "indetermine" {
 		r.Escalation = t.e.dialogDraft(t.lang, t.sess.Dialog, v)
 		r.Actions = append(r.Actions, Action{Label: t.ui().btnMail, URL: r.Escalation.Mailto})

@@ -206,6 +206,9 @@ func (t *turn) action(id string) Reply {
 	if c, ok := actionCommands[id]; ok {
 		return t.command(c)
 	}
+	if id == ActEligReceipt {
+		return t.showReceipt()
+	}
 	switch {
 	case strings.HasPrefix(id, actEligAnswer):
 		rest := id[len(actEligAnswer):]
@@ -479,7 +482,7 @@ func (t *turn) escalate() Reply {
 func (t *turn) btn(id string) Action {
 	u := t.ui()
 	label := map[string]string{ActHelp: u.btnHelp, ActEligStart: u.btnElig, ActEligBack: u.btnBack,
-		ActEligRestart: u.btnRestart, ActEligCancel: u.btnCancel, ActEscalate: u.btnEsc}[id]
+		ActEligRestart: u.btnRestart, ActEligCancel: u.btnCancel, ActEscalate: u.btnEsc, ActEligReceipt: u.btnReceipt}[id]
 	style := ""
 	if id == ActEligStart {
 		style = "primary"

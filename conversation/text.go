@@ -10,7 +10,7 @@ type ui struct {
 	dialogStart, noDialog, atFirst, cancelled, stale              string
 	staleAnswered, staleEntry, notChoice, noRules, dialogDone     string
 	mailSubject, mailHello, mailQuestion, mailDialog, mailVerdict string
-	mailGeneric, mailThanks, mailPending, busy                    string
+	mailGeneric, mailThanks, mailPending, busy, btnReceipt        string
 	fbWhy, fbWrong, fbIncomplete, fbUnclear, fbWhyThanks          string
 }
 
@@ -35,6 +35,7 @@ var uiText = map[string]*ui{
 		btnBack:      "Retour",
 		btnRestart:   "Recommencer",
 		btnCancel:    "Annuler",
+		btnReceipt:   "Récapitulatif",
 		yes:          "Oui",
 		no:           "Non",
 		unknown:      "Je ne sais pas",
@@ -95,6 +96,7 @@ var uiText = map[string]*ui{
 		btnBack:      "Back",
 		btnRestart:   "Restart",
 		btnCancel:    "Cancel",
+		btnReceipt:   "Receipt",
 		yes:          "Yes",
 		no:           "No",
 		unknown:      "I don't know",

@@ -113,6 +113,10 @@ type Verdict struct {
 	Explanation string
 	ToVerify    []string // questions to verify when Code is "indetermine"
 	Citations   []Citation
+	// Receipt is the plain-text record of the finished check (answers,
+	// verdict, citations, rules version, FAQ date, time), nothing about the
+	// person; the receipt button (ActEligReceipt) shows it as a message.
+	Receipt string
 }
 
 // Suggestion is an entry offered when the bot is unsure or has no answer.

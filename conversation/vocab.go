@@ -30,12 +30,14 @@ type Labels struct {
 	OpenSource string // the button opening the FAQ document
 	Passage    string // heading of Answer.Passage
 	FullAnswer string // heading of the whole answer after its passage
-	Share      string // shares a private answer in the channel
-	SharedBy   string // "… %s" with the user who shared it
-	Yes        string
-	No         string
-	Unknown    string
-	Colon      string // " : " in French, ": " in English
+	// DownloadReceipt downloads Verdict.Receipt where a surface can save a file.
+	DownloadReceipt string
+	Share           string // shares a private answer in the channel
+	SharedBy        string // "… %s" with the user who shared it
+	Yes             string
+	No              string
+	Unknown         string
+	Colon           string // " : " in French, ": " in English
 
 	// Words for when no Reply exists.
 	Failure     string // the engine failed or panicked
@@ -48,32 +50,33 @@ type Labels struct {
 
 var labels = map[string]*Labels{
 	LangFR: {
-		Lang:       LangFR,
-		Step:       "Question %d",
-		StepLeft:   "Question %d — au plus %d restantes",
-		StepLast:   "Question %d — dernière question",
-		Why:        "Pourquoi cette question ?",
-		Exceptions: "Exceptions :",
-		ToVerify:   "À vérifier :",
-		References: "Références (FAQ) :",
-		DidYouMean: "Vouliez-vous dire :",
-		Reach:      "Pour joindre le MCN : %s",
-		Subject:    "Objet :",
-		WriteMCN:   uiText[LangFR].btnMail,
-		View:       "Voir",
-		More:       "(suite)",
-		Link:       "lien",
-		OpenSource: "Ouvrir la FAQ officielle",
-		Passage:    "Le passage qui répond à votre question (extrait) :",
-		FullAnswer: "La réponse officielle complète :",
-		Share:      "Partager dans le canal",
-		SharedBy:   "Partagé par %s",
-		Yes:        uiText[LangFR].yes,
-		No:         uiText[LangFR].no,
-		Unknown:    uiText[LangFR].unknown,
-		Colon:      " : ",
-		Failure:    uiText[LangFR].failure,
-		Timeout:    "Désolé, la réponse a pris trop de temps. Réessayez dans un instant.",
+		Lang:            LangFR,
+		Step:            "Question %d",
+		StepLeft:        "Question %d — au plus %d restantes",
+		StepLast:        "Question %d — dernière question",
+		Why:             "Pourquoi cette question ?",
+		Exceptions:      "Exceptions :",
+		ToVerify:        "À vérifier :",
+		References:      "Références (FAQ) :",
+		DidYouMean:      "Vouliez-vous dire :",
+		Reach:           "Pour joindre le MCN : %s",
+		Subject:         "Objet :",
+		WriteMCN:        uiText[LangFR].btnMail,
+		View:            "Voir",
+		More:            "(suite)",
+		Link:            "lien",
+		OpenSource:      "Ouvrir la FAQ officielle",
+		Passage:         "Le passage qui répond à votre question (extrait) :",
+		FullAnswer:      "La réponse officielle complète :",
+		DownloadReceipt: "Télécharger le récapitulatif (.txt)",
+		Share:           "Partager dans le canal",
+		SharedBy:        "Partagé par %s",
+		Yes:             uiText[LangFR].yes,
+		No:              uiText[LangFR].no,
+		Unknown:         uiText[LangFR].unknown,
+		Colon:           " : ",
+		Failure:         uiText[LangFR].failure,
+		Timeout:         "Désolé, la réponse a pris trop de temps. Réessayez dans un instant.",
 		Stale: "Ce bouton ne correspond plus à la conversation en cours : elle a peut-être expiré, " +
 			"ou elle appartient à quelqu'un d'autre. Posez votre question à nouveau ou écrivez « aide ».",
 		Unsupported: "Je ne connais pas cette commande ou cette interaction. Écrivez « aide ».",
@@ -83,34 +86,35 @@ var labels = map[string]*Labels{
 		Bye: "Au revoir!",
 	},
 	LangEN: {
-		Lang:        LangEN,
-		Step:        "Question %d",
-		StepLeft:    "Question %d — at most %d to go",
-		StepLast:    "Question %d — last question",
-		Why:         "Why do we ask?",
-		Exceptions:  "Exceptions:",
-		ToVerify:    "To verify:",
-		References:  "References (FAQ):",
-		DidYouMean:  "Did you mean:",
-		Reach:       "To reach the MCN: %s",
-		Subject:     "Subject:",
-		WriteMCN:    uiText[LangEN].btnMail,
-		View:        "View",
-		More:        "(continued)",
-		Link:        "link",
-		OpenSource:  "Open the official FAQ",
-		Passage:     "The passage that answers your question (excerpt, in French):",
-		FullAnswer:  "The full official answer:",
-		Share:       "Share in the channel",
-		SharedBy:    "Shared by %s",
-		Yes:         uiText[LangEN].yes,
-		No:          uiText[LangEN].no,
-		Unknown:     uiText[LangEN].unknown,
-		Colon:       ": ",
-		Failure:     uiText[LangEN].failure,
-		Timeout:     "Sorry, the answer took too long. Please try again in a moment.",
-		Stale:       "This button no longer matches the conversation: it may have expired, or it belongs to someone else. Ask your question again or type \"help\".",
-		Unsupported: "I do not know this command or interaction. Type \"help\".",
+		Lang:            LangEN,
+		Step:            "Question %d",
+		StepLeft:        "Question %d — at most %d to go",
+		StepLast:        "Question %d — last question",
+		Why:             "Why do we ask?",
+		Exceptions:      "Exceptions:",
+		ToVerify:        "To verify:",
+		References:      "References (FAQ):",
+		DidYouMean:      "Did you mean:",
+		Reach:           "To reach the MCN: %s",
+		Subject:         "Subject:",
+		WriteMCN:        uiText[LangEN].btnMail,
+		View:            "View",
+		More:            "(continued)",
+		Link:            "link",
+		OpenSource:      "Open the official FAQ",
+		Passage:         "The passage that answers your question (excerpt, in French):",
+		FullAnswer:      "The full official answer:",
+		DownloadReceipt: "Download the receipt (.txt)",
+		Share:           "Share in the channel",
+		SharedBy:        "Shared by %s",
+		Yes:             uiText[LangEN].yes,
+		No:              uiText[LangEN].no,
+		Unknown:         uiText[LangEN].unknown,
+		Colon:           ": ",
+		Failure:         uiText[LangEN].failure,
+		Timeout:         "Sorry, the answer took too long. Please try again in a moment.",
+		Stale:           "This button no longer matches the conversation: it may have expired, or it belongs to someone else. Ask your question again or type \"help\".",
+		Unsupported:     "I do not know this command or interaction. Type \"help\".",
 		Banner: "Assistant on directive IA-RI-2025-001-OP (the MCN's official FAQ).\n" +
 			"Type your question, \"eligibility\" to check your project, \"help\" for help.\n" +
 			"Type a button's number to choose it. Ctrl-D to quit.",

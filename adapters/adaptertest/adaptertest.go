@@ -222,6 +222,8 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		o := d.Send(t, user, "admissibilité")
 		o = d.Click(t, user, o.Button(t, conversation.LabelsFor(conversation.LangFR).No))
 		want(t, o, "verdict", outOfScope, "Références (FAQ) :")
+		o = d.Click(t, user, o.Button(t, "Récapitulatif"))
+		want(t, o, "receipt", "Récapitulatif — vérification d'admissibilité", "Version des règles : ", "→ Non", outOfScope)
 	})
 
 	t.Run("passage, no raw markup, follow-up", func(t *testing.T) {

@@ -34,6 +34,7 @@ type labelsJSON struct {
 	Write      string `json:"write"` // the mailto: button
 	Passage    string `json:"passage"`
 	FullAnswer string `json:"full_answer"`
+	Receipt    string `json:"receipt"` // the receipt's download link
 }
 
 type actionJSON struct {
@@ -97,6 +98,7 @@ type verdictJSON struct {
 	Explanation string         `json:"explanation,omitempty"`
 	ToVerify    []string       `json:"to_verify,omitempty"`
 	Citations   []citationJSON `json:"citations,omitempty"`
+	Receipt     string         `json:"receipt,omitempty"` // plain text, to download
 }
 
 type suggestionJSON struct {
@@ -126,7 +128,7 @@ func toJSON(r conversation.Reply) replyJSON {
 	}
 	l := conversation.LabelsFor(lang)
 	out.Labels = labelsJSON{Why: l.Why, Exceptions: l.Exceptions, ToVerify: l.ToVerify, References: l.References,
-		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN, Passage: l.Passage, FullAnswer: l.FullAnswer}
+		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN, Passage: l.Passage, FullAnswer: l.FullAnswer, Receipt: l.DownloadReceipt}
 	if q := r.Question; q != nil && q.Step > 0 {
 		out.Labels.Step = l.Progress(q)
 	}
@@ -158,7 +160,7 @@ func toJSON(r conversation.Reply) replyJSON {
 		out.Question = &questionJSON{Fact: q.Fact, Prompt: q.Prompt, Why: q.Why, Step: q.Step, Remaining: q.Remaining, Choices: actions(q.Choices)}
 	}
 	if v := r.Verdict; v != nil {
-		vj := &verdictJSON{Code: v.Code, Title: v.Title, Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify}
+		vj := &verdictJSON{Code: v.Code, Title: v.Title, Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify, Receipt: v.Receipt}
 		for _, c := range v.Citations {
 			vj.Citations = append(vj.Citations, citationJSON(c))
 		}

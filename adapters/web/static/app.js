@@ -432,6 +432,11 @@
       if (v.explanation) box.append(rich(v.explanation));
       if (v.to_verify && v.to_verify.length) box.append(el("p", {}, t.toVerify), listOf(v.to_verify));
       if (v.citations && v.citations.length) box.append(el("p", {}, t.refs), listOf(v.citations.map((c) => c.question)));
+      if (v.receipt && L.receipt) {
+        // The receipt is downloaded as a text file, made here from the reply.
+        const href = URL.createObjectURL(new Blob([v.receipt], { type: "text/plain;charset=utf-8" }));
+        box.append(el("a", { class: "button receipt-download", href: href, download: "recapitulatif-IA-RI-2025-001-OP.txt" }, L.receipt));
+      }
       parts.push(box);
     }
     if (r.suggestions && r.suggestions.length) {
