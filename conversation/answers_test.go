@@ -53,6 +53,9 @@ func TestAnswerMarkupLinksAndFollowUps(t *testing.T) {
 	if !strings.Contains(r.Answer.Text, "(voir question « En quoi consiste une démarche structurée ? »") {
 		t.Errorf("cross-reference not kept word for word: %q", r.Answer.Text)
 	}
+	if !hasAction(r, conversation.ActEligStart) {
+		t.Errorf("exceptions, cited by the rules, offers no check of one's case: %+v", r.Actions)
+	}
 	if r := c.click("faq:demarche-structuree"); r.Answer == nil || r.Answer.EntryID != "demarche-structuree" {
 		t.Fatalf("follow-up opened %+v", r.Answer)
 	}
@@ -113,7 +116,7 @@ func TestVerdictReceipt(t *testing.T) {
 	prompt := r.Question.Prompt
 	r = c.say("non")
 	v := r.Verdict
-	if v == nil || !hasAction(r, conversation.ActEligReceipt) {
+	if v == nil || !hasAction(r, conversation.ActEligReceipt) || !hasAction(r, "faq:"+v.Citations[0].EntryID) {
 		t.Fatalf("verdict %+v; want a verdict with the receipt button", r)
 	}
 	for _, w := range []string{"Récapitulatif", prompt, "→ Non", "Résultat : " + v.Title, "Version des règles : " + f.rs.Version,

@@ -2,6 +2,9 @@ package conversation
 
 import "time"
 
+// maxVerdictFollowUps bounds the cited entries offered as buttons after a verdict.
+const maxVerdictFollowUps = 2
+
 // The eligibility dialog: answers are kept in the session in the order they
 // were asked; the rules decide the next question or the verdict from them.
 
@@ -66,7 +69,17 @@ func (t *turn) ask(q *Question) Reply {
 func (t *turn) verdict(v *Verdict) Reply {
 	t.kind = "verdict"
 	v.Receipt = t.e.receipt(t.lang, t.sess.Dialog, v, time.Now())
-	r := Reply{Verdict: v, Actions: []Action{t.btn(ActEligReceipt), t.btn(ActEligBack), t.btn(ActEligRestart)}}
+	r := Reply{Verdict: v, Actions: []Action{t.btn(ActEligReceipt)}}
+	// The entries the verdict rests on open as follow-ups.
+	for i, c := range v.Citations {
+		if i == maxVerdictFollowUps {
+			break
+		}
+		if a, ok := action(actFAQ+c.EntryID, c.Question); ok {
+			r.Actions = append(r.Actions, a)
+		}
+	}
+	r.Actions = append(r.Actions, t.btn(ActEligBack), t.btn(ActEligRestart))
 	if v.Code == "indetermine" {
 		r.Escalation = t.e.dialogDraft(t.lang, t.sess.Dialog, v)
 		r.Actions = append(r.Actions, Action{Label: t.ui().btnMail, URL: r.Escalation.Mailto})

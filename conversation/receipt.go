@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -105,4 +106,20 @@ func (t *turn) showReceipt() Reply {
 	}
 	t.kind = "receipt"
 	return Reply{Text: []string{t.e.receipt(t.lang, d, v, time.Now())}, Actions: []Action{t.btn(ActEligRestart)}}
+}
+
+// Receipt is the receipt of a check answered in this order (`bot check
+// --fact … --receipt`); it fails when the answers reach no verdict.
+func (e *Engine) Receipt(answers []FactAnswer, lang string, at time.Time) (string, error) {
+	if e.rules == nil {
+		return "", fmt.Errorf("conversation: no rules loaded")
+	}
+	_, v, err := e.step(answers, lang)
+	if err != nil {
+		return "", err
+	}
+	if v == nil {
+		return "", fmt.Errorf("conversation: the answers reach no verdict yet")
+	}
+	return e.receipt(lang, &DialogState{Answers: answers, Verdict: v.Code}, v, at), nil
 }

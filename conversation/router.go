@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -345,6 +346,10 @@ func (t *turn) answer(id string) (Reply, bool) {
 	r := Reply{Answer: &a}
 	for _, rel := range a.Related {
 		r.Actions = append(r.Actions, rel.Action)
+	}
+	// An entry the eligibility rules cite leads to the check of one's case.
+	if t.e.rules != nil && !t.dialogOpen() && slices.Contains(t.e.rules.CitedEntries(), id) {
+		r.Actions = append(r.Actions, t.btn(ActEligStart))
 	}
 	for _, k := range a.Links {
 		r.Actions = append(r.Actions, Action{Label: clip(k.Title, maxButtonLabel), URL: k.URL})

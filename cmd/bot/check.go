@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/qc-ia/conformbot/adapters/console"
 	"github.com/qc-ia/conformbot/conversation"
@@ -33,10 +34,11 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	fs.SetOutput(env.Stderr)
 	asJSON := fs.Bool("json", false, "sortie JSON (contrat d'évaluation) / JSON output (evaluation contract)")
 	lang := fs.String("lang", "fr", "langue : fr ou en / language: fr or en")
+	withReceipt := fs.Bool("receipt", false, "avec --fact : imprimer aussi le récapitulatif du verdict / with --fact: also print the verdict's receipt")
 	var facts factFlags
 	fs.Var(&facts, "fact", "réponse NOM=yes|no|unknown, répétable / answer NAME=yes|no|unknown, repeatable")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot check [--lang fr|en] [--json] [--fact NOM=yes|no|unknown ...]")
+		fmt.Fprintln(env.Stderr, "Utilisation / usage: bot check [--lang fr|en] [--json] [--receipt] [--fact NOM=yes|no|unknown ...]")
 		fmt.Fprintln(env.Stderr, "Sans --json ni --fact : questionnaire interactif. / Without --json or --fact: interactive questionnaire.")
 		fs.PrintDefaults()
 	}
@@ -100,6 +102,21 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		return printCheckJSON(env.Stdout, rs, o, given, *lang)
 	}
 	fmt.Fprintln(env.Stdout, reply.PlainText())
+	if *withReceipt {
+		var answers []conversation.FactAnswer
+		for _, p := range facts {
+			name, _, _ := strings.Cut(p, "=")
+			name = strings.TrimSpace(name)
+			answers = append(answers, conversation.FactAnswer{Fact: name, Value: string(given[name])})
+		}
+		receipt, err := conversation.New(opts).Receipt(answers, *lang, time.Now())
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "bot check --receipt : pas encore de verdict, répondez aux questions qui restent / no verdict yet: answer the remaining questions")
+			return exitUsage
+		}
+		fmt.Fprintln(env.Stdout)
+		fmt.Fprint(env.Stdout, receipt)
+	}
 	return exitOK
 }
 

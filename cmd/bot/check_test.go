@@ -191,3 +191,21 @@ func TestCheckRulesDir(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// `bot check --fact … --receipt` prints the verdict, then its receipt.
+func TestCheckReceipt(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := runBot(t, "", "check", "--receipt", "--fact", "organisme_public=no")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, w := range []string{"Récapitulatif — vérification d'admissibilité", "1. ", "→ Non", "Version des règles : ",
+		"Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025", " UTC"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if _, stderr, code := runBot(t, "", "check", "--receipt", "--fact", "organisme_public=yes"); code != exitUsage || !strings.Contains(stderr, "no verdict yet") {
+		t.Errorf("receipt before a verdict: exit %d, stderr %q", code, stderr)
+	}
+}
