@@ -16,6 +16,9 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/qc-ia/conformbot/internal/nearest"
+	"github.com/qc-ia/conformbot/internal/yamlhint"
 )
 
 // File names inside an FAQ directory. Every other *.yaml file is one entry.
@@ -116,6 +119,7 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 	// parsing time of a one-shot command), then read in order.
 	type parsed struct {
 		f        *ast.File
+		data     []byte
 		err      error
 		readFail error
 	}
@@ -130,6 +134,7 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 				files[i].readFail = err
 				return
 			}
+			files[i].data = data
 			files[i].f, files[i].err = parser.ParseBytes(data, 0)
 		}()
 	}
@@ -141,7 +146,7 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 			l.add(0, "%v", err)
 			continue
 		}
-		body := l.body(files[i].f, files[i].err)
+		body := l.body(files[i].f, files[i].data, files[i].err)
 		if body == nil {
 			continue
 		}
@@ -244,10 +249,19 @@ func (l *loader) checkExamples(kb *KB, ids map[string]string) {
 		}
 	}
 	seen := map[string]string{}
+	// An unknown key is one mistake however many examples it holds: one
+	// problem, at its first example, with the nearest id.
+	unknown := map[string]int{}
+	var known []string
+	for id := range ids {
+		known = append(known, id)
+	}
 	for _, x := range kb.Examples {
 		l.file = x.File
 		if _, ok := ids[x.Entry]; x.Entry != "" && !ok {
-			l.add(x.Line, "entrée inconnue « %s » / unknown entry %q", x.Entry, x.Entry)
+			if unknown[x.Entry]++; unknown[x.Entry] == 1 {
+				l.add(x.Line, "%s", unknownEntry(x.Entry, known))
+			}
 			continue
 		}
 		k := normText(x.Text)
@@ -282,17 +296,26 @@ func TrainingProblems(kb *KB) []Problem {
 	return out
 }
 
+func unknownEntry(id string, known []string) string {
+	msg := fmt.Sprintf("entrée inconnue « %s » (ses messages suivants ne sont pas signalés) / unknown entry %q (its further messages are not reported)", id, id)
+	if near := nearest.ID(id, known); near != "" {
+		msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
+	}
+	return msg
+}
+
 // normText is how two messages are compared: case and spacing aside.
 func normText(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // body returns the single document's body, or nil after recording a problem.
-func (l *loader) body(f *ast.File, err error) ast.Node {
+func (l *loader) body(f *ast.File, data []byte, err error) ast.Node {
 	if err != nil {
 		var ye yaml.Error
 		if errors.As(err, &ye) && ye.GetToken() != nil {
-			l.add(ye.GetToken().Position.Line, "YAML invalide / invalid YAML: %s", ye.GetMessage())
+			line, msg := yamlhint.Explain(data, ye.GetToken().Position.Line, ye.GetMessage())
+			l.add(line, "%s", msg)
 		} else {
 			l.add(0, "YAML invalide / invalid YAML: %v", err)
 		}

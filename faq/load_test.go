@@ -78,8 +78,10 @@ func TestLoadDirErrors(t *testing.T) {
 			"synonyms.yaml": "- term: a\n  variants: [x, y]\n- term: b\n  variants: [z, X]\n"},
 			[]string{"synonyms.yaml:4: variante « X » déjà utilisée ligne 2"}},
 		{"example of an unknown entry", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
-			"exemples.yaml": "contact:\n  - \"le courriel du mcn?\"\ncontcat:\n  - \"à qui écrire svp\"\n"},
-			[]string{"exemples.yaml:4: entrée inconnue « contcat »"}},
+			"exemples.yaml": "contact:\n  - \"le courriel du mcn?\"\ncontcat:\n  - \"à qui écrire svp\"\n  - \"et encore\"\n"},
+			[]string{"exemples.yaml:4: entrée inconnue « contcat »", `did you mean "contact"?`}},
+		{"unclosed quote", map[string]string{"document.yaml": goodDoc, "a.yaml": strings.Replace(goodEntry, "question: QUI CONTACTER ?", "question: \"QUI CONTACTER ?", 1)},
+			[]string{"a.yaml:2: YAML invalide / invalid YAML: guillemet « \" » non fermé à la ligne 2"}},
 		{"out-of-scope example repeating a phrasing", map[string]string{"document.yaml": goodDoc, "a.yaml": goodEntry,
 			"exemples.yaml": "hors_sujet:\n  - \"mon VPN ne marche pas\"\n  - \"à QUI écrire?\"\n"},
 			[]string{"exemples.yaml:3: ce message est déjà une formulation de l'entrée « contact »"}},
@@ -103,6 +105,9 @@ func TestLoadDirErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q\nlacks %q", err, w)
 				}
+			}
+			if strings.Count(err.Error(), "entrée inconnue") > 1 {
+				t.Errorf("an unknown entry reported more than once: %v", err)
 			}
 			for _, p := range ve.Problems {
 				if !strings.HasPrefix(p.File, dir) {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	yast "github.com/goccy/go-yaml/ast"
+
+	"github.com/qc-ia/conformbot/internal/yamlhint"
 )
 
 //go:embed data/*.yaml
@@ -248,9 +250,11 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 				if tk := ye.GetToken(); tk != nil {
 					line = tk.Position.Line
 				}
-				msg = ye.GetMessage()
+				line, msg = yamlhint.Explain(data, line, ye.GetMessage())
+			} else {
+				msg = "YAML invalide / invalid YAML: " + msg
 			}
-			l.add(display, line, "YAML invalide / invalid YAML: %s", msg)
+			l.add(display, line, "%s", msg)
 			continue
 		}
 		srcs = append(srcs, src)

@@ -9,11 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/internal/nearest"
 )
 
 func init() {
@@ -184,7 +184,7 @@ func labelled(qs []index.Question, kb *faq.KB) ([]faq.Example, error) {
 		id := strings.TrimSpace(*q.Expect)
 		if !ids[id] {
 			hint := ""
-			if near := closestID(id, append(all, faq.OutOfScope)); near != "" {
+			if near := nearest.ID(id, append(all, faq.OutOfScope)); near != "" {
 				hint = fmt.Sprintf(" ; vouliez-vous dire / did you mean %q ?", near)
 			}
 			return nil, fmt.Errorf("ligne %d : entrée inconnue / line %d: unknown entry %q%s", n+1, n+1, id, hint)
@@ -288,38 +288,4 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// closestID is the id nearest to s by edit distance, if near enough to be
-// a typo.
-func closestID(s string, ids []string) string {
-	best, bestD := "", len(s)/2+2
-	sort.Strings(ids)
-	for _, id := range ids {
-		if d := editDistance(s, id); d < bestD {
-			best, bestD = id, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/internal/nearest"
 	"github.com/qc-ia/conformbot/rules"
 )
 
@@ -84,7 +85,7 @@ func missingCitations(rs *rules.RuleSet, kb *faq.KB, whereFR, whereEN string) []
 		}
 		msg := fmt.Sprintf("entrée de FAQ « %s » citée mais absente de %s / cited FAQ entry %q is not in %s",
 			c.EntryID, whereFR, c.EntryID, whereEN)
-		if near := closestID(c.EntryID, ids); near != "" {
+		if near := nearest.ID(c.EntryID, ids); near != "" {
 			msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
 		}
 		line, col := citeLine(c.File, c.Line, c.EntryID)
