@@ -59,7 +59,8 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 	verdict := func(code, title string) conversation.Reply {
 		r := conversation.Reply{Lang: lang,
 			Verdict: &conversation.Verdict{Code: code, Title: title, Explanation: pick("Selon vos réponses : le projet est visé.", "From your answers: the project is covered."),
-				Citations: []conversation.Citation{{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?"}}},
+				Citations: []conversation.Citation{{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?"}},
+				Receipt:   "Récapitulatif — vérification d'admissibilité\nRésultat : " + title + "\n"},
 			Actions: []conversation.Action{{ID: "back", Label: pick("Retour", "Back")}, {ID: "restart", Label: pick("Recommencer", "Restart")}}}
 		if code == "indetermine" {
 			r.Verdict.ToVerify = []string{"Le projet est-il approuvé ?"}
@@ -94,6 +95,10 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 		r := question(1, 3, "individual", pick("S'agit-il d'un usage individuel ?", "Is it individual use?"))
 		r.Text = []string{pick("Vérifions si la suspension s'applique à votre projet.", "Let's check whether the suspension applies.")}
 		return r, nil
+	case m.Text == "passage":
+		return conversation.Reply{Lang: lang, Answer: &conversation.Answer{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?",
+			Text: "Critères :\n\n- premier;\n- deuxième critère, celui qui répond;\n- troisième.", Passage: "deuxième critère, celui qui répond;",
+			Source: conversation.Source{Label: "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"}}}, nil
 	case strings.HasPrefix(m.Text, "long"):
 		return conversation.Reply{Lang: lang, Answer: &conversation.Answer{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?",
 			Text: strings.Repeat(official+"\n\n", 4), Source: conversation.Source{Label: "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"}},
@@ -782,5 +787,30 @@ func TestBrowserShowsErrors(t *testing.T) {
 	}
 	if d := p.js(`document.getElementById('send').disabled`); d != false {
 		t.Errorf("send button disabled=%v after an error", d)
+	}
+}
+
+// The passage that answers comes first, the whole answer collapsed after
+// it; a verdict's receipt downloads as a text file holding the receipt.
+func TestBrowserPassageAndReceipt(t *testing.T) {
+	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 60*time.Second)
+	p.open(srv.URL)
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "passage\n"), chromedp.WaitVisible(chromedp.CSS(".answer .passage")))
+	if got := plain(p.str(`document.querySelector('.answer .passage').textContent`)); got != "deuxième critère, celui qui répond;" {
+		t.Errorf("passage = %q", got)
+	}
+	if got := p.js(`document.querySelector('.answer details.full-answer').open`); got != false {
+		t.Errorf("full answer open = %v, want collapsed", got)
+	}
+	if got := p.str(`document.querySelector('.answer .passage-label').textContent`); !strings.Contains(got, "Le passage qui répond") {
+		t.Errorf("passage label = %q", got)
+	}
+	p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), "admissibilite\n"), chromedp.WaitVisible(chromedp.CSS(".choices button")))
+	p.do("unknown", chromedp.Click(chromedp.CSS(`button[data-action="individual:unknown"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict a.receipt-download")))
+	if got := p.str(`document.querySelector('.verdict a.receipt-download').getAttribute('download')`); !strings.HasSuffix(got, ".txt") {
+		t.Errorf("download name = %q", got)
+	}
+	if got := p.str(`document.querySelector('.verdict a.receipt-download').href`); !strings.HasPrefix(got, "blob:") {
+		t.Errorf("receipt link = %q, want a blob: download", got)
 	}
 }
