@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +34,9 @@ type loaded struct {
 	kb  *faq.KB
 	ix  *index.Index
 	rs  *rules.RuleSet
+	// updated holds, per entry, when a reload in this process changed or
+	// added its official answer: replies quoting it say so for noticeFor.
+	updated map[string]time.Time
 
 	mu     sync.RWMutex // held for reading by each message; for writing to close
 	closed bool
@@ -43,8 +49,9 @@ type liveContent struct {
 	opts conversation.Options // all but KB, Index and Rules
 	cur  atomic.Pointer[loaded]
 
-	reloading sync.Mutex
-	retired   sync.WaitGroup // closing of replaced content
+	reloading  sync.Mutex
+	retired    sync.WaitGroup // closing of replaced content
+	lastChange kbChange       // what the last reload changed, under reloading
 }
 
 func newLive(opts conversation.Options, kb *faq.KB, ix *index.Index, rs *rules.RuleSet) *liveContent {
@@ -73,6 +80,11 @@ func (l *liveContent) Handle(ctx context.Context, m conversation.Message) (conve
 		}
 		r, err := c.eng.Handle(ctx, m)
 		c.mu.RUnlock()
+		if err == nil && r.Answer != nil {
+			if at, ok := c.updated[r.Answer.EntryID]; ok && time.Since(at) < noticeFor {
+				r.Text = append(r.Text, updatedNotice(r.Lang, at))
+			}
+		}
 		return r, err
 	}
 }
@@ -97,9 +109,68 @@ func (l *liveContent) reload(cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("index : %w", err)
 	}
-	old := l.cur.Swap(l.build(kb, ix, rs))
+	next := l.build(kb, ix, rs)
+	prev := l.cur.Load()
+	ch := diffKB(prev.kb, kb)
+	next.updated = maps.Clone(prev.updated)
+	if next.updated == nil {
+		next.updated = map[string]time.Time{}
+	}
+	now := time.Now()
+	for _, id := range append(slices.Clone(ch.added), ch.changed...) {
+		next.updated[id] = now
+	}
+	old := l.cur.Swap(next)
 	l.retired.Go(func() { old.close() })
+	l.lastChange = ch
 	return nil
+}
+
+// noticeFor is how long an answer whose official text changed says so.
+const noticeFor = 30 * 24 * time.Hour
+
+func updatedNotice(lang string, at time.Time) string {
+	if lang == conversation.LangEN {
+		return "Answer updated on " + at.Format("2006-01-02") + "."
+	}
+	return "Réponse mise à jour le " + at.Format("2006-01-02") + "."
+}
+
+// kbChange is what a reload changed in the FAQ, by entry id.
+type kbChange struct {
+	added, removed, changed []string
+	dateFrom, dateTo        time.Time
+}
+
+func (c kbChange) empty() bool {
+	return len(c.added)+len(c.removed)+len(c.changed) == 0 && c.dateFrom.Equal(c.dateTo)
+}
+
+// diffKB compares the official content only: questions and answers, and
+// the document's date (phrasings and examples are not official text).
+func diffKB(a, b *faq.KB) kbChange {
+	ch := kbChange{dateFrom: a.Doc.Date, dateTo: b.Doc.Date}
+	old := map[string]faq.Entry{}
+	for _, e := range a.Entries {
+		old[e.ID] = e
+	}
+	seen := map[string]bool{}
+	for _, e := range b.Entries {
+		seen[e.ID] = true
+		o, ok := old[e.ID]
+		switch {
+		case !ok:
+			ch.added = append(ch.added, e.ID)
+		case o.Answer != e.Answer || o.Question != e.Question:
+			ch.changed = append(ch.changed, e.ID)
+		}
+	}
+	for _, e := range a.Entries {
+		if !seen[e.ID] {
+			ch.removed = append(ch.removed, e.ID)
+		}
+	}
+	return ch
 }
 
 func (c *loaded) close() error {
@@ -165,6 +236,10 @@ func runReloads(ctx context.Context, hup <-chan os.Signal, events <-chan fsnotif
 	do := func(why string) {
 		start := time.Now()
 		if err := reload(); err != nil {
+			if errors.Is(err, errUnchanged) {
+				log.Info("content reloaded, official text unchanged", "trigger", why)
+				return
+			}
 			log.Error("content reload refused; the running content stays", "trigger", why, "err", err)
 			return
 		}
@@ -198,4 +273,24 @@ func runReloads(ctx context.Context, hup <-chan os.Signal, events <-chan fsnotif
 			do("files changed")
 		}
 	}
+}
+
+// errUnchanged is not a failure: the reload succeeded and no official
+// answer, question or date changed.
+var errUnchanged = errors.New("official text unchanged")
+
+// reloadAndReport reloads and logs what changed in the official text.
+func (l *liveContent) reloadAndReport(cfg Config, log *slog.Logger) error {
+	if err := l.reload(cfg); err != nil {
+		return err
+	}
+	l.reloading.Lock()
+	ch := l.lastChange
+	l.reloading.Unlock()
+	if ch.empty() {
+		return errUnchanged
+	}
+	log.Info("official content changed", "added", ch.added, "removed", ch.removed, "answer_changed", ch.changed,
+		"document_date", ch.dateTo.Format("2006-01-02"), "previous_date", ch.dateFrom.Format("2006-01-02"))
+	return nil
 }

@@ -42,14 +42,16 @@ func TestLiveReload(t *testing.T) {
 	}
 	live := newLive(conversation.Options{Store: memstore.New()}, kb, ix, rs)
 	t.Cleanup(func() { live.close() })
-	ask := func() string {
+	reply := func(id string) conversation.Reply {
 		r, err := live.Handle(context.Background(), conversation.Message{Platform: "web", UserID: "u", ConversationID: "c",
-			Action: "faq:duree-suspension"})
+			Action: "faq:" + id})
 		if err != nil || r.Answer == nil {
 			t.Fatalf("Handle: %+v, %v; want the answer", r, err)
 		}
-		return r.Answer.Text
+		return r
 	}
+	ask := func() string { return reply("duree-suspension").Answer.Text }
+	notice := "Réponse mise à jour le " + time.Now().Format("2006-01-02")
 	if !strings.Contains(ask(), "expérimentation du MCN") {
 		t.Fatal("official answer not served at start")
 	}
@@ -78,6 +80,15 @@ func TestLiveReload(t *testing.T) {
 	wg.Wait()
 	if got := ask(); !strings.Contains(got, "RÉPONSE MISE À JOUR") {
 		t.Fatalf("after reload: %q; want the edited answer", got)
+	}
+	if r := reply("duree-suspension"); !strings.Contains(strings.Join(r.Text, " "), notice) {
+		t.Errorf("changed answer's reply %q; want %q", r.Text, notice)
+	}
+	if r := reply("contact"); strings.Contains(strings.Join(r.Text, " "), "mise à jour") {
+		t.Errorf("unchanged answer's reply %q says it was updated", r.Text)
+	}
+	if ch := live.lastChange; strings.Join(ch.changed, ",") != "duree-suspension" || len(ch.added)+len(ch.removed) != 0 {
+		t.Errorf("change %+v; want duree-suspension changed only", ch)
 	}
 	broken := strings.Replace(edited, "id: duree-suspension", "id: [duree-suspension", 1)
 	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
@@ -109,8 +120,11 @@ func TestRunReloads(t *testing.T) {
 		runReloads(ctx, hup, events, errs, 20*time.Millisecond, log, func() error {
 			c := int(n.Add(1))
 			calls <- c
-			if c == 2 {
+			switch c {
+			case 2:
 				return errors.New("YAML broken at line 3")
+			case 3:
+				return errUnchanged
 			}
 			return nil
 		})
@@ -132,7 +146,8 @@ func TestRunReloads(t *testing.T) {
 	if got := n.Load(); got != 3 {
 		t.Errorf("%d reloads; want 3 (one burst, one SIGHUP, one event)", got)
 	}
-	if out := logs.String(); !strings.Contains(out, "reload refused") || !strings.Contains(out, "line 3") {
+	if out := logs.String(); strings.Count(out, "reload refused") != 1 || !strings.Contains(out, "line 3") ||
+		!strings.Contains(out, "official text unchanged") {
 		t.Errorf("log lacks the refused reload:\n%s", out)
 	}
 }

@@ -89,7 +89,9 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		watchContent(wctx, app.Config, env.Logger.With("component", "reload"), func() error { return app.live.reload(app.Config) })
+		watchContent(wctx, app.Config, env.Logger.With("component", "reload"), func() error {
+			return app.live.reloadAndReport(app.Config, env.Logger.With("component", "reload"))
+		})
 	}()
 	defer func() { stopWatch(); <-watched }()
 	if err := serve(ctx, env.Stdout, app, ln, mounts); err != nil {
