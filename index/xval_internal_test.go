@@ -19,6 +19,7 @@ var xvalSets = []string{
 	"../testdata/dev_questions_chat.jsonl",
 	"../testdata/chat_round1.jsonl",
 	"../testdata/chat_round2.jsonl",
+	"../testdata/chat_round3_sealed.jsonl",
 	"../testdata/chat_round4.jsonl",
 	"../testdata/chat_round5.jsonl",
 	"../testdata/chat_round6.jsonl",
