@@ -344,6 +344,13 @@ func (t *turn) answer(id string) (Reply, bool) {
 	t.kind, t.entry = "answer", id
 	u := t.ui()
 	r := Reply{Answer: &a}
+	// Feedback first: its place (1 and 2 in the terminal) does not move
+	// with the follow-ups an entry has.
+	for _, b := range []struct{ vote, label string }{{"up", u.fbUp}, {"down", u.fbDown}} {
+		if act, ok := action(actFeedback+id+":"+b.vote, b.label); ok {
+			r.Actions = append(r.Actions, act)
+		}
+	}
 	for _, rel := range a.Related {
 		r.Actions = append(r.Actions, rel.Action)
 	}
@@ -356,11 +363,6 @@ func (t *turn) answer(id string) (Reply, bool) {
 	}
 	if a.Source.URL != "" {
 		r.Actions = append(r.Actions, Action{Label: clip(LabelsFor(t.lang).OpenSource, maxButtonLabel), URL: a.Source.URL})
-	}
-	for _, b := range []struct{ vote, label string }{{"up", u.fbUp}, {"down", u.fbDown}} {
-		if act, ok := action(actFeedback+id+":"+b.vote, b.label); ok {
-			r.Actions = append(r.Actions, act)
-		}
 	}
 	return r, true
 }
