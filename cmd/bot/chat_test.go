@@ -29,15 +29,15 @@ func TestChatAndReport(t *testing.T) {
 		name, cmd, stdin string
 		want, notWant    []string
 	}{
-		{name: "question, then thumbs up", cmd: "chat", stdin: "Puis-je encore utiliser la version web de ChatGPT?\n2\n",
-			want: []string{"Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025", "2. 👍 Utile", "Merci pour votre avis", "Au revoir!"}},
+		{name: "question, then thumbs up", cmd: "chat", stdin: "Puis-je encore utiliser la version web de ChatGPT?\n1\n",
+			want: []string{"Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025", "1. 👍 Utile", "Merci pour votre avis", "Au revoir!"}},
 		{name: "dialog started", cmd: "chat", stdin: "admissibilité\n1\n",
 			want: []string{"Question 1.", "Question 2.", "1. Oui"}},
 		{name: "dialog resumed after a restart", cmd: "chat", stdin: "non\n",
 			want: []string{rs.VerdictTitle("hors-portee", "fr")}},
 		{name: "unanswered question", cmd: "chat", stdin: "Quelle sanction disciplinaire pour un assistant IAG? écrivez à jean.tremblay@exemple.ca\n",
 			want: []string{"Écrire au MCN (lien)"}},
-		{name: "thumbs down with a reason", cmd: "chat", stdin: "Combien de temps durera la suspension?\n3\n3\n",
+		{name: "thumbs down with a reason", cmd: "chat", stdin: "Combien de temps durera la suspension?\n2\n3\n",
 			want: []string{"Pas la bonne réponse", "Réponse incomplète", "Pas clair", "Merci, c'est noté"}},
 		{name: "english", cmd: "chat", stdin: "How long will the suspension last?\n",
 			want: []string{"Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025", "Goodbye!"}},
