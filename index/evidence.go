@@ -298,20 +298,16 @@ func (ix *Index) read(text string, h *holdout) reading {
 		return r
 	}
 	// A question that says little on its own ("A-t-il raison ?") is read
-	// with the sentences before it.
+	// with the sentences before it, or as the whole message.
+	weak := func(v view) bool { return v.n-v.nUnk < ix.params.FocusMinTerms }
 	start := q
-	for start > 0 && r.sentences[q].n-r.sentences[q].nUnk < ix.params.FocusMinTerms {
-		start--
+	if q > 0 && weak(r.sentences[q]) {
+		for start = q - 1; start > 0 && weak(ix.makeView(toks, words, spans[start].start, spans[q].end, h, false)); start-- {
+		}
 		if start == 0 {
-			break
+			r.question, r.qIsWhole = r.whole, true
+			return r
 		}
-		if n := ix.makeView(toks, words, spans[start].start, spans[q].end, h, false); n.n-n.nUnk >= ix.params.FocusMinTerms {
-			break
-		}
-	}
-	if start == 0 && q > 0 && r.sentences[q].n-r.sentences[q].nUnk < ix.params.FocusMinTerms {
-		r.question, r.qIsWhole = r.whole, true
-		return r
 	}
 	r.question = ix.makeView(toks, words, spans[start].start, spans[q].end, h, true)
 	return r

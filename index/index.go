@@ -543,7 +543,7 @@ func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, 
 	for _, sr := range lists {
 		for _, h := range sr.Hits {
 			i, ok := ix.byID[h.ID]
-			if !ok || containsInt(cands, i) || len(cands) == maxCandidates {
+			if !ok || slices.Contains(cands, i) || len(cands) == maxCandidates {
 				continue
 			}
 			cands, scores = append(cands, i), append(scores, h.Score)

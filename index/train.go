@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -184,7 +185,7 @@ func (ix *Index) train() (*Model, error) {
 					mu.Unlock()
 					continue
 				}
-				if q.entry >= 0 && !containsInt(cands, q.entry) {
+				if q.entry >= 0 && !slices.Contains(cands, q.entry) {
 					if len(cands) == maxCandidates {
 						cands = cands[:maxCandidates-1]
 					}
@@ -231,13 +232,4 @@ func (ix *Index) train() (*Model, error) {
 	}
 	m.Content = ContentKey(ix.kb, ix.params)
 	return m, nil
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
