@@ -35,6 +35,10 @@ type Message struct {
 	Text           string
 	Action         string // id of a clicked Action; empty for typed text
 	Locale         string // platform locale hint ("fr-CA", "en-US"); may be empty
+	// Channel is where the adapter could later post unprompted (set by the
+	// adapters that implement Announcer); zero elsewhere, where « abonner »
+	// is refused. The engine keeps it only when the user subscribes.
+	Channel Channel
 }
 
 // Reply holds neutral parts that each adapter renders within its platform's

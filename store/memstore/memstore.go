@@ -4,7 +4,9 @@ package memstore
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +31,24 @@ type Store struct {
 	leases     map[string]entry[string]
 	version    int64 // last session version handed out, shared by all keys
 	lastPurge  time.Time
+
+	subs       []sub
+	published  string
+	summary    []byte
+	deliveries []delivery
+	lastID     int64
+}
+
+type sub struct {
+	ch       conversation.Channel
+	failures int
+}
+
+type delivery struct {
+	d       store.Delivery
+	due     time.Time
+	claimed time.Time
+	at      time.Time
 }
 
 type entry[T any] struct {
@@ -229,6 +249,7 @@ func (s *Store) PurgeExpired(_ context.Context, retention time.Duration) error {
 			delete(s.shares, k)
 		}
 	}
+	s.deliveries = slices.DeleteFunc(s.deliveries, func(d delivery) bool { return !d.at.After(cut) })
 	return nil
 }
 
@@ -291,3 +312,146 @@ func (s *Store) Ping(context.Context) error { return nil }
 
 // Close implements store.Store.
 func (s *Store) Close() error { return nil }
+
+func (s *Store) subIndex(platform, id string) int {
+	return slices.IndexFunc(s.subs, func(x sub) bool { return x.ch.Platform == platform && x.ch.ID == id })
+}
+
+// Subscribe implements conversation.Subscriptions.
+func (s *Store) Subscribe(_ context.Context, ch conversation.Channel) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.subIndex(ch.Platform, ch.ID); i >= 0 {
+		s.subs[i].ch = ch
+		return false, nil
+	}
+	s.subs = append(s.subs, sub{ch: ch})
+	return true, nil
+}
+
+// Unsubscribe implements conversation.Subscriptions.
+func (s *Store) Unsubscribe(_ context.Context, platform, id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unsubscribe(platform, id), nil
+}
+
+func (s *Store) unsubscribe(platform, id string) bool {
+	i := s.subIndex(platform, id)
+	if i < 0 {
+		return false
+	}
+	s.subs = slices.Delete(s.subs, i, i+1)
+	s.deliveries = slices.DeleteFunc(s.deliveries, func(d delivery) bool {
+		return d.d.Channel.Platform == platform && d.d.Channel.ID == id
+	})
+	return true
+}
+
+// Subscriptions implements store.Announcements.
+func (s *Store) Subscriptions(context.Context) ([]conversation.Channel, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]conversation.Channel, len(s.subs))
+	for i, x := range s.subs {
+		out[i] = x.ch
+	}
+	slices.SortFunc(out, func(a, b conversation.Channel) int {
+		if a.Platform != b.Platform {
+			return strings.Compare(a.Platform, b.Platform)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// Published implements store.Announcements.
+func (s *Store) Published(context.Context) (string, []byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.published, slices.Clone(s.summary), nil
+}
+
+// Publish implements store.Announcements.
+func (s *Store) Publish(_ context.Context, prev, next string, summary, body []byte) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.published != prev {
+		return false, nil
+	}
+	s.published, s.summary = next, slices.Clone(summary)
+	now := s.now()
+	for _, x := range s.subs {
+		if body == nil {
+			break
+		}
+		s.lastID++
+		s.deliveries = append(s.deliveries, delivery{d: store.Delivery{ID: s.lastID, Channel: x.ch, Body: slices.Clone(body)}, due: now, at: now})
+	}
+	return true, nil
+}
+
+// ClaimDeliveries implements store.Announcements.
+func (s *Store) ClaimDeliveries(_ context.Context, platforms []string, n int, lease time.Duration) ([]store.Delivery, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var out []store.Delivery
+	for i := range s.deliveries {
+		d := &s.deliveries[i]
+		if len(out) == n {
+			break
+		}
+		if d.due.After(now) || d.claimed.After(now) || !slices.Contains(platforms, d.d.Channel.Platform) {
+			continue
+		}
+		d.claimed = now.Add(lease)
+		c := d.d
+		c.Body = slices.Clone(c.Body)
+		if j := s.subIndex(c.Channel.Platform, c.Channel.ID); j >= 0 {
+			c.Failures = s.subs[j].failures
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Delivered implements store.Announcements.
+func (s *Store) Delivered(_ context.Context, id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.deliveries, func(d delivery) bool { return d.d.ID == id })
+	if i < 0 {
+		return nil
+	}
+	ch := s.deliveries[i].d.Channel
+	s.deliveries = slices.Delete(s.deliveries, i, i+1)
+	if j := s.subIndex(ch.Platform, ch.ID); j >= 0 {
+		s.subs[j].failures = 0
+	}
+	return nil
+}
+
+// DeliveryFailed implements store.Announcements.
+func (s *Store) DeliveryFailed(_ context.Context, id int64, retry time.Duration, maxFailures int) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.deliveries, func(d delivery) bool { return d.d.ID == id })
+	if i < 0 {
+		return false, nil
+	}
+	ch := s.deliveries[i].d.Channel
+	j := s.subIndex(ch.Platform, ch.ID)
+	if j < 0 {
+		s.deliveries = slices.Delete(s.deliveries, i, i+1)
+		return true, nil
+	}
+	s.subs[j].failures++
+	if s.subs[j].failures >= maxFailures {
+		s.unsubscribe(ch.Platform, ch.ID)
+		return true, nil
+	}
+	s.deliveries[i].due = s.now().Add(retry)
+	s.deliveries[i].claimed = time.Time{}
+	return false, nil
+}

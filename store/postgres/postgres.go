@@ -45,6 +45,12 @@ var migrations = []string{
 	CREATE TABLE settings (name text PRIMARY KEY, value bytea NOT NULL);`,
 	`CREATE TABLE reviews (id bigserial PRIMARY KEY, kind text NOT NULL, entry text NOT NULL, band integer NOT NULL, reason text NOT NULL, at bigint NOT NULL);
 	CREATE INDEX reviews_at ON reviews (at);`,
+	`CREATE TABLE subscriptions (platform text NOT NULL, channel text NOT NULL, address text NOT NULL, lang text NOT NULL,
+		failures integer NOT NULL DEFAULT 0, PRIMARY KEY (platform, channel));
+	CREATE TABLE published (id integer PRIMARY KEY CHECK (id = 1), version text NOT NULL, summary bytea NOT NULL);
+	CREATE TABLE deliveries (id bigserial PRIMARY KEY, platform text NOT NULL, channel text NOT NULL, body bytea NOT NULL,
+		due bigint NOT NULL, claimed bigint NOT NULL DEFAULT 0, at bigint NOT NULL);
+	CREATE INDEX deliveries_due ON deliveries (due);`,
 }
 
 // Advisory lock names, scoped by schema so that deployments sharing one
@@ -52,6 +58,7 @@ var migrations = []string{
 const (
 	lockMigrate = "conformbot:migrate:"
 	lockPurge   = "conformbot:purge:"
+	lockPublish = "conformbot:publish:"
 )
 
 // Store is a conversation.Store in one PostgreSQL database.
@@ -312,6 +319,7 @@ func purge(ctx context.Context, tx pgx.Tx, now time.Time, retention time.Duratio
 		{`DELETE FROM feedback WHERE at <= $1`, cut},
 		{`DELETE FROM unanswered WHERE at <= $1`, cut},
 		{`DELETE FROM reviews WHERE at <= $1`, cut},
+		{`DELETE FROM deliveries WHERE at <= $1`, cut},
 		{`DELETE FROM shares WHERE expires <= $1`, now.UnixNano()},
 		{`DELETE FROM leases WHERE expires <= $1`, now.UnixNano()},
 	} {

@@ -49,6 +49,12 @@ var migrations = []string{
 	CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run INTEGER NOT NULL);`,
 	`CREATE TABLE reviews (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entry TEXT NOT NULL, band INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
 	CREATE INDEX reviews_at ON reviews(at);`,
+	`CREATE TABLE subscriptions (platform TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, lang TEXT NOT NULL,
+		failures INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (platform, channel));
+	CREATE TABLE published (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, summary BLOB NOT NULL);
+	CREATE TABLE deliveries (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, channel TEXT NOT NULL, body BLOB NOT NULL,
+		due INTEGER NOT NULL, claimed INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);
+	CREATE INDEX deliveries_due ON deliveries(due);`,
 }
 
 // Store is a conversation.Store in one SQLite database.
@@ -397,6 +403,7 @@ func purge(ctx context.Context, ex execer, now time.Time, retention time.Duratio
 		{`DELETE FROM feedback WHERE at <= ?`, cut},
 		{`DELETE FROM unanswered WHERE at <= ?`, cut},
 		{`DELETE FROM reviews WHERE at <= ?`, cut},
+		{`DELETE FROM deliveries WHERE at <= ?`, cut},
 		{`DELETE FROM shares WHERE expires <= ?`, now.UnixNano()},
 		{`DELETE FROM leases WHERE expires <= ?`, now.UnixNano()},
 	} {

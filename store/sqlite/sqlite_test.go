@@ -113,7 +113,8 @@ func TestMigrateUnversioned(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`ALTER TABLE sessions DROP COLUMN version`, `DROP TABLE shares`, `DROP TABLE leases`,
-		`DROP TABLE jobs`, `DROP TABLE reviews`, `PRAGMA user_version = 0`} {
+		`DROP TABLE jobs`, `DROP TABLE reviews`, `DROP TABLE subscriptions`, `DROP TABLE published`, `DROP TABLE deliveries`,
+		`PRAGMA user_version = 0`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

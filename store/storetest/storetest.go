@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -354,6 +355,184 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 		clk.Advance(5 * time.Minute)
 		if ran, err := s.PurgeDue(ctx, time.Hour, 5*time.Minute); !ran || err != nil {
 			t.Errorf("PurgeDue a period later = %v, %v; want true, nil", ran, err)
+		}
+	})
+
+	t.Run("subscriptions", func(t *testing.T) {
+		t.Parallel()
+		s := open(t, NewClock().Now)
+		slack := conversation.Channel{Platform: "slack", ID: "C1", Lang: "fr"}
+		teams := conversation.Channel{Platform: "teams", ID: "19:x@thread", Address: "https://smba.example/", Lang: "en"}
+		for _, c := range []struct {
+			ch   conversation.Channel
+			want bool
+		}{{slack, true}, {teams, true}, {conversation.Channel{Platform: "slack", ID: "C1", Lang: "en"}, false}} {
+			if added, err := s.Subscribe(ctx, c.ch); added != c.want || err != nil {
+				t.Errorf("Subscribe(%v) = %v, %v; want %v", c.ch, added, err, c.want)
+			}
+		}
+		got, err := s.Subscriptions(ctx)
+		slack.Lang = "en" // the second subscription changed the language
+		if err != nil || len(got) != 2 || got[0] != slack || got[1] != teams {
+			t.Fatalf("Subscriptions = %v, %v; want [%v %v]", got, err, slack, teams)
+		}
+		if removed, err := s.Unsubscribe(ctx, "slack", "C1"); !removed || err != nil {
+			t.Errorf("Unsubscribe = %v, %v; want true", removed, err)
+		}
+		if removed, err := s.Unsubscribe(ctx, "slack", "C1"); removed || err != nil {
+			t.Errorf("second Unsubscribe = %v, %v; want false", removed, err)
+		}
+		if got, _ := s.Subscriptions(ctx); len(got) != 1 || got[0] != teams {
+			t.Errorf("Subscriptions after Unsubscribe = %v; want [%v]", got, teams)
+		}
+	})
+
+	t.Run("publish once", func(t *testing.T) {
+		t.Parallel()
+		s := open(t, NewClock().Now)
+		if v, sum, err := s.Published(ctx); v != "" || sum != nil || err != nil {
+			t.Fatalf("Published (new store) = %q, %q, %v; want none", v, sum, err)
+		}
+		if _, err := s.Subscribe(ctx, conversation.Channel{Platform: "slack", ID: "C1", Lang: "fr"}); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.Publish(ctx, "", "v1", []byte("s1"), nil); !ok || err != nil {
+			t.Fatalf("Publish(first) = %v, %v; want true", ok, err)
+		}
+		if ds, _ := s.ClaimDeliveries(ctx, []string{"slack"}, 10, time.Minute); len(ds) != 0 {
+			t.Errorf("a baseline (nil body) queued deliveries: %+v", ds)
+		}
+		var wg sync.WaitGroup
+		wins := make(chan bool, 8)
+		for range 8 {
+			wg.Go(func() {
+				ok, err := s.Publish(ctx, "v1", "v2", []byte("s2"), []byte("what changed"))
+				if err != nil {
+					t.Error(err)
+				}
+				wins <- ok
+			})
+		}
+		wg.Wait()
+		close(wins)
+		n := 0
+		for ok := range wins {
+			if ok {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("8 replicas published v1 -> v2: %d won; want 1", n)
+		}
+		if v, sum, _ := s.Published(ctx); v != "v2" || string(sum) != "s2" {
+			t.Errorf("Published = %q, %q; want v2, s2", v, sum)
+		}
+		if ok, _ := s.Publish(ctx, "v1", "v3", nil, nil); ok {
+			t.Error("Publish from a stale version succeeded")
+		}
+		ds, err := s.ClaimDeliveries(ctx, []string{"slack"}, 10, time.Minute)
+		if err != nil || len(ds) != 1 || string(ds[0].Body) != "what changed" || ds[0].Channel.ID != "C1" || ds[0].Channel.Lang != "fr" {
+			t.Fatalf("ClaimDeliveries = %+v, %v; want one delivery to C1", ds, err)
+		}
+	})
+
+	t.Run("deliveries", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock()
+		s := open(t, clk.Now)
+		for _, ch := range []conversation.Channel{{Platform: "slack", ID: "C1", Lang: "fr"},
+			{Platform: "discord", ID: "D1", Lang: "fr"}, {Platform: "teams", ID: "T1", Address: "https://smba/", Lang: "fr"}} {
+			if _, err := s.Subscribe(ctx, ch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, err := s.Publish(ctx, "", "v1", []byte("s"), []byte("body")); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		ds, err := s.ClaimDeliveries(ctx, []string{"slack", "teams"}, 10, time.Minute)
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("ClaimDeliveries(slack, teams) = %+v, %v; want 2", ds, err)
+		}
+		if again, _ := s.ClaimDeliveries(ctx, []string{"slack", "teams", "discord"}, 10, time.Minute); len(again) != 1 || again[0].Channel.Platform != "discord" {
+			t.Fatalf("claimed deliveries handed out again: %+v; want only discord's", again)
+		}
+		var slack, teams store.Delivery
+		for _, d := range ds {
+			switch d.Channel.Platform {
+			case "slack":
+				slack = d
+			case "teams":
+				teams = d
+			}
+		}
+		if teams.Channel.Address != "https://smba/" {
+			t.Errorf("teams delivery address = %q", teams.Channel.Address)
+		}
+		if err := s.Delivered(ctx, slack.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Teams keeps failing: retried after the delay, dropped at the third.
+		for i := 1; i <= 3; i++ {
+			dropped, err := s.DeliveryFailed(ctx, teams.ID, time.Minute, 3)
+			if err != nil || dropped != (i == 3) {
+				t.Fatalf("DeliveryFailed #%d = %v, %v; want dropped=%v", i, dropped, err, i == 3)
+			}
+			if i == 3 {
+				break
+			}
+			if ds, _ := s.ClaimDeliveries(ctx, []string{"teams"}, 10, time.Minute); len(ds) != 0 {
+				t.Errorf("failed delivery due again before its retry delay: %+v", ds)
+			}
+			clk.Advance(time.Minute)
+			ds, _ := s.ClaimDeliveries(ctx, []string{"teams"}, 10, time.Minute)
+			if len(ds) != 1 || ds[0].Failures != i {
+				t.Fatalf("retry #%d = %+v; want one delivery with %d failures", i, ds, i)
+			}
+		}
+		subs, _ := s.Subscriptions(ctx)
+		if len(subs) != 2 || slices.ContainsFunc(subs, func(c conversation.Channel) bool { return c.Platform == "teams" }) {
+			t.Errorf("Subscriptions after 3 failures = %v; want teams dropped", subs)
+		}
+		clk.Advance(2 * time.Minute) // the discord lease ended: handed out again
+		if ds, _ := s.ClaimDeliveries(ctx, []string{"slack", "teams", "discord"}, 10, time.Minute); len(ds) != 1 || ds[0].Channel.Platform != "discord" {
+			t.Errorf("after the lease, ClaimDeliveries = %+v; want discord's again, slack's gone", ds)
+		}
+		// A success clears the failures.
+		if _, err := s.Subscribe(ctx, conversation.Channel{Platform: "teams", ID: "T1", Address: "https://smba/", Lang: "fr"}); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.Publish(ctx, "v1", "v2", []byte("s"), []byte("b2")); !ok {
+			t.Fatal("Publish v2 failed")
+		}
+		clk.Advance(2 * time.Minute)
+		ds, _ = s.ClaimDeliveries(ctx, []string{"teams"}, 10, time.Minute)
+		if len(ds) != 1 {
+			t.Fatalf("teams v2 deliveries = %+v", ds)
+		}
+		if _, err := s.DeliveryFailed(ctx, ds[0].ID, 0, 3); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ = s.ClaimDeliveries(ctx, []string{"teams"}, 10, time.Minute)
+		if len(ds) != 1 || ds[0].Failures != 1 {
+			t.Fatalf("retry = %+v; want 1 failure", ds)
+		}
+		if err := s.Delivered(ctx, ds[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.Publish(ctx, "v2", "v3", []byte("s"), []byte("b3")); !ok {
+			t.Fatal("Publish v3 failed")
+		}
+		ds, _ = s.ClaimDeliveries(ctx, []string{"teams"}, 10, time.Minute)
+		if len(ds) != 1 || ds[0].Failures != 0 {
+			t.Errorf("after a success, failures = %+v; want 0", ds)
+		}
+		// Deliveries older than the retention are purged.
+		clk.Advance(2 * time.Hour)
+		if err := s.PurgeExpired(ctx, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ := s.ClaimDeliveries(ctx, []string{"slack", "teams", "discord"}, 10, time.Minute); len(ds) != 0 {
+			t.Errorf("deliveries past retention kept: %+v", ds)
 		}
 	})
 
