@@ -44,6 +44,9 @@ type Options struct {
 	LogText         bool            // log message text (operator opt-in)
 	NoUnanswered    bool            // keep no unanswered question, even redacted
 	OnTurn          func(TurnStats) // optional: told about every message (metrics)
+	// Subscriptions keeps the channels that « abonner » subscribes; nil:
+	// subscriptions are not offered.
+	Subscriptions Subscriptions
 }
 
 // Engine is the platform-neutral bot: it implements Handler.
@@ -59,6 +62,7 @@ type Engine struct {
 	noUnan bool
 	logKey []byte
 	onTurn func(TurnStats)
+	subs   Subscriptions
 	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
 }
 
@@ -67,7 +71,7 @@ var _ Handler = (*Engine)(nil)
 // New builds an Engine.
 func New(o Options) *Engine {
 	e := &Engine{kb: o.KB, index: o.Index, rules: o.Rules, store: o.Store, email: o.EscalationEmail,
-		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText, noUnan: o.NoUnanswered, onTurn: o.OnTurn}
+		ttl: o.SessionTTL, log: o.Logger, logTxt: o.LogText, noUnan: o.NoUnanswered, onTurn: o.OnTurn, subs: o.Subscriptions}
 	if e.email == "" {
 		e.email = DefaultEscalationEmail
 	}

@@ -41,6 +41,8 @@ const (
 	cmdEsc
 	cmdGreet
 	cmdThanks
+	cmdSubscribe
+	cmdUnsubscribe
 )
 
 type commandWord struct {
@@ -75,6 +77,10 @@ func init() {
 	add(cmdGreet, LangEN, "hello|hi|hey|good morning|good afternoon|good evening|hi there|hello there")
 	add(cmdThanks, LangFR, "merci|merci beaucoup|merci bien|merci bonne journee|super merci|parfait merci")
 	add(cmdThanks, LangEN, "thanks|thank you|thank you very much|thanks a lot|thx|great thanks")
+	add(cmdSubscribe, LangFR, "abonner|s abonner|m abonner|abonnement|abonner ce canal|abonner le canal|s abonner aux changements|s abonner aux mises a jour")
+	add(cmdSubscribe, LangEN, "subscribe|subscribe this channel|subscribe to changes|subscribe to updates")
+	add(cmdUnsubscribe, LangFR, "desabonner|se desabonner|me desabonner|desabonnement|desabonner ce canal|desabonner le canal")
+	add(cmdUnsubscribe, LangEN, "unsubscribe|unsubscribe this channel")
 
 }
 
@@ -195,13 +201,18 @@ func (t *turn) command(c command) Reply {
 	case cmdThanks:
 		t.kind = "thanks"
 		return t.keepDialog(Reply{Text: []string{u.thanks}})
+	case cmdSubscribe:
+		return t.keepDialog(t.subscribe(true))
+	case cmdUnsubscribe:
+		return t.keepDialog(t.subscribe(false))
 	}
 	return t.stale()
 }
 
 // actionCommands are the fixed buttons, which do what their command does.
 var actionCommands = map[string]command{ActHelp: cmdHelp, ActEligStart: cmdElig, ActEligBack: cmdBack,
-	ActEligRestart: cmdRestart, ActEligCancel: cmdCancel, ActEscalate: cmdEsc}
+	ActEligRestart: cmdRestart, ActEligCancel: cmdCancel, ActEscalate: cmdEsc,
+	ActSubscribe: cmdSubscribe, ActUnsubscribe: cmdUnsubscribe}
 
 func (t *turn) action(id string) Reply {
 	if c, ok := actionCommands[id]; ok {
