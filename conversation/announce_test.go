@@ -160,7 +160,10 @@ func TestChanges(t *testing.T) {
 		})
 	}
 	t.Run("reply", func(t *testing.T) {
-		kb := edit(func(kb *faq.KB) { kb.Entries[0].Answer = newAnswer; kb.Doc.Date = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) })
+		kb := edit(func(kb *faq.KB) {
+			kb.Entries[0].Answer = newAnswer
+			kb.Doc.Date = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		})
 		a, _ := conversation.Changes(prev, kb)
 		fr := a.Reply(conversation.LangFR).PlainText()
 		for _, want := range []string{"Le contenu officiel a changé", "Réponse modifiée : " + first.Question,
