@@ -243,9 +243,20 @@ type TurnStats struct {
 	Duration  time.Duration
 }
 
-// replyLang follows the message's language; on no clue, the session's, then
-// the platform locale, then French.
+// replyLang is the language the person chose, the latest choice first: a
+// language command in this message, the surface's switch (Message.Lang),
+// an earlier language command. Without a choice it follows the message's
+// language; on no clue, the session's, then the platform locale, then French.
 func (t *turn) replyLang() string {
+	if l, ok := t.langCommand(); ok {
+		return l
+	}
+	if l := validLang(t.m.Lang); l != "" {
+		return l
+	}
+	if t.sess.LangChosen && validLang(t.sess.Lang) != "" {
+		return t.sess.Lang
+	}
 	if l := detectLang(t.m.Text); l != "" {
 		return l
 	}
@@ -256,6 +267,29 @@ func (t *turn) replyLang() string {
 		return t.sess.Lang
 	}
 	return t.defaultLang()
+}
+
+// langCommand reports the language a language command (typed or clicked)
+// chooses.
+func (t *turn) langCommand() (string, bool) {
+	c, ok := actionCommands[t.m.Action]
+	if t.m.Action == "" {
+		var w commandWord
+		w, ok = commandWords[normalize(t.m.Text)]
+		c = w.cmd
+	}
+	if !ok {
+		return "", false
+	}
+	l, ok := langCommands[c]
+	return l, ok
+}
+
+func validLang(l string) string {
+	if l == LangFR || l == LangEN {
+		return l
+	}
+	return ""
 }
 
 // defaultLang is the language without any clue from the text or the

@@ -20,6 +20,8 @@ const (
 	ActEligRestart  = "elig:restart"
 	ActEligCancel   = "elig:cancel"
 	ActEscalate     = "esc"
+	ActLangFR       = "lang:fr"
+	ActLangEN       = "lang:en"
 	actEligAnswer   = "elig:ans:" // + fact + ":" + yes|no|unknown
 	actFAQ          = "faq:"      // + entry id
 	actFeedback     = "fb:"       // + entry id + ":" + up|down
@@ -43,6 +45,9 @@ const (
 	cmdThanks
 	cmdSubscribe
 	cmdUnsubscribe
+	cmdLangFR
+	cmdLangEN
+	cmdLang // offers the choice of language
 )
 
 type commandWord struct {
@@ -81,6 +86,11 @@ func init() {
 	add(cmdSubscribe, LangEN, "subscribe|subscribe this channel|subscribe to changes|subscribe to updates")
 	add(cmdUnsubscribe, LangFR, "desabonner|se desabonner|me desabonner|desabonnement|desabonner ce canal|desabonner le canal")
 	add(cmdUnsubscribe, LangEN, "unsubscribe|unsubscribe this channel")
+	// A language command says nothing of the reply's language by its own
+	// words ("english" typed on a French page): the command sets it.
+	add(cmdLangFR, "", "francais|en francais|french|in french|repondez en francais|answer in french")
+	add(cmdLangEN, "", "english|en anglais|anglais|in english|answer in english|repondez en anglais")
+	add(cmdLang, "", "langue|language|lang|changer de langue|change language")
 
 }
 
@@ -205,6 +215,14 @@ func (t *turn) command(c command) Reply {
 		return t.keepDialog(t.subscribe(true))
 	case cmdUnsubscribe:
 		return t.keepDialog(t.subscribe(false))
+	case cmdLangFR:
+		return t.chooseLang(LangFR)
+	case cmdLangEN:
+		return t.chooseLang(LangEN)
+	case cmdLang:
+		t.kind = "language"
+		return Reply{Text: []string{uiText[LangFR].langAsk + " / " + uiText[LangEN].langAsk},
+			Actions: []Action{{ID: ActLangFR, Label: uiText[LangFR].langName}, {ID: ActLangEN, Label: uiText[LangEN].langName}}}
 	}
 	return t.stale()
 }
@@ -212,7 +230,25 @@ func (t *turn) command(c command) Reply {
 // actionCommands are the fixed buttons, which do what their command does.
 var actionCommands = map[string]command{ActHelp: cmdHelp, ActEligStart: cmdElig, ActEligBack: cmdBack,
 	ActEligRestart: cmdRestart, ActEligCancel: cmdCancel, ActEscalate: cmdEsc,
-	ActSubscribe: cmdSubscribe, ActUnsubscribe: cmdUnsubscribe}
+	ActSubscribe: cmdSubscribe, ActUnsubscribe: cmdUnsubscribe, ActLangFR: cmdLangFR, ActLangEN: cmdLangEN}
+
+// langCommands are the commands that choose the reply's language.
+var langCommands = map[command]string{cmdLangFR: LangFR, cmdLangEN: LangEN}
+
+// chooseLang makes lang the session's language until the person chooses
+// another: the text's own language no longer changes it. The turn's
+// language is already lang (see replyLang), so the dialog in progress is
+// shown again in it.
+func (t *turn) chooseLang(lang string) Reply {
+	t.kind = "language"
+	if !t.sess.LangChosen || t.sess.Lang != lang {
+		t.sess.LangChosen = true
+		t.dirty = true
+	}
+	r := t.keepDialog(Reply{Text: []string{textFor(lang).langSet}})
+	r.LangChosen = true
+	return r
+}
 
 func (t *turn) action(id string) Reply {
 	if c, ok := actionCommands[id]; ok {

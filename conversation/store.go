@@ -45,9 +45,12 @@ type Store interface {
 
 // Session is one user's state in one conversation (and thread).
 type Session struct {
-	Lang   string       `json:"lang,omitempty"`   // language of the last reply
-	Dialog *DialogState `json:"dialog,omitempty"` // nil when no eligibility dialog was started
-	Voted  []string     `json:"voted,omitempty"`  // entries this session already rated
+	Lang string `json:"lang,omitempty"` // language of the last reply
+	// LangChosen: Lang was chosen by a language command, so the text's
+	// language no longer changes it.
+	LangChosen bool         `json:"lang_chosen,omitempty"`
+	Dialog     *DialogState `json:"dialog,omitempty"` // nil when no eligibility dialog was started
+	Voted      []string     `json:"voted,omitempty"`  // entries this session already rated
 	// Reasoned are the entries whose 👎 already got a reason.
 	Reasoned []string `json:"reasoned,omitempty"`
 }

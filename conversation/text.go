@@ -12,6 +12,7 @@ type ui struct {
 	mailSubject, mailHello, mailQuestion, mailDialog, mailVerdict string
 	mailGeneric, mailThanks, mailPending, busy, btnReceipt        string
 	fbWhy, fbWrong, fbIncomplete, fbUnclear, fbWhyThanks          string
+	langAsk, langName, langSet                                    string
 }
 
 var uiText = map[string]*ui{
@@ -24,7 +25,11 @@ var uiText = map[string]*ui{
 			"- Posez votre question en vos mots, en français ou en anglais.\n" +
 			"- « admissibilité » : vérifier si la suspension s'applique à votre projet, une question à la fois.\n" +
 			"- Pendant la vérification : « oui », « non », « je ne sais pas » (ou 1, 2, 3), « retour », « recommencer », « annuler ».\n" +
-			"- « contact » : écrire à une personne du MCN.",
+			"- « contact » : écrire à une personne du MCN.\n" +
+			"- « english » : answers in English; « français » : réponses en français.",
+		langAsk:      "Dans quelle langue voulez-vous que je vous réponde?",
+		langName:     "Français",
+		langSet:      "D'accord, je vous réponds en français à partir de maintenant. Écrivez « english » pour passer à l'anglais.",
 		empty:        "Je n'ai reçu aucun texte. Posez votre question ou écrivez « aide ».",
 		truncated:    "Votre message dépasse 2 000 caractères : j'ai répondu à partir de son début.",
 		failure:      "Désolé, une erreur est survenue de mon côté. Réessayez dans un instant.",
@@ -85,7 +90,11 @@ var uiText = map[string]*ui{
 			"- Ask your question in your own words, in French or English.\n" +
 			"- \"eligibility\": check whether the suspension applies to your project, one question at a time.\n" +
 			"- During the check: \"yes\", \"no\", \"I don't know\" (or 1, 2, 3), \"back\", \"restart\", \"cancel\".\n" +
-			"- \"contact\": write to a person at the MCN.",
+			"- \"contact\": write to a person at the MCN.\n" +
+			"- \"français\": réponses en français; \"english\": answers in English.",
+		langAsk:      "Which language should I answer you in?",
+		langName:     "English",
+		langSet:      "OK, I will answer you in English from now on (the official FAQ text stays in French). Type \"français\" to switch to French.",
 		empty:        "I received no text. Ask your question or type \"help\".",
 		truncated:    "Your message is over 2,000 characters: I answered from its beginning.",
 		failure:      "Sorry, something went wrong on my side. Please try again in a moment.",

@@ -39,6 +39,10 @@ type Message struct {
 	// adapters that implement Announcer); zero elsewhere, where « abonner »
 	// is refused. The engine keeps it only when the user subscribes.
 	Channel Channel
+	// Lang is the language the person chose on the surface (the web page's
+	// switch, the API's "lang"): it wins over the text's language. "" when
+	// the surface has no such choice.
+	Lang string
 }
 
 // Reply holds neutral parts that each adapter renders within its platform's
@@ -52,6 +56,9 @@ type Reply struct {
 	Suggestions []Suggestion // entries the user may have meant
 	Escalation  *Escalation  // the MCN contact and a ready e-mail
 	Actions     []Action     // other buttons, in display order: never repeats Question.Choices or Suggestions' actions
+	// LangChosen: the person chose Lang in this turn (« english »,
+	// « français »); a surface with its own language switch follows it.
+	LangChosen bool
 }
 
 // Source is the document an answer is quoted from.

@@ -1,7 +1,7 @@
 // Package adaptertest is the conformance suite every platform adapter
 // passes (in the manner of testing/slogtest): one script of messages — a
 // question, the eligibility dialog with back and restart, a verdict, the
-// escalation, a stale button, a long answer, a panic in the engine and a
+// language commands, the escalation, a stale button, a long answer, a panic in the engine and a
 // shutdown with work in flight — played through the adapter as its
 // platform would, on the real engine and the official content. An adapter
 // test only writes a Driver: how to deliver a message and read back what
@@ -250,6 +250,21 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		if strings.Contains(o.Text, conversation.DefaultEscalationEmail) {
 			t.Errorf("off-topic reply offers the MCN's e-mail:\n%s", o.Text)
 		}
+	})
+
+	t.Run("language commands", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		o := d.Send(t, user, "english")
+		want(t, o, "english", "I will answer you in English")
+		// The choice holds over a question typed in French.
+		o = d.Send(t, user, "Puis-je encore utiliser ChatGPT?")
+		want(t, o, "French question after english", answerText, "Source: FAQ IA-RI-2025-001-OP")
+		o = d.Send(t, user, "langue")
+		o = d.Click(t, user, o.Button(t, "Français"))
+		want(t, o, "Français", "je vous réponds en français")
+		o = d.Send(t, user, "Can I still use ChatGPT?")
+		want(t, o, "English question after Français", answerText, "Source : FAQ IA-RI-2025-001-OP")
 	})
 
 	t.Run("escalation", func(t *testing.T) {

@@ -40,7 +40,7 @@ const official = "Les assistants suivants ne sont pas visés par la suspension :
 // part the page renders; the real engine is driven in cmd/bot's test.
 func scripted(m conversation.Message) (conversation.Reply, error) {
 	lang := conversation.LangFR
-	if strings.HasPrefix(m.Locale, "en") {
+	if m.Lang == conversation.LangEN {
 		lang = conversation.LangEN
 	}
 	en := lang == conversation.LangEN
@@ -90,7 +90,9 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 			},
 			Actions: []conversation.Action{{ID: "faq:e1", Label: "Puis-je encore utiliser ChatGPT ?"}, {ID: "esc", Label: "Joindre le MCN"}}}, nil
 	case m.Action == "faq:e1":
-		return scripted(conversation.Message{Text: "chatgpt", Locale: m.Locale})
+		return scripted(conversation.Message{Text: "chatgpt", Lang: m.Lang})
+	case m.Text == "english":
+		return conversation.Reply{Lang: conversation.LangEN, LangChosen: true, Text: []string{"OK, I will answer you in English from now on."}}, nil
 	case m.Text == "admissibilite" || m.Text == "eligibility":
 		r := question(1, 3, "individual", pick("S'agit-il d'un usage individuel ?", "Is it individual use?"))
 		r.Text = []string{pick("Vérifions si la suspension s'applique à votre projet.", "Let's check whether the suspension applies.")}
@@ -375,7 +377,7 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("English progress = %q", got)
 	}
 	msgs := fake.Messages()
-	if last := msgs[len(msgs)-1]; last.Text != "eligibility" || last.Locale != "en-CA" {
+	if last := msgs[len(msgs)-1]; last.Text != "eligibility" || last.Lang != "en" {
 		t.Errorf("English command sent as %+v", last)
 	}
 	for _, m := range msgs {
@@ -792,6 +794,30 @@ func TestBrowserShowsErrors(t *testing.T) {
 
 // The passage that answers comes first, the whole answer collapsed after
 // it; a verdict's receipt downloads as a text file holding the receipt.
+// Until the person chooses a language the page sends none, so that the
+// server follows each message's language; « english » typed switches the
+// page as its button would, and from then on every request carries it.
+func TestBrowserLanguageChoice(t *testing.T) {
+	fake := &recorder{Reply: scripted}
+	p, srv := openPage(t, newMux(fake, nil), 60*time.Second)
+	p.open(srv.URL)
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(1))
+	p.do("english", chromedp.SendKeys(chromedp.CSS("#text"), "english\n"), botCount(2), waitFor(`document.documentElement.lang === "en"`))
+	if got := p.js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
+		t.Errorf("label after « english » = %v; want the page in English", got)
+	}
+	p.do("ask again", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(3))
+	msgs := fake.Messages()
+	if len(msgs) != 3 || msgs[0].Lang != "" || msgs[1].Lang != "" || msgs[2].Lang != "en" {
+		t.Fatalf("languages sent %+v; want none before the choice, then en", msgs)
+	}
+	p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "fr"`))
+	p.do("ask in French", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(4))
+	if msgs := fake.Messages(); msgs[len(msgs)-1].Lang != "fr" {
+		t.Errorf("after the switch, sent %+v; want fr", msgs[len(msgs)-1])
+	}
+}
+
 func TestBrowserPassageAndReceipt(t *testing.T) {
 	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 60*time.Second)
 	p.open(srv.URL)

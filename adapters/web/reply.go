@@ -9,7 +9,10 @@ import (
 // replyJSON is the body of a 200 from /api/chat: the whole reply as plain
 // text (for simple clients) beside the structured parts the page renders.
 type replyJSON struct {
-	Lang        string           `json:"lang"`
+	Lang string `json:"lang"`
+	// LangChosen: the person chose Lang in this turn (« english »): the
+	// page's switch follows.
+	LangChosen  bool             `json:"lang_chosen,omitempty"`
 	Text        string           `json:"text"`
 	Paragraphs  []string         `json:"paragraphs"`
 	Answer      *answerJSON      `json:"answer,omitempty"`
@@ -121,6 +124,7 @@ func toJSON(r conversation.Reply) replyJSON {
 	}
 	out := replyJSON{
 		Lang:        lang,
+		LangChosen:  r.LangChosen,
 		Text:        r.PlainText(),
 		Paragraphs:  append([]string{}, r.Text...),
 		Actions:     actions(r.Actions),

@@ -202,15 +202,16 @@ func validSession(id string) bool {
 	return true
 }
 
-// locale maps the page's language switch to a Message locale hint.
-func locale(lang string) (string, bool) {
+// chosenLang reads the page's language switch (the API's "lang"): the
+// person's choice, which wins over the language of the text.
+func chosenLang(lang string) (string, bool) {
 	switch strings.ToLower(strings.TrimSpace(lang)) {
 	case "":
 		return "", true
 	case "fr", "fr-ca":
-		return "fr-CA", true
+		return conversation.LangFR, true
 	case "en", "en-ca":
-		return "en-CA", true
+		return conversation.LangEN, true
 	}
 	return "", false
 }
@@ -265,7 +266,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 			"Send either \"text\" (not empty) or \"action\", not both.")
 		return
 	}
-	loc, ok := locale(req.Lang)
+	lang, ok := chosenLang(req.Lang)
 	if !ok {
 		writeError(w, http.StatusBadRequest,
 			"Champ « lang » invalide : « fr » ou « en ».",
@@ -278,7 +279,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		ConversationID: req.Session,
 		Text:           req.Text,
 		Action:         req.Action,
-		Locale:         loc,
+		Lang:           lang,
 	}
 	// The runtime bounds the call, recovers a panic and logs a failure,
 	// which the page gets as a 500 with the vocabulary's apology.

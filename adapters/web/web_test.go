@@ -52,7 +52,7 @@ func TestChatRequests(t *testing.T) {
 		{name: "text", method: "POST", body: body(map[string]string{"session": session, "text": "Puis-je utiliser ChatGPT ?"}),
 			wantStatus: 200, wantMsg: &conversation.Message{Text: "Puis-je utiliser ChatGPT ?"}},
 		{name: "action with lang", method: "POST", body: body(map[string]string{"session": session, "action": "check:yes", "lang": "en"}),
-			wantStatus: 200, wantMsg: &conversation.Message{Action: "check:yes", Locale: "en-CA"}},
+			wantStatus: 200, wantMsg: &conversation.Message{Action: "check:yes", Lang: "en"}},
 		{name: "stale action reaches the engine", method: "POST", body: body(map[string]string{"session": session, "action": stale}),
 			wantStatus: 200, wantMsg: &conversation.Message{Action: stale}},
 		{name: "unknown session is passed on", method: "POST", body: body(map[string]string{"session": "Zz_-" + session, "text": "aide"}),

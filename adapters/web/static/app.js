@@ -135,6 +135,16 @@
 
   const store = window.sessionStorage;
   let lang = store.getItem("conformbot.lang") === "en" ? "en" : "fr";
+  // Once the person chose a language (the switch, or « english » typed),
+  // every request carries it and it wins over the language of the text;
+  // until then the server follows each message's language.
+  let chosen = store.getItem("conformbot.lang") !== null;
+  function chooseLang(l) {
+    lang = l === "en" ? "en" : "fr";
+    chosen = true;
+    store.setItem("conformbot.lang", lang);
+    applyLang();
+  }
   let busy = false;
 
   const $ = (id) => document.getElementById(id);
@@ -533,7 +543,7 @@
         res = await fetch("/api/chat", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(Object.assign({ session: sessionId(), lang: lang }, req.payload)),
+          body: JSON.stringify(Object.assign({ session: sessionId() }, chosen ? { lang: lang } : {}, req.payload)),
           credentials: "same-origin",
           signal: ctl.signal,
         });
@@ -543,9 +553,10 @@
         kind = ctl.signal.aborted ? "timeout" : navigator.onLine === false ? "offline" : "network";
       }
       if (!kind && res.ok && body && typeof body === "object") {
+        if (body.lang_chosen) chooseLang(body.lang);
         const first = render(body);
         if (first) focusTarget = first;
-        setStatus(t.ready);
+        setStatus(T[lang].ready);
       } else {
         if (!kind) kind = res.status >= 500 || res.ok ? "server" : "refused";
         const msg = body && (lang === "en" ? body.error_en : body.error_fr);
@@ -587,11 +598,7 @@
   for (const b of document.querySelectorAll("[data-cmd]")) {
     b.addEventListener("click", () => post({ payload: { text: T[lang].cmd[b.dataset.cmd] }, echo: b.textContent }));
   }
-  $("lang").addEventListener("click", () => {
-    lang = lang === "fr" ? "en" : "fr";
-    store.setItem("conformbot.lang", lang);
-    applyLang();
-  });
+  $("lang").addEventListener("click", () => chooseLang(lang === "fr" ? "en" : "fr"));
 
   // Where no colour emoji font is installed an emoji draws as an empty box:
   // they are decoration beside words, so hide them there.
