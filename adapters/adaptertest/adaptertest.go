@@ -80,6 +80,7 @@ const (
 // call begins, Ended when it ends (with the context's error).
 type Handler struct {
 	engine  *conversation.Engine
+	store   *memstore.Store // the engine's, also its subscriptions
 	Started chan struct{}
 	Ended   chan error
 }
@@ -148,19 +149,57 @@ var content = sync.OnceValues(func() (conversation.Options, error) {
 // binary) with its own in-memory store.
 func Engine(t testing.TB) *conversation.Engine {
 	t.Helper()
+	e, _ := engine(t)
+	return e
+}
+
+func engine(t testing.TB) (*conversation.Engine, *memstore.Store) {
+	t.Helper()
 	o, err := content()
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Store = memstore.New()
+	st := memstore.New()
+	o.Store, o.Subscriptions = st, st
 	o.EscalationEmail = contact
-	return conversation.New(o)
+	return conversation.New(o), st
 }
 
 // NewHandler is Engine with the script's special messages.
 func NewHandler(t testing.TB) *Handler {
 	t.Helper()
-	return &Handler{engine: Engine(t), Started: make(chan struct{}, 1), Ended: make(chan error, 1)}
+	e, st := engine(t)
+	return &Handler{engine: e, store: st, Started: make(chan struct{}, 1), Ended: make(chan error, 1)}
+}
+
+// Announcing is implemented by a Driver whose adapter is a
+// conversation.Announcer: Announce posts r to ch through the adapter and
+// returns what the platform received in that channel (the driver fails
+// the test if it went anywhere else).
+type Announcing interface {
+	Announce(t testing.TB, ch conversation.Channel, r conversation.Reply) Out
+}
+
+// changedAnswer is the new official text of an edited entry in the
+// announcement the suite sends.
+const changedAnswer = "Texte officiel modifié pour l'essai de conformité des annonces."
+
+// announcement is what a reload of the official FAQ with one answer
+// edited announces.
+func announcement(t testing.TB) conversation.Announcement {
+	t.Helper()
+	o, err := content()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := *o.KB
+	kb.Entries = append([]faq.Entry(nil), o.KB.Entries...)
+	kb.Entries[0].Answer = changedAnswer
+	a, ok := conversation.Changes(conversation.Summarize(o.KB), &kb)
+	if !ok {
+		t.Fatal("an edited answer announces nothing")
+	}
+	return a
 }
 
 // Words the script looks for: official content, and the vocabulary's.
@@ -286,6 +325,31 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		// The second question's button, from before the restart.
 		o := d.Click(t, user, second.Button(t, "Oui"))
 		want(t, o, "stale button", "ne correspond plus", q1Text)
+	})
+
+	t.Run("subscribe and announce", func(t *testing.T) {
+		t.Parallel()
+		d, h := start(t)
+		an, ok := d.(Announcing)
+		if !ok {
+			want(t, d.Send(t, user, "abonner"), "subscribe where no channel can be posted to", "Slack, Teams ou Discord")
+			if subs, _ := h.store.Subscriptions(context.Background()); len(subs) != 0 {
+				t.Errorf("subscribed %+v", subs)
+			}
+			return
+		}
+		want(t, d.Send(t, user, "abonner"), "subscribe", "ce canal recevra un message")
+		subs, _ := h.store.Subscriptions(context.Background())
+		if len(subs) != 1 || subs[0].ID == "" || subs[0].Lang != conversation.LangFR {
+			t.Fatalf("subscriptions %+v; want this channel, in French", subs)
+		}
+		o := an.Announce(t, subs[0], announcement(t).Reply(subs[0].Lang))
+		want(t, o, "announcement", "Le contenu officiel a changé", "Réponse modifiée", changedAnswer,
+			"Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025")
+		want(t, d.Click(t, user, o.Button(t, "Se désabonner")), "unsubscribe button", "ne recevra plus")
+		if subs, _ := h.store.Subscriptions(context.Background()); len(subs) != 0 {
+			t.Errorf("still subscribed after the button: %+v", subs)
+		}
 	})
 
 	t.Run("long answer", func(t *testing.T) {

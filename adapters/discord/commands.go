@@ -39,6 +39,20 @@ func Commands() []*discordgo.ApplicationCommand {
 			DescriptionLocalizations: ptr(en("Check whether your use of AI falls under the directive, one question at a time")),
 			Contexts:                 contexts,
 		},
+		{
+			Name:                     CommandSubscribe,
+			NameLocalizations:        ptr(en("subscribe")),
+			Description:              "Recevoir dans ce canal un message quand la FAQ officielle change",
+			DescriptionLocalizations: ptr(en("Get a message in this channel when the official FAQ changes")),
+			Contexts:                 contexts,
+		},
+		{
+			Name:                     CommandUnsubscribe,
+			NameLocalizations:        ptr(en("unsubscribe")),
+			Description:              "Ne plus recevoir dans ce canal les changements de la FAQ officielle",
+			DescriptionLocalizations: ptr(en("Stop getting the official FAQ's changes in this channel")),
+			Contexts:                 contexts,
+		},
 	}
 }
 

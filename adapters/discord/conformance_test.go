@@ -66,9 +66,19 @@ func (d *discordDriver) interact(t testing.TB, i map[string]any) adaptertest.Out
 		d.add(t, &o, *resp.Data)
 	}
 	d.r.a.Wait() // follow-ups and deferred answers are sent by background work
+	return d.collect(t, o, "")
+}
+
+// collect adds what the fake REST API received to o; every call goes to
+// path when set.
+func (d *discordDriver) collect(t testing.TB, o adaptertest.Out, path string) adaptertest.Out {
+	t.Helper()
 	for {
 		select {
 		case c := <-d.r.rest.calls:
+			if path != "" && c.Path != path {
+				t.Errorf("REST %s %s; want %s", c.Method, c.Path, path)
+			}
 			var m wireMessage
 			if err := json.Unmarshal(c.Raw, &m); err == nil && m.Content != "" {
 				d.add(t, &o, m)
@@ -87,6 +97,14 @@ func (d *discordDriver) Send(t testing.TB, _ string, text string) adaptertest.Ou
 
 func (d *discordDriver) Click(t testing.TB, _ string, b adaptertest.Button) adaptertest.Out {
 	return d.interact(t, click(d.id(), b.Ref))
+}
+
+func (d *discordDriver) Announce(t testing.TB, ch conversation.Channel, r conversation.Reply) adaptertest.Out {
+	t.Helper()
+	if err := d.r.a.Announce(context.Background(), ch, r); err != nil {
+		t.Fatalf("Announce: %v", err)
+	}
+	return d.collect(t, adaptertest.Out{Limit: MaxMessageLen}, "/channels/"+ch.ID+"/messages")
 }
 
 func (d *discordDriver) Shutdown(ctx context.Context) error { return d.r.a.Shutdown(ctx) }

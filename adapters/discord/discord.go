@@ -233,3 +233,20 @@ func emptyComponents(c []discordgo.MessageComponent) []discordgo.MessageComponen
 	}
 	return c
 }
+
+var _ conversation.Announcer = (*Adapter)(nil)
+
+// Announce implements conversation.Announcer: r is posted in the channel
+// with the bot token (the bot needs the Send Messages permission there).
+func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conversation.Reply) error {
+	if ch.ID == "" {
+		return errors.New("discord: no channel")
+	}
+	for _, out := range a.messages(r) {
+		send := &discordgo.MessageSend{Content: out.Content, Components: out.Components, AllowedMentions: noMentions}
+		if _, err := a.s.ChannelMessageSendComplex(ch.ID, send, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("discord: %w", redact(err))
+		}
+	}
+	return nil
+}

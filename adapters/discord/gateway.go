@@ -65,6 +65,7 @@ func (a *Adapter) onMessageCreate(s *discordgo.Session, mc *discordgo.MessageCre
 		UserID:         mc.Author.ID,
 		ConversationID: mc.ChannelID,
 		Text:           stripMention(mc.Content, self),
+		Channel:        conversation.Channel{ID: mc.ChannelID},
 	}
 	a.log.Debug("message", "dm", mc.GuildID == "")
 	msgs := a.messages(a.handle(m))

@@ -56,7 +56,8 @@ func TestGatewayMessages(t *testing.T) {
 				r.rest.none(t)
 				return
 			}
-			want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Text: tc.wantText}
+			want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Text: tc.wantText,
+				Channel: conversation.Channel{ID: testChan}}
 			if len(got) != 1 || got[0] != want {
 				t.Fatalf("engine got %+v, want %+v", got, want)
 			}
@@ -158,7 +159,8 @@ func TestGatewayInteraction(t *testing.T) {
 	if c.Body["type"] != float64(discordgo.InteractionResponseChannelMessageWithSource) {
 		t.Errorf("type %v, want 4 (feedback answered in a new message)", c.Body["type"])
 	}
-	want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Action: "fb:up", Locale: "en-US"}
+	want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan, Action: "fb:up", Locale: "en-US",
+		Channel: conversation.Channel{ID: testChan}}
 	if got := eng.Messages(); len(got) != 1 || got[0] != want {
 		t.Errorf("engine got %+v, want %+v", got, want)
 	}
@@ -229,7 +231,7 @@ func TestRegisterCommands(t *testing.T) {
 
 func TestCommandsAreLocalized(t *testing.T) {
 	t.Parallel()
-	want := map[string]string{CommandAsk: "ai", CommandEligibility: "eligibility"}
+	want := map[string]string{CommandAsk: "ai", CommandEligibility: "eligibility", CommandSubscribe: "subscribe", CommandUnsubscribe: "unsubscribe"}
 	for _, c := range Commands() {
 		en, ok := want[c.Name]
 		if !ok {

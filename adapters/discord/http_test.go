@@ -126,7 +126,7 @@ func TestSlashCommandAnsweredInline(t *testing.T) {
 	}
 	msgs := eng.Messages()
 	want := conversation.Message{Platform: "discord", UserID: testUser, ConversationID: testChan,
-		Text: "C'est quoi la directive?", Locale: "fr"}
+		Text: "C'est quoi la directive?", Locale: "fr", Channel: conversation.Channel{ID: testChan}}
 	if len(msgs) != 1 || msgs[0] != want {
 		t.Errorf("engine got %+v, want %+v", msgs, want)
 	}

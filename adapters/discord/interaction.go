@@ -12,6 +12,8 @@ import (
 const (
 	CommandAsk         = "ia"
 	CommandEligibility = "admissibilite"
+	CommandSubscribe   = "abonner"
+	CommandUnsubscribe = "desabonner"
 	optionQuestion     = "question"
 )
 
@@ -99,6 +101,7 @@ func interactionMessage(i *discordgo.Interaction) (conversation.Message, bool) {
 		Platform:       conversation.PlatformDiscord,
 		ConversationID: i.ChannelID,
 		Locale:         string(i.Locale),
+		Channel:        conversation.Channel{ID: i.ChannelID},
 	}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
@@ -119,6 +122,13 @@ func interactionMessage(i *discordgo.Interaction) (conversation.Message, bool) {
 		case CommandEligibility:
 			// The engine's router knows this command word in French and English.
 			m.Text = CommandEligibility
+		case CommandSubscribe, CommandUnsubscribe:
+			// The command word in the user's language, which the reply and
+			// the announcements then follow.
+			m.Text = d.Name
+			if strings.HasPrefix(m.Locale, "en") {
+				m.Text = map[string]string{CommandSubscribe: "subscribe", CommandUnsubscribe: "unsubscribe"}[d.Name]
+			}
 		default:
 			return m, false
 		}

@@ -194,5 +194,7 @@ func identity(team, user, channel, thread string) conversation.Message {
 		UserID:         team + ":" + user,
 		ConversationID: channel,
 		ThreadID:       thread,
+		// A subscription posts to the channel itself, not to a thread.
+		Channel: conversation.Channel{ID: channel},
 	}
 }

@@ -83,6 +83,17 @@ func (d *slackDriver) Click(t testing.TB, user string, b adaptertest.Button) ada
 	return d.collect(d.h.fake.responses)
 }
 
+func (d *slackDriver) Announce(t testing.TB, ch conversation.Channel, r conversation.Reply) adaptertest.Out {
+	t.Helper()
+	if ch.ID != "D1" {
+		t.Errorf("subscribed channel %q; want D1, where « abonner » was typed", ch.ID)
+	}
+	if err := d.h.a.Announce(context.Background(), ch, r); err != nil {
+		t.Fatalf("Announce: %v", err)
+	}
+	return d.collect(d.h.fake.posts)
+}
+
 func (d *slackDriver) Shutdown(ctx context.Context) error { return d.h.a.Shutdown(ctx) }
 
 func TestConformance(t *testing.T) {

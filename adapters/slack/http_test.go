@@ -97,7 +97,8 @@ func TestSlashCommandAnswerAndShare(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	m := <-eng.seen
-	want := conversation.Message{Platform: "slack", UserID: "T1:U1", ConversationID: "C1", Text: "c'est quoi un système d'IA ?"}
+	want := conversation.Message{Platform: "slack", UserID: "T1:U1", ConversationID: "C1", Text: "c'est quoi un système d'IA ?",
+		Channel: conversation.Channel{ID: "C1"}}
 	if m != want {
 		t.Errorf("engine got %+v, want %+v", m, want)
 	}
@@ -332,6 +333,7 @@ func TestEventsRouting(t *testing.T) {
 				}
 				return
 			}
+			c.want.Channel = conversation.Channel{ID: c.channel} // where « abonner » would subscribe
 			if m := <-eng.seen; m != c.want {
 				t.Errorf("engine got %+v, want %+v", m, c.want)
 			}

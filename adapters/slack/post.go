@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // maxRetryWait caps a Retry-After so that a rate limit never holds work
@@ -68,8 +70,9 @@ func (a *Adapter) logSlackError(op string, err error) {
 	a.log.Error("slack call failed", "op", op, "code", code, "err", err, "hint", hint)
 }
 
-// postChannel posts msgs to a channel (in a thread when thread is set).
-func (a *Adapter) postChannel(ctx context.Context, channel, thread string, msgs []message) {
+// postChannel posts msgs to a channel (in a thread when thread is set);
+// a failure is logged with its hint, and stops the rest.
+func (a *Adapter) postChannel(ctx context.Context, channel, thread string, msgs []message) error {
 	for _, m := range msgs {
 		opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 		if thread != "" {
@@ -81,9 +84,19 @@ func (a *Adapter) postChannel(ctx context.Context, channel, thread string, msgs 
 		})
 		if err != nil {
 			a.logSlackError("chat.postMessage", err)
-			return
+			return err
 		}
 	}
+	return nil
+}
+
+// Announce implements conversation.Announcer: r is posted in the channel
+// as the bot's own message (the app must be a member of the channel).
+func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conversation.Reply) error {
+	if ch.ID == "" {
+		return errors.New("slack: no channel")
+	}
+	return a.postChannel(ctx, ch.ID, "", render(r, renderOptions{}))
 }
 
 // Response types of a response_url message.

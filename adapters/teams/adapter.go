@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
@@ -221,6 +222,10 @@ func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
 	}
 	switch act.Type {
 	case "message":
+		// A channel thread's conversation id ends in ";messageid=…": an
+		// announcement starts a new post in the channel itself.
+		ch, _, _ := strings.Cut(act.Conversation.ID, ";messageid=")
+		m.Channel = conversation.Channel{ID: ch, Address: act.ServiceURL}
 		if id := act.submitAction(); id != "" {
 			m.Action = id
 			return m, true
@@ -261,6 +266,29 @@ func (a *Adapter) reply(ctx context.Context, act *Activity, r conversation.Reply
 			Conversation: Conversation{ID: act.Conversation.ID},
 			ReplyToID:    replyTo,
 			Locale:       act.Locale,
+			Attachments:  []attachment{{ContentType: cardContentType, Content: c}},
+		}
+		if err := a.conn.send(ctx, endpoint, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var _ conversation.Announcer = (*Adapter)(nil)
+
+// Announce implements conversation.Announcer: r is posted as a new
+// conversation in ch (a proactive message, through the serviceUrl the
+// subscription came from, which the connector's token vouched for).
+func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conversation.Reply) error {
+	endpoint, err := activityURL(ch.Address, ch.ID, "")
+	if err != nil {
+		return err
+	}
+	for _, c := range renderCards(r, a.limit) {
+		out := &outActivity{
+			Type:         "message",
+			Conversation: Conversation{ID: ch.ID},
 			Attachments:  []attachment{{ContentType: cardContentType, Content: c}},
 		}
 		if err := a.conn.send(ctx, endpoint, out); err != nil {

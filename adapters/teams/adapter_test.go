@@ -29,7 +29,9 @@ func TestValidTokenGetsReplyPostedWithBotToken(t *testing.T) {
 	m := <-e.msgs
 	want := conversation.Message{Platform: "teams", UserID: testTenant + ":aad-user-1",
 		ConversationID: "19:chan@thread.tacv2;messageid=1699",
-		Text:           "Est-ce que l'IA générative est visée ?", Locale: "fr-CA"}
+		Text:           "Est-ce que l'IA générative est visée ?", Locale: "fr-CA",
+		// « abonner » here subscribes the channel, not the thread.
+		Channel: conversation.Channel{ID: "19:chan@thread.tacv2", Address: e.conn.ServiceURL()}}
 	if m != want {
 		t.Errorf("message = %+v\nwant      %+v", m, want)
 	}
@@ -629,5 +631,23 @@ func TestConnectorErrorHidesConversationID(t *testing.T) {
 	err = c.send(context.Background(), endpoint, &outActivity{Type: "message"})
 	if err == nil || strings.Contains(err.Error(), "secret-conversation") {
 		t.Errorf("err = %v, want an error without the conversation id", err)
+	}
+}
+
+// A subscription made in a channel thread posts to the channel itself,
+// through the serviceUrl the activity came from.
+func TestMessageChannel(t *testing.T) {
+	t.Parallel()
+	a := &Adapter{}
+	for _, c := range []struct{ conv, want string }{
+		{"19:abc@thread.tacv2;messageid=1700000000", "19:abc@thread.tacv2"},
+		{"a:personal-conv", "a:personal-conv"},
+	} {
+		act := Activity{Type: "message", Text: "abonner", ServiceURL: "https://smba.trafficmanager.net/amer/"}
+		act.Conversation.ID = c.conv
+		m, ok := a.message(&act)
+		if !ok || m.Channel.ID != c.want || m.Channel.Address != act.ServiceURL {
+			t.Errorf("conversation %q: channel %+v; want %q at the serviceUrl", c.conv, m.Channel, c.want)
+		}
 	}
 }

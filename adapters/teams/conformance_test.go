@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/qc-ia/conformbot/adapters/adaptertest"
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // teamsDriver plays the Bot Connector: authenticated activities in, cards
@@ -25,10 +27,19 @@ func (d *teamsDriver) deliver(t testing.TB, act map[string]any) adaptertest.Out 
 		t.Fatalf("activity: status %d", got)
 	}
 	d.e.a.Wait() // the reply is posted by background work
+	return d.collect(t, "")
+}
+
+// collect reads what the connector received; every post goes to path when set.
+func (d *teamsDriver) collect(t testing.TB, path string) adaptertest.Out {
+	t.Helper()
 	o := adaptertest.Out{Limit: d.e.a.limit}
 	for {
 		select {
 		case p := <-d.e.conn.Got:
+			if path != "" && !strings.HasSuffix(p.Path, path) {
+				t.Errorf("posted to %s; want %s", p.Path, path)
+			}
 			for _, att := range p.Activity.Attachments {
 				o.Messages++
 				o.Lengths = append(o.Lengths, len(att.Content))
@@ -58,6 +69,14 @@ func (d *teamsDriver) Click(t testing.TB, _ string, b adaptertest.Button) adapte
 	act := d.e.activity("")
 	act["value"] = map[string]any{"action": b.Ref}
 	return d.deliver(t, act)
+}
+
+func (d *teamsDriver) Announce(t testing.TB, ch conversation.Channel, r conversation.Reply) adaptertest.Out {
+	t.Helper()
+	if err := d.e.a.Announce(context.Background(), ch, r); err != nil {
+		t.Fatalf("Announce: %v", err)
+	}
+	return d.collect(t, "/v3/conversations/"+url.PathEscape(ch.ID)+"/activities")
 }
 
 func (d *teamsDriver) Shutdown(ctx context.Context) error { return d.e.a.Shutdown(ctx) }
