@@ -15,10 +15,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/ratelimit"
 )
 
 // MaxBody is the largest request body /api/chat accepts.
@@ -38,27 +40,64 @@ type Server struct {
 	logger *slog.Logger
 	assets http.Handler
 	index  []byte
+
+	proxies   ratelimit.Proxies
+	byAddr    *ratelimit.Keyed // nil: no limit
+	bySession *ratelimit.Keyed
 }
 
 // Option tunes a Server.
-type Option func(*pageData)
+type Option func(*options)
+
+type options struct {
+	page   pageData
+	limits Limits
+}
 
 // WithKept sets what the footer's privacy notice says is kept (default
 // conversation.DefaultKept).
 func WithKept(k conversation.Kept) Option {
-	return func(p *pageData) {
-		p.PrivacyFR = conversation.PrivacyNotice("fr", k)
-		p.PrivacyEN = conversation.PrivacyNotice("en", k)
+	return func(o *options) {
+		o.page.PrivacyFR = conversation.PrivacyNotice("fr", k)
+		o.page.PrivacyEN = conversation.PrivacyNotice("en", k)
 	}
 }
 
 // WithPageTimeout sets how long the page waits for /api/chat.
 func WithPageTimeout(d time.Duration) Option {
-	return func(p *pageData) {
+	return func(o *options) {
 		if d > 0 {
-			p.TimeoutMS = d.Milliseconds()
+			o.page.TimeoutMS = d.Milliseconds()
 		}
 	}
+}
+
+// Limits are the token buckets of /api/chat: one per client address,
+// checked before the body is read, and one per session, so that neither a
+// flood from one machine nor one runaway page starves the others. Many
+// employees may share one address (an office's NAT or proxy), so the
+// address limit is the looser of the two.
+type Limits struct {
+	Address ratelimit.Limit
+	Session ratelimit.Limit
+	// Proxies are the reverse proxies whose X-Forwarded-For names the
+	// client; without them the connection's peer is the client.
+	Proxies ratelimit.Proxies
+}
+
+// Default limits: a person clicking through a check goes in bursts of a
+// few messages, far below one a second for long; the address bucket lets
+// about a hundred people behind one NAT chat at once at a message every
+// ten seconds each.
+var (
+	DefaultSessionLimit = ratelimit.Limit{Events: 60, Per: time.Minute, Burst: 20}
+	DefaultAddressLimit = ratelimit.Limit{Events: 600, Per: time.Minute, Burst: 200}
+)
+
+// WithLimits sets the rate limits of /api/chat (default DefaultSessionLimit
+// and DefaultAddressLimit, no trusted proxy; a zero Limit is off).
+func WithLimits(l Limits) Option {
+	return func(o *options) { o.limits = l }
 }
 
 // pageData is what the server writes into the page, so that the page
@@ -83,21 +122,27 @@ func New(h conversation.Handler, logger *slog.Logger, opts ...Option) *Server {
 	if err != nil {
 		panic("web: embedded index.html: " + err.Error())
 	}
-	data := pageData{MaxLength: conversation.MaxText, TimeoutMS: DefaultPageTimeout.Milliseconds(),
-		PrivacyFR: conversation.PrivacyNotice("fr", conversation.DefaultKept),
-		PrivacyEN: conversation.PrivacyNotice("en", conversation.DefaultKept)}
-	for _, o := range opts {
-		o(&data)
+	o := options{
+		page: pageData{MaxLength: conversation.MaxText, TimeoutMS: DefaultPageTimeout.Milliseconds(),
+			PrivacyFR: conversation.PrivacyNotice("fr", conversation.DefaultKept),
+			PrivacyEN: conversation.PrivacyNotice("en", conversation.DefaultKept)},
+		limits: Limits{Address: DefaultAddressLimit, Session: DefaultSessionLimit},
+	}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	var index bytes.Buffer
-	if err := tmpl.Execute(&index, data); err != nil {
+	if err := tmpl.Execute(&index, o.page); err != nil {
 		panic("web: index.html template: " + err.Error())
 	}
 	return &Server{
-		rt:     conversation.NewRuntime(h, conversation.RuntimeOptions{Component: "web", Logger: logger}),
-		logger: logger.With("component", "web"),
-		assets: http.StripPrefix("/static/", http.FileServerFS(sub)),
-		index:  index.Bytes(),
+		rt:        conversation.NewRuntime(h, conversation.RuntimeOptions{Component: "web", Logger: logger}),
+		logger:    logger.With("component", "web"),
+		assets:    http.StripPrefix("/static/", http.FileServerFS(sub)),
+		index:     index.Bytes(),
+		proxies:   o.limits.Proxies,
+		byAddr:    ratelimit.NewKeyed(o.limits.Address),
+		bySession: ratelimit.NewKeyed(o.limits.Session),
 	}
 }
 
@@ -216,7 +261,25 @@ func chosenLang(lang string) (string, bool) {
 	return "", false
 }
 
+// tooMany answers 429 with Retry-After, in whole seconds, in the header
+// and in both languages.
+func tooMany(w http.ResponseWriter, wait time.Duration) {
+	secs := ratelimit.RetryAfter(wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests,
+		"Trop de messages en peu de temps. Réessayez dans "+strconv.Itoa(secs)+" s.",
+		"Too many messages in a short time. Try again in "+strconv.Itoa(secs)+" s.")
+}
+
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	// The address is checked before anything else is read, so that a
+	// flood costs the server as little as possible.
+	ok, wait, giveBack := s.byAddr.Take(ratelimit.AddrKey(s.proxies.ClientAddr(r)))
+	if !ok {
+		s.logger.Debug("rate limited", "by", "address", "retry_after", wait.Round(time.Second))
+		tooMany(w, wait)
+		return
+	}
 	if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
 		// A cross-site HTML form cannot send application/json without a
 		// CORS preflight, which this server never grants.
@@ -257,6 +320,12 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest,
 			"Champ « session » manquant ou invalide : 16 à 64 caractères parmi A-Z, a-z, 0-9, - et _.",
 			"Missing or invalid \"session\": 16 to 64 characters among A-Z, a-z, 0-9, - and _.")
+		return
+	}
+	if ok, wait := s.bySession.Allow(req.Session); !ok {
+		giveBack() // the session is the culprit, not everyone behind its address
+		s.logger.Debug("rate limited", "by", "session", "retry_after", wait.Round(time.Second))
+		tooMany(w, wait)
 		return
 	}
 	hasText, hasAction := strings.TrimSpace(req.Text) != "", req.Action != ""

@@ -377,7 +377,9 @@ func BenchmarkChatAdapter(b *testing.B) {
 			Source: conversation.Source{Label: "Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025"}},
 		Actions: []conversation.Action{{ID: "fb:e1:up", Label: "👍 Utile"}, {ID: "fb:e1:down", Label: "👎 Pas utile"}},
 	}
-	mux := newMux(conversation.HandlerFunc(func(context.Context, conversation.Message) (conversation.Reply, error) { return reply, nil }), nil)
+	mux := http.NewServeMux()
+	New(conversation.HandlerFunc(func(context.Context, conversation.Message) (conversation.Reply, error) { return reply, nil }), nil,
+		WithLimits(Limits{})).Register(mux) // the adapter alone: ratelimit has its own benchmark
 	payload := body(map[string]string{"session": session, "text": "Puis-je encore utiliser ChatGPT ?"})
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+	"github.com/qc-ia/conformbot/adapters/web"
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/ratelimit"
 )
 
 // Config is every setting of the bot. It is read once, here, from the
@@ -35,6 +37,13 @@ type Config struct {
 	LogMessageText  bool          // LOG_MESSAGE_TEXT: operator opt-in; off by default
 	KeepUnanswered  bool          // STORE_UNANSWERED: redacted (default) or off
 	Debug           bool          // BOT_DEBUG
+
+	// Rate limits of the web chat's /api/chat (RATE_LIMIT_SESSION[_BURST],
+	// RATE_LIMIT_ADDRESS[_BURST]), and the reverse proxies whose
+	// X-Forwarded-For names the client (TRUSTED_PROXIES).
+	RateSession    ratelimit.Limit
+	RateAddress    ratelimit.Limit
+	TrustedProxies ratelimit.Proxies
 
 	// Slack
 	SlackBotToken      string // SLACK_BOT_TOKEN
@@ -158,6 +167,38 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	default:
 		errs = append(errs, fmt.Sprintf("STORE_UNANSWERED=%q: redacted ou off attendu / expected redacted or off", v))
 	}
+	limit := func(k string, def ratelimit.Limit) ratelimit.Limit {
+		l := def
+		if v := get(k, ""); v != "" {
+			var err error
+			if l, err = ratelimit.ParseLimit(v); err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%q: nombre/durée (p. ex. 60/1m) ou off attendu / expected count/duration (such as 60/1m) or off", k, v))
+				return def
+			}
+			if l.Off() {
+				return l
+			}
+			l.Burst = l.Events // a quiet client may send the period's allowance at once
+		}
+		if v := get(k+"_BURST", ""); v != "" && !l.Off() {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				errs = append(errs, fmt.Sprintf("%s_BURST=%q: entier positif attendu / expected a positive integer", k, v))
+				return l
+			}
+			l.Burst = n
+		}
+		return l
+	}
+	c.RateSession = limit("RATE_LIMIT_SESSION", web.DefaultSessionLimit)
+	c.RateAddress = limit("RATE_LIMIT_ADDRESS", web.DefaultAddressLimit)
+	if v := get("TRUSTED_PROXIES", ""); v != "" {
+		p, err := ratelimit.ParsePrefixes(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("TRUSTED_PROXIES: %v (adresses ou préfixes CIDR séparés par des virgules / comma-separated addresses or CIDR prefixes)", err))
+		}
+		c.TrustedProxies = p
+	}
 	if !strings.HasPrefix(c.SlackCommand, "/") {
 		errs = append(errs, fmt.Sprintf("SLACK_COMMAND=%q: doit commencer par « / » / must start with /", c.SlackCommand))
 	}
@@ -165,6 +206,11 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		return c, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// WebLimits are the web chat's rate limits.
+func (c Config) WebLimits() web.Limits {
+	return web.Limits{Session: c.RateSession, Address: c.RateAddress, Proxies: c.TrustedProxies}
 }
 
 // Kept is what this configuration stores, for the privacy notices.

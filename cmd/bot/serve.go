@@ -108,7 +108,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	logger := app.Logger.With("component", "serve")
 	mux := http.NewServeMux()
 	mux.Handle("GET /readyz", readyz(app))
-	adapters := []namedAdapter{{"web", web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept()))}}
+	adapters := []namedAdapter{{"web", web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept()), web.WithLimits(app.Config.WebLimits()))}}
 	for _, m := range platforms {
 		if !m.enabled(app.Config) {
 			continue
@@ -180,7 +180,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 // webMux is a mux with the web chat and /readyz mounted, before any other platform.
 func webMux(app *App) *http.ServeMux {
 	mux := http.NewServeMux()
-	web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept())).Register(mux)
+	web.New(app.Handler, app.Logger, web.WithKept(app.Config.Kept()), web.WithLimits(app.Config.WebLimits())).Register(mux)
 	mux.Handle("GET /readyz", readyz(app))
 	return mux
 }

@@ -348,3 +348,46 @@ func devQuestions(t testing.TB, inScope bool) []string {
 	}
 	return out
 }
+
+// The operator's limits reach the web chat `bot serve` mounts: RATE_LIMIT_*
+// and TRUSTED_PROXIES as a new operator would set them.
+func TestServeAppliesRateLimits(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"RATE_LIMIT_SESSION": "2/1h", "RATE_LIMIT_ADDRESS": "3/1h", "TRUSTED_PROXIES": "192.0.2.0/24"}
+	cfg, err := LoadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	app := buildTestApp(context.Background(), t, cfg, nil)
+	h := harden(webMux(app), app.Logger)
+	post := func(session, client string) *httptest.ResponseRecorder {
+		b, _ := json.Marshal(map[string]string{"session": session, "text": "aide"})
+		req := httptest.NewRequest("POST", "/api/chat", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "192.0.2.10:443" // the proxy
+		req.Header.Set("X-Forwarded-For", client)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	a, b := newSession(t), newSession(t)
+	for i, c := range []struct {
+		session, client string
+		want            int
+	}{
+		{a, "198.51.100.1", 200}, {a, "198.51.100.1", 200},
+		{a, "198.51.100.1", 429}, // the session's 2
+		{b, "198.51.100.1", 200},
+		{newSession(t), "198.51.100.1", 429}, // the address's 3
+		{newSession(t), "198.51.100.2", 200}, // another employee behind the same proxy
+	} {
+		rec := post(c.session, c.client)
+		if rec.Code != c.want {
+			t.Fatalf("request %d: status %d, want %d: %s", i+1, rec.Code, c.want, rec.Body)
+		}
+		if c.want == 429 && rec.Header().Get("Retry-After") == "" {
+			t.Errorf("request %d: 429 without Retry-After", i+1)
+		}
+	}
+}
