@@ -75,12 +75,12 @@ func (t *turn) verdict(v *Verdict) Reply {
 		if i == maxVerdictFollowUps {
 			break
 		}
-		if a, ok := action(actFAQ+c.EntryID, c.Question); ok {
-			r.Actions = append(r.Actions, a)
+		if c.Action.ID != "" {
+			r.Actions = append(r.Actions, c.Action)
 		}
 	}
 	r.Actions = append(r.Actions, t.btn(ActEligBack), t.btn(ActEligRestart))
-	if v.Code == "indetermine" {
+	if t.e.rules.VerdictContact(v.Code) {
 		r.Escalation = t.e.dialogDraft(t.lang, t.sess.Dialog, v)
 		r.Actions = append(r.Actions, Action{Label: t.ui().btnMail, URL: r.Escalation.Mailto})
 	}

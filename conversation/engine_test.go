@@ -289,7 +289,15 @@ func TestDialogToVerdict(t *testing.T) {
 						t.Errorf("citation %+v does not name an FAQ entry", cit)
 					}
 				}
-				if got := r.Escalation != nil; got != (s.Verdict == "indetermine") {
+				if r.Verdict.Conclusion == "" || r.Verdict.Source.Label == "" || len(r.Verdict.Answers) == 0 {
+					t.Errorf("verdict lacks its conclusion, source or answers: %+v", r.Verdict)
+				}
+				for _, cit := range r.Verdict.Citations {
+					if cit.Action.ID == "" {
+						t.Errorf("citation %s does not open as a follow-up", cit.EntryID)
+					}
+				}
+				if got := r.Escalation != nil; got != f.rs.VerdictContact(s.Verdict) {
 					t.Errorf("escalation offered = %v for verdict %s", got, s.Verdict)
 				}
 				if !hasAction(r, conversation.ActEligRestart) {

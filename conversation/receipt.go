@@ -57,6 +57,9 @@ func (e *Engine) receipt(lang string, d *DialogState, v *Verdict, at time.Time) 
 	line("")
 	line(w.when + at.UTC().Format("2006-01-02 15:04 UTC"))
 	line(w.result + v.Title)
+	if v.Conclusion != "" {
+		line(v.Conclusion)
+	}
 	if len(v.Exceptions) > 0 {
 		line(w.exceptions)
 		for _, x := range v.Exceptions {

@@ -130,10 +130,29 @@ func (e *Engine) Check(f rules.Facts, lang string) (Reply, rules.Outcome, error)
 func (e *Engine) stepFacts(f rules.Facts, lang string) (*Question, *Verdict, rules.Outcome, error) {
 	o := e.rules.Evaluate(f)
 	if o.Decided() {
+		u := textFor(lang)
 		v := &Verdict{
 			Code:        o.Verdict,
 			Title:       e.rules.VerdictTitle(o.Verdict, lang),
+			Tone:        e.rules.VerdictTone(o.Verdict),
+			Conclusion:  e.rules.Conclude(o, f, lang),
 			Explanation: e.rules.Explain(o, f, lang),
+			Source: Source{Title: e.kb.Doc.Title, Issuer: e.kb.Doc.Issuer, Reference: e.kb.Doc.Reference,
+				Date: e.kb.Doc.Date, Label: e.kb.Doc.SourceLabel(lang), URL: e.kb.Doc.URL},
+		}
+		// The answers the verdict rests on; the fallback rests on none, so
+		// it lists every answer given.
+		names := e.rules.Support(o, f)
+		if len(names) == 0 {
+			for _, n := range e.rules.FactNames() {
+				if _, ok := f[n]; ok {
+					names = append(names, n)
+				}
+			}
+		}
+		for _, n := range names {
+			val := string(f[n])
+			v.Answers = append(v.Answers, VerdictAnswer{Fact: n, Label: e.factLabel(n, lang), Value: val, Answer: choiceLabel(u, val)})
 		}
 		for _, x := range o.Exceptions {
 			v.Exceptions = append(v.Exceptions, e.rules.ExceptionLabel(x, lang))
@@ -147,6 +166,7 @@ func (e *Engine) stepFacts(f rules.Facts, lang string) (*Question, *Verdict, rul
 			c := Citation{EntryID: id, Question: id}
 			if en, ok := e.kb.Entry(id); ok {
 				c.Question = en.Question
+				c.Action, _ = action(actFAQ+id, en.Question)
 			}
 			v.Citations = append(v.Citations, c)
 		}

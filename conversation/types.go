@@ -110,22 +110,46 @@ type Question struct {
 	Choices   []Action // rendered with the question; not repeated in Reply.Actions
 }
 
-// Citation points at an FAQ entry a verdict rests on.
+// Citation points at an FAQ entry a verdict rests on; Action opens it.
 type Citation struct {
 	EntryID  string
 	Question string
+	Action   Action
 }
 
-// Verdict ends the eligibility dialog.
+// Verdict tones: how a verdict reads for the person. Surfaces pair each with
+// a mark (Labels.Mark) and a colour, never the colour alone.
+const (
+	TonePositive = "positive"
+	ToneNegative = "negative"
+	ToneNeutral  = "neutral"
+)
+
+// VerdictAnswer is one answer a verdict rests on, as a list item.
+type VerdictAnswer struct {
+	Fact   string
+	Label  string // the fact's short name, e.g. "organisme public visé (art. 2 de la LGGRI)"
+	Value  string // Yes, No or Unknown
+	Answer string // the value in the reply's language ("oui", "je ne sais pas")
+}
+
+// Verdict ends the eligibility dialog. It comes as parts that read at a
+// glance: Title (the headline), Conclusion (one sentence), Answers (a
+// list), then the Explanation, the Citations as follow-ups, and the Source;
+// the reply carries the MCN's Escalation when the rules say it helps.
 type Verdict struct {
-	Code        string   // hors-portee, usage-individuel, usage-individuel-non-permis, exception, suspendu, indetermine
-	Title       string   // short headline in the reply's language
+	Code        string // hors-portee, usage-individuel, usage-individuel-non-permis, exception, suspendu, indetermine
+	Title       string // short headline in the reply's language
+	Tone        string // TonePositive, ToneNegative or ToneNeutral
+	Conclusion  string // one sentence; "" when the rules give none
+	Answers     []VerdictAnswer
 	Exceptions  []string // exception names when Code is "exception"
-	Explanation string
+	Explanation string   // the reasons, after the conclusion
 	ToVerify    []string // questions to verify when Code is "indetermine"
 	Citations   []Citation
+	Source      Source // the FAQ the verdict rests on, with its date
 	// Receipt is the plain-text record of the finished check (answers,
-	// verdict, citations, rules version, FAQ date, time), nothing about the
+	// verdict, citations, rules version, FAQ source and date, time), nothing about the
 	// person; the receipt button (ActEligReceipt) shows it as a message.
 	Receipt string
 }
@@ -232,7 +256,18 @@ func (r Reply) PlainText() string {
 		add(q.Why)
 	}
 	if v := r.Verdict; v != nil {
-		add(v.Title)
+		add(l.Mark(v.Tone) + " " + v.Title)
+		add(v.Conclusion)
+		if len(v.Answers) > 0 {
+			items := make([]string, len(v.Answers))
+			for i, a := range v.Answers {
+				items[i] = a.Label + l.Colon + a.Answer
+			}
+			add(List(l.YourAnswers, items))
+		}
+		if len(v.Exceptions) > 0 && v.Conclusion == "" {
+			add(List(l.Exceptions, v.Exceptions)) // a conclusion names them
+		}
 		add(v.Explanation)
 		if len(v.ToVerify) > 0 {
 			add(List(l.ToVerify, v.ToVerify))
@@ -244,6 +279,7 @@ func (r Reply) PlainText() string {
 			}
 			add(List(l.References, qs))
 		}
+		add(v.Source.Label)
 	}
 	if len(r.Suggestions) > 0 {
 		qs := make([]string, len(r.Suggestions))

@@ -20,16 +20,19 @@ type Labels struct {
 	Exceptions string // heading of Verdict.Exceptions
 	ToVerify   string // heading of Verdict.ToVerify
 	References string // heading of Verdict.Citations
-	DidYouMean string // heading of Suggestions
-	Reach      string // "… : %s" with Escalation.Email
-	Subject    string // heading of Escalation.Subject
-	WriteMCN   string // the mailto: button
-	View       string // a suggestion's button when it has no label
-	More       string // marks the second and later messages of a split reply
-	Link       string // marks a link button shown as text
-	OpenSource string // the button opening the FAQ document
-	Passage    string // heading of Answer.Passage
-	FullAnswer string // heading of the whole answer after its passage
+	// YourAnswers heads Verdict.Answers.
+	YourAnswers string
+	Marks       map[string]string // a mark per verdict tone, shown with the headline
+	DidYouMean  string            // heading of Suggestions
+	Reach       string            // "… : %s" with Escalation.Email
+	Subject     string            // heading of Escalation.Subject
+	WriteMCN    string            // the mailto: button
+	View        string            // a suggestion's button when it has no label
+	More        string            // marks the second and later messages of a split reply
+	Link        string            // marks a link button shown as text
+	OpenSource  string            // the button opening the FAQ document
+	Passage     string            // heading of Answer.Passage
+	FullAnswer  string            // heading of the whole answer after its passage
 	// DownloadReceipt downloads Verdict.Receipt where a surface can save a file.
 	DownloadReceipt string
 	Share           string // shares a private answer in the channel
@@ -58,6 +61,8 @@ var labels = map[string]*Labels{
 		Exceptions:      "Exceptions :",
 		ToVerify:        "À vérifier :",
 		References:      "Références (FAQ) :",
+		YourAnswers:     "Vos réponses :",
+		Marks:           verdictMarks,
 		DidYouMean:      "Vouliez-vous dire :",
 		Reach:           "Pour joindre le MCN : %s",
 		Subject:         "Objet :",
@@ -94,6 +99,8 @@ var labels = map[string]*Labels{
 		Exceptions:      "Exceptions:",
 		ToVerify:        "To verify:",
 		References:      "References (FAQ):",
+		YourAnswers:     "Your answers:",
+		Marks:           verdictMarks,
 		DidYouMean:      "Did you mean:",
 		Reach:           "To reach the MCN: %s",
 		Subject:         "Subject:",
@@ -163,6 +170,18 @@ func ErrorReply(err error, locale string) Reply {
 		return Reply{Lang: LangFR, Text: []string{ErrorText(err, LangFR), ErrorText(err, LangEN)}}
 	}
 	return Reply{Lang: lang, Text: []string{ErrorText(err, lang)}}
+}
+
+// verdictMarks are the same in both languages: a symbol, so that a
+// verdict's headline never relies on its colour alone.
+var verdictMarks = map[string]string{TonePositive: "✅", ToneNegative: "⛔", ToneNeutral: "❔"}
+
+// Mark is the symbol shown before a verdict headline of tone.
+func (l *Labels) Mark(tone string) string {
+	if m, ok := l.Marks[tone]; ok {
+		return m
+	}
+	return l.Marks[ToneNeutral]
 }
 
 // StepLabel numbers a dialog question ("Question 3").

@@ -63,6 +63,9 @@ type verdict struct {
 	code        string
 	title       text
 	explanation text
+	conclusion  text   // one sentence; empty: the title stands alone
+	tone        string // positive, negative or neutral ("" = neutral)
+	contact     bool   // the MCN's contact helps after this verdict
 	cites       []string
 	when        *cond
 	exceptions  []int // exceptions its condition mentions

@@ -44,15 +44,21 @@ func ExampleRuleSet_Evaluate_unknown() {
 	// indetermine [organisme_public] [hors-portee usage-individuel usage-individuel-non-permis exception suspendu]
 }
 
+// A verdict comes as parts: a headline, a one-sentence conclusion, the
+// answers it rests on, and the reasons.
 func ExampleRuleSet_Explain() {
 	rs, _ := rules.Default()
 	facts := rules.Facts{"organisme_public": rules.Yes, "assistant_iag": rules.No}
 	o := rs.Evaluate(facts)
-	fmt.Println(rs.VerdictTitle(o.Verdict, "en"))
+	fmt.Println(rs.VerdictTitle(o.Verdict, "en"), "·", rs.VerdictTone(o.Verdict))
+	fmt.Println(rs.Conclude(o, facts, "en"))
+	fmt.Println(rs.Support(o, facts))
 	fmt.Println(rs.Explain(o, facts, "en"))
 	// Output:
-	// Outside the scope of the suspension
-	// Based on your answers (virtual assistant based on generative AI: no), directive IA-RI-2025-001-OP does not apply: it targets generative-AI virtual assistants of the public bodies covered by section 2 of the LGGRI (FAQ: "Is my organization concerned?" and "What is a virtual assistant based on generative AI?").
+	// Outside the scope of the suspension · positive
+	// The suspension does not apply to your situation.
+	// [assistant_iag]
+	// Directive IA-RI-2025-001-OP targets generative-AI virtual assistants of the public bodies covered by section 2 of the LGGRI (FAQ: "Is my organization concerned?" and "What is a virtual assistant based on generative AI?").
 }
 
 func ExampleParseValue() {

@@ -22,6 +22,46 @@ func (rs *RuleSet) ExceptionLabel(name, lang string) string {
 	return name
 }
 
+// VerdictTone is how verdict code reads: "positive", "negative" or
+// "neutral" (also for an unknown code).
+func (rs *RuleSet) VerdictTone(code string) string {
+	if v := rs.verdictIdx[code]; v != nil && v.tone != "" {
+		return v.tone
+	}
+	return "neutral"
+}
+
+// VerdictContact reports whether the rules offer the MCN's contact after
+// verdict code (a person can help settle or act on it).
+func (rs *RuleSet) VerdictContact(code string) bool {
+	v := rs.verdictIdx[code]
+	return v != nil && v.contact
+}
+
+// Support lists, in question order, the answered facts the outcome's
+// verdict rests on (none for the fallback verdict).
+func (rs *RuleSet) Support(o Outcome, f Facts) []string {
+	v := rs.verdictIdx[o.Verdict]
+	if v == nil || v.when == nil {
+		return nil
+	}
+	var out []string
+	for _, fi := range rs.supportOf(v, rs.states(f)) {
+		out = append(out, rs.facts[fi].Name)
+	}
+	return out
+}
+
+// Conclude is the verdict's one-sentence conclusion in lang, from its
+// template; "" when the rules give none.
+func (rs *RuleSet) Conclude(o Outcome, f Facts, lang string) string {
+	v := rs.verdictIdx[o.Verdict]
+	if v == nil || (v.conclusion.FR == "" && v.conclusion.EN == "") {
+		return ""
+	}
+	return rs.fill(v, v.conclusion.in(lang), o, f, lang)
+}
+
 // AnswerWord is how an answer reads in a sentence.
 func AnswerWord(v Value, lang string) string {
 	en := lang == "en"
@@ -59,6 +99,11 @@ func (rs *RuleSet) Explain(o Outcome, f Facts, lang string) string {
 	if v == nil {
 		return ""
 	}
+	return rs.fill(v, v.explanation.in(lang), o, f, lang)
+}
+
+// fill replaces the placeholders of one of v's templates.
+func (rs *RuleSet) fill(v *verdict, tmpl string, o Outcome, f Facts, lang string) string {
 	sep := " ; "
 	or := " ou "
 	if lang == "en" {
@@ -101,7 +146,7 @@ func (rs *RuleSet) Explain(o Outcome, f Facts, lang string) string {
 		"{to_verify}", joinList(verify, lang),
 		"{possible}", strings.Join(possible, or),
 		"{contact}", rs.Contact,
-	).Replace(v.explanation.in(lang))
+	).Replace(tmpl)
 }
 
 // joinList joins "a, b et c" / "a, b and c".

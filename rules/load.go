@@ -162,6 +162,9 @@ type verdictSrc struct {
 	Fallback    bool     `yaml:"fallback"`
 	Title       text     `yaml:"title"`
 	Explanation text     `yaml:"explanation"`
+	Conclusion  text     `yaml:"conclusion"`
+	Tone        string   `yaml:"tone"`
+	Contact     bool     `yaml:"contact"`
 	Cites       []string `yaml:"cites"`
 }
 
@@ -188,6 +191,10 @@ var (
 )
 
 // Placeholders allowed in explanation templates.
+// tones are how a verdict reads for the person: surfaces pick a mark and a
+// colour from it, never the colour alone.
+var tones = map[string]bool{"": true, "positive": true, "negative": true, "neutral": true}
+
 var placeholders = map[string]bool{
 	"{answers}": true, "{exceptions}": true, "{to_verify}": true, "{possible}": true, "{contact}": true,
 }
@@ -384,11 +391,18 @@ func (l *loader) build(srcs []fileSrc, files []string) {
 				l.add(file, vs.Line, "code de verdict invalide ou en double « %s » / invalid or duplicate verdict code %q", v.Code, v.Code)
 				continue
 			}
-			vd := &verdict{code: v.Code, title: v.Title, explanation: v.Explanation, cites: v.Cites, file: file, line: vs.Line}
+			vd := &verdict{code: v.Code, title: v.Title, explanation: v.Explanation, conclusion: v.Conclusion,
+				tone: v.Tone, contact: v.Contact, cites: v.Cites, file: file, line: vs.Line}
 			l.checkText(file, vs.Line, "title", v.Title)
 			l.checkText(file, vs.Line, "explanation", v.Explanation)
+			if v.Conclusion.FR != "" || v.Conclusion.EN != "" {
+				l.checkText(file, vs.Line, "conclusion", v.Conclusion)
+			}
+			if !tones[v.Tone] {
+				l.add(file, vs.Line, "tone « %s » inconnu (permis : positive, negative, neutral) / unknown tone %q (allowed: positive, negative, neutral)", v.Tone, v.Tone)
+			}
 			l.checkCites(file, vs.Line, v.Cites)
-			for _, s := range []string{v.Explanation.FR, v.Explanation.EN} {
+			for _, s := range []string{v.Explanation.FR, v.Explanation.EN, v.Conclusion.FR, v.Conclusion.EN} {
 				for _, p := range placeRe.FindAllString(s, -1) {
 					if !placeholders[p] {
 						l.add(file, vs.Line, "gabarit : %s inconnu (permis : {answers} {exceptions} {to_verify} {possible} {contact}) / template: unknown %s", p, p)

@@ -429,3 +429,46 @@ func (lenient) Fatal(...any)             { runtime.Goexit() }
 func (lenient) Fatalf(string, ...any)    { runtime.Goexit() }
 func (lenient) Cleanup(func())           {}
 func (lenient) Context() context.Context { return context.Background() }
+
+// Suspended holds the answers of the official rules' longest path: a
+// project covered by the suspension for which no exception applies.
+var Suspended = map[string]string{"organisme_public": "yes", "assistant_iag": "yes", "usage_individuel_gratuit": "no",
+	"experimentation_mcn": "no", "dossier_affaires_dpi": "no", "gestion_risques": "no", "avis_securite": "no",
+	"qualite_donnees": "no", "dossier_opportunite": "no", "formation": "no", "declaration_collecte": "no",
+	"deploye_avant_suspension": "no", "approuve_securite": "no", "efvp": "no", "autorisation_dpi": "no"}
+
+// Verdict plays answers through the real engine by clicking the
+// question's buttons, in the language of locale, and returns the verdict's
+// reply as renderers get it.
+func Verdict(t testing.TB, locale string, answers map[string]string) conversation.Reply {
+	t.Helper()
+	e := Engine(t)
+	m := conversation.Message{Platform: "test", UserID: "u", ConversationID: "c", Locale: locale, Action: conversation.ActEligStart}
+	for range 30 {
+		r, err := e.Handle(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Verdict != nil {
+			return r
+		}
+		if r.Question == nil {
+			t.Fatalf("neither a question nor a verdict: %s", r.PlainText())
+		}
+		v, ok := answers[r.Question.Fact]
+		if !ok {
+			v = "unknown"
+		}
+		m.Action = ""
+		for _, c := range r.Question.Choices {
+			if strings.HasSuffix(c.ID, ":"+v) {
+				m.Action = c.ID
+			}
+		}
+		if m.Action == "" {
+			t.Fatalf("no %q choice for %s", v, r.Question.Fact)
+		}
+	}
+	t.Fatal("no verdict after 30 answers")
+	return conversation.Reply{}
+}

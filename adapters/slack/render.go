@@ -104,7 +104,15 @@ func render(r conversation.Reply, o renderOptions) []message {
 		rd.buttons(q.Choices, nil)
 	}
 	if v := r.Verdict; v != nil {
-		rd.section(bold(v.Title) + bullets(v.Exceptions))
+		head := rd.l.Mark(v.Tone) + " " + bold(v.Title)
+		if v.Conclusion == "" {
+			head += bullets(v.Exceptions) // a conclusion names them
+		}
+		rd.section(head)
+		if v.Conclusion != "" {
+			rd.section(toMrkdwn(v.Conclusion))
+		}
+		rd.fields(rd.l.YourAnswers, v.Answers)
 		rd.section(toMrkdwn(v.Explanation))
 		if len(v.ToVerify) > 0 {
 			rd.section(bold(rd.l.ToVerify) + bullets(v.ToVerify))
@@ -116,6 +124,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 			}
 			rd.section(bold(rd.l.References) + bullets(qs))
 		}
+		rd.context(escapeMrkdwn(v.Source.Label))
 	}
 	if len(r.Suggestions) > 0 {
 		rd.section(bold(rd.l.DidYouMean))
@@ -188,6 +197,25 @@ func (rd *renderer) section(mrkdwn string) {
 	for _, chunk := range splitMrkdwn(mrkdwn, maxSectionText) {
 		rd.blocks = append(rd.blocks, slack.NewSectionBlock(
 			slack.NewTextBlockObject(slack.MarkdownType, chunk, false, false), nil, nil))
+	}
+}
+
+// maxFields is Slack's limit of fields in one section block.
+const maxFields = 10
+
+// fields lays out a verdict's answers as a section's two-column fields
+// (label in bold, answer below), ten to a section.
+func (rd *renderer) fields(head string, answers []conversation.VerdictAnswer) {
+	if len(answers) == 0 {
+		return
+	}
+	rd.section(bold(head))
+	for i := 0; i < len(answers); i += maxFields {
+		var fs []*slack.TextBlockObject
+		for _, a := range answers[i:min(i+maxFields, len(answers))] {
+			fs = append(fs, slack.NewTextBlockObject(slack.MarkdownType, bold(a.Label)+"\n"+escapeMrkdwn(a.Answer), false, false))
+		}
+		rd.blocks = append(rd.blocks, slack.NewSectionBlock(nil, fs, nil))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qc-ia/conformbot/adapters/adaptertest"
 	"github.com/qc-ia/conformbot/conversation"
 )
 
@@ -148,4 +149,41 @@ func mustJSON(v any) []byte {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	return b.Bytes()
+}
+
+// A verdict reads at a glance: the mark and headline, the conclusion, the
+// answers as fields, the references and the source line.
+func TestRenderVerdictParts(t *testing.T) {
+	t.Parallel()
+	r := adaptertest.Verdict(t, "fr-CA", adaptertest.Suspended)
+	v := r.Verdict
+	msgs := render(r, renderOptions{owner: "abc"})
+	var all []map[string]any
+	for _, m := range msgs {
+		var blocks []map[string]any
+		_ = json.Unmarshal(mustJSON(m.Blocks), &blocks)
+		all = append(all, blocks...)
+	}
+	var fields int
+	var text strings.Builder
+	for _, b := range all {
+		if fs, ok := b["fields"].([]any); ok {
+			fields += len(fs)
+			if len(fs) > maxFields {
+				t.Errorf("section with %d fields, Slack allows %d", len(fs), maxFields)
+			}
+		}
+		text.Write(mustJSON(b))
+	}
+	if fields != len(v.Answers) || fields == 0 {
+		t.Errorf("%d answer fields, want %d", fields, len(v.Answers))
+	}
+	for _, want := range []string{"⛔ *" + v.Title + "*", v.Conclusion, v.Source.Label, v.Answers[0].Label} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("blocks lack %q", want)
+		}
+	}
+	if strings.Contains(text.String(), "D'après vos réponses") {
+		t.Error("the answers are still a bracketed list in a sentence")
+	}
 }

@@ -38,6 +38,7 @@ type labelsJSON struct {
 	Passage    string `json:"passage"`
 	FullAnswer string `json:"full_answer"`
 	Receipt    string `json:"receipt"` // the receipt's download link
+	Answers    string `json:"your_answers"`
 }
 
 type actionJSON struct {
@@ -92,16 +93,28 @@ type questionJSON struct {
 type citationJSON struct {
 	EntryID  string `json:"entry_id"`
 	Question string `json:"question"`
+	Action   string `json:"action,omitempty"` // opens the entry
+}
+
+type verdictAnswerJSON struct {
+	Fact   string `json:"fact"`
+	Label  string `json:"label"`
+	Value  string `json:"value"`  // yes, no or unknown
+	Answer string `json:"answer"` // the value in the reply's language
 }
 
 type verdictJSON struct {
-	Code        string         `json:"code"`
-	Title       string         `json:"title"`
-	Exceptions  []string       `json:"exceptions,omitempty"`
-	Explanation string         `json:"explanation,omitempty"`
-	ToVerify    []string       `json:"to_verify,omitempty"`
-	Citations   []citationJSON `json:"citations,omitempty"`
-	Receipt     string         `json:"receipt,omitempty"` // plain text, to download
+	Code        string              `json:"code"`
+	Title       string              `json:"title"`
+	Tone        string              `json:"tone"` // positive, negative or neutral
+	Conclusion  string              `json:"conclusion,omitempty"`
+	Answers     []verdictAnswerJSON `json:"answers"`
+	Source      *sourceJSON         `json:"source,omitempty"`
+	Exceptions  []string            `json:"exceptions,omitempty"`
+	Explanation string              `json:"explanation,omitempty"`
+	ToVerify    []string            `json:"to_verify,omitempty"`
+	Citations   []citationJSON      `json:"citations,omitempty"`
+	Receipt     string              `json:"receipt,omitempty"` // plain text, to download
 }
 
 type suggestionJSON struct {
@@ -132,7 +145,7 @@ func toJSON(r conversation.Reply) replyJSON {
 	}
 	l := conversation.LabelsFor(lang)
 	out.Labels = labelsJSON{Why: l.Why, Exceptions: l.Exceptions, ToVerify: l.ToVerify, References: l.References,
-		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN, Passage: l.Passage, FullAnswer: l.FullAnswer, Receipt: l.DownloadReceipt}
+		DidYouMean: l.DidYouMean, Reach: l.ReachLine(""), Write: l.WriteMCN, Passage: l.Passage, FullAnswer: l.FullAnswer, Receipt: l.DownloadReceipt, Answers: l.YourAnswers}
 	if q := r.Question; q != nil && q.Step > 0 {
 		out.Labels.Step = l.Progress(q)
 	}
@@ -164,9 +177,16 @@ func toJSON(r conversation.Reply) replyJSON {
 		out.Question = &questionJSON{Fact: q.Fact, Prompt: q.Prompt, Why: q.Why, Step: q.Step, Remaining: q.Remaining, Choices: actions(q.Choices)}
 	}
 	if v := r.Verdict; v != nil {
-		vj := &verdictJSON{Code: v.Code, Title: v.Title, Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify, Receipt: v.Receipt}
+		vj := &verdictJSON{Code: v.Code, Title: v.Title, Tone: v.Tone, Conclusion: v.Conclusion, Answers: []verdictAnswerJSON{},
+			Exceptions: v.Exceptions, Explanation: v.Explanation, ToVerify: v.ToVerify, Receipt: v.Receipt}
+		for _, a := range v.Answers {
+			vj.Answers = append(vj.Answers, verdictAnswerJSON(a))
+		}
+		if s := v.Source; s.Label != "" {
+			vj.Source = &sourceJSON{Title: s.Title, Issuer: s.Issuer, Reference: s.Reference, Date: date(s.Date), Label: s.Label, URL: s.URL}
+		}
 		for _, c := range v.Citations {
-			vj.Citations = append(vj.Citations, citationJSON(c))
+			vj.Citations = append(vj.Citations, citationJSON{EntryID: c.EntryID, Question: c.Question, Action: c.Action.ID})
 		}
 		out.Verdict = vj
 	}

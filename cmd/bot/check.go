@@ -166,6 +166,9 @@ type checkJSON struct {
 	Next         *string  `json:"next"`
 	Question     *string  `json:"question"`
 	Citations    []string `json:"citations"`
+	Tone         string   `json:"tone,omitempty"`       // positive, negative or neutral
+	Conclusion   string   `json:"conclusion,omitempty"` // one sentence
+	Answers      []string `json:"answers"`              // the facts the verdict rests on
 	Explanation  string   `json:"explanation"`
 	ToVerify     []string `json:"to_verify"`
 	Possible     []string `json:"possible"`
@@ -180,6 +183,8 @@ func printCheckJSON(w io.Writer, rs *rules.RuleSet, o rules.Outcome, given rules
 		Citations:    nonNil(o.Citations),
 		ToVerify:     nonNil(o.ToVerify),
 		Possible:     nonNil(o.Possible),
+		Conclusion:   rs.Conclude(o, given, lang),
+		Answers:      nonNil(rs.Support(o, given)),
 		Explanation:  rs.Explain(o, given, lang),
 		RulesVersion: rs.Version,
 		SourceDate:   rs.SourceDate.Format("2006-01-02"),
@@ -190,6 +195,7 @@ func printCheckJSON(w io.Writer, rs *rules.RuleSet, o rules.Outcome, given rules
 	if o.Verdict != "" {
 		title := rs.VerdictTitle(o.Verdict, lang)
 		out.Verdict, out.Title = &o.Verdict, &title
+		out.Tone = rs.VerdictTone(o.Verdict)
 	}
 	if f, ok := rs.Fact(o.Next); ok {
 		q := f.Question(lang)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,13 +24,13 @@ func TestCheckJSON(t *testing.T) {
 		{"no facts asks the first question", nil, nil, "organisme_public", []any{}, "organisations-concernees", "article 2"},
 		{"individual use asks access", []string{"--fact", "organisme_public=yes", "--fact", "assistant_iag=yes", "--fact", "usage_individuel_gratuit=yes"},
 			nil, "acces_permis", []any{}, "version-web-copilot-chatgpt", ""},
-		{"french values", []string{"--fact", "organisme_public=non"}, "hors-portee", nil, []any{}, "organisations-concernees", "organisme public visé (art. 2 de la LGGRI) : non"},
-		{"not a public body", []string{"--fact", "organisme_public=no"}, "hors-portee", nil, []any{}, "organisations-concernees", "organisme public visé (art. 2 de la LGGRI) : non"},
+		{"french values", []string{"--fact", "organisme_public=non"}, "hors-portee", nil, []any{}, "organisations-concernees", "ne s'applique pas à votre situation"},
+		{"not a public body", []string{"--fact", "organisme_public=no"}, "hors-portee", nil, []any{}, "organisations-concernees", "ne s'applique pas à votre situation"},
 		{"exception", append(covered, "--fact", "experimentation_mcn=yes"), "exception", nil, []any{"experimentation-mcn"}, "exceptions", "expérimentation du MCN"},
 		{"unknown blocks", append(covered, "--fact", "experimentation_mcn=no", "--fact", "dossier_affaires_dpi=no",
 			"--fact", "gestion_risques=no", "--fact", "deploye_avant_suspension=no", "--fact", "autorisation_dpi=unknown"),
 			"indetermine", nil, []any{}, "contact", "encadrement.ia@mcn.gouv.qc.ca"},
-		{"english", []string{"--lang", "en", "--fact", "organisme_public=yes", "--fact", "assistant_iag=no"}, "hors-portee", nil, []any{}, "assistant-virtuel-iag", "Based on your answers"},
+		{"english", []string{"--lang", "en", "--fact", "organisme_public=yes", "--fact", "assistant_iag=no"}, "hors-portee", nil, []any{}, "assistant-virtuel-iag", "does not apply to your situation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,8 +57,8 @@ func TestCheckJSON(t *testing.T) {
 			if cites, _ := json.Marshal(got["citations"]); !strings.Contains(string(cites), `"`+tt.wantCite+`"`) {
 				t.Errorf("citations %s, want %s among them", cites, tt.wantCite)
 			}
-			if !strings.Contains(got["explanation"].(string), tt.wantText) {
-				t.Errorf("explanation %q, want it to contain %q", got["explanation"], tt.wantText)
+			if said := fmt.Sprint(got["conclusion"], " ", got["explanation"]); !strings.Contains(said, tt.wantText) {
+				t.Errorf("conclusion and explanation %q, want them to contain %q", said, tt.wantText)
 			}
 			if (got["verdict"] == "indetermine") != (got["contact"] == "encadrement.ia@mcn.gouv.qc.ca") {
 				t.Errorf("contact %v with verdict %v: want it exactly when indetermine", got["contact"], got["verdict"])

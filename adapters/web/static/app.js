@@ -436,12 +436,22 @@
       const box = el("section", { class: "verdict " + tone, "data-code": v.code },
         el("p", { class: "kind" }, icon(tone), el("span", {}, t.kinds[v.code] ? t.kindLine(t.kinds[v.code]) : t.verdict)),
         el("h3", {}, v.title || t.verdict));
-      if (v.exceptions && v.exceptions.length) {
+      if (v.conclusion) box.append(el("p", { class: "conclusion" }, v.conclusion));
+      if (v.answers && v.answers.length) {
+        box.append(el("p", {}, L.your_answers || ""), listOf(v.answers.map((a) => a.label + (lang === "fr" ? " : " : ": ") + a.answer)));
+      }
+      if (!v.conclusion && v.exceptions && v.exceptions.length) {
         box.append(el("p", {}, t.exceptions), listOf(v.exceptions));
       }
       if (v.explanation) box.append(rich(v.explanation));
       if (v.to_verify && v.to_verify.length) box.append(el("p", {}, t.toVerify), listOf(v.to_verify));
-      if (v.citations && v.citations.length) box.append(el("p", {}, t.refs), listOf(v.citations.map((c) => c.question)));
+      if (v.citations && v.citations.length) {
+        // References open their entry, as follow-ups.
+        const refs = v.citations.filter((c) => c.action).map((c) => ({ id: c.action, label: c.question }));
+        for (const a of refs) shown.add(a.id);
+        box.append(el("p", {}, t.refs), row(refs, "references") || listOf(v.citations.map((c) => c.question)));
+      }
+      if (v.source && v.source.label) box.append(el("p", { class: "source" }, v.source.label));
       if (v.receipt && L.receipt) {
         // The receipt is downloaded as a text file, made here from the reply.
         const href = URL.createObjectURL(new Blob([v.receipt], { type: "text/plain;charset=utf-8" }));
