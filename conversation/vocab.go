@@ -20,6 +20,10 @@ type Labels struct {
 	Exceptions string // heading of Verdict.Exceptions
 	ToVerify   string // heading of Verdict.ToVerify
 	References string // heading of Verdict.Citations
+	// Answered records an answered question on its card: "Question 3 — Non ✓".
+	Answered string
+	// Chosen records another clicked button on its card: "Choisi : 👍 Utile".
+	Chosen string
 	// YourAnswers heads Verdict.Answers.
 	YourAnswers string
 	Marks       map[string]string // a mark per verdict tone, shown with the headline
@@ -62,6 +66,8 @@ var labels = map[string]*Labels{
 		ToVerify:        "À vérifier :",
 		References:      "Références (FAQ) :",
 		YourAnswers:     "Vos réponses :",
+		Answered:        "%s — %s ✓",
+		Chosen:          "Choisi : %s ✓",
 		Marks:           verdictMarks,
 		DidYouMean:      "Vouliez-vous dire :",
 		Reach:           "Pour joindre le MCN : %s",
@@ -100,6 +106,8 @@ var labels = map[string]*Labels{
 		ToVerify:        "To verify:",
 		References:      "References (FAQ):",
 		YourAnswers:     "Your answers:",
+		Answered:        "%s — %s ✓",
+		Chosen:          "Chosen: %s ✓",
 		Marks:           verdictMarks,
 		DidYouMean:      "Did you mean:",
 		Reach:           "To reach the MCN: %s",

@@ -34,7 +34,7 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 		// Number the question as Slack, Teams and the web page do; the
 		// copy leaves the caller's reply as it was.
 		numbered := *q
-		numbered.Prompt = "**" + conversation.LabelsFor(r.Lang).StepLabel(q.Step) + "**\n" + q.Prompt
+		numbered.Prompt = "**" + conversation.LabelsFor(r.Lang).Progress(q) + "**\n" + q.Prompt
 		r.Question = &numbered
 	}
 	text := r.PlainText()

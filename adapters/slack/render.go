@@ -93,7 +93,7 @@ func render(r conversation.Reply, o renderOptions) []message {
 		rd.context(escapeMrkdwn(a.Source.Label))
 	}
 	if q := r.Question; q != nil {
-		head := bold(rd.l.StepLabel(q.Step))
+		head := bold(rd.l.Progress(q))
 		if q.Step <= 0 {
 			head = ""
 		}

@@ -2,7 +2,9 @@ package teams
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qc-ia/conformbot/conversation"
 )
@@ -13,7 +15,6 @@ import (
 const (
 	cardContentType = "application/vnd.microsoft.card.adaptive"
 	cardSchema      = "http://adaptivecards.io/schemas/adaptive-card.json"
-	cardVersion     = "1.5" // the highest version Teams renders on every client
 	maxCardBytes    = 24 << 10
 	actionsPerSet   = 5 // Teams shows at most 6 buttons in a row before an overflow menu
 )
@@ -23,9 +24,17 @@ type card struct {
 	Schema  string    `json:"$schema"`
 	Version string    `json:"version"`
 	Body    []element `json:"body"`
-	MSTeams *struct {
+	// FallbackText is what a client that cannot render the card shows.
+	FallbackText string `json:"fallbackText,omitempty"`
+	MSTeams      *struct {
 		Width string `json:"width"`
 	} `json:"msteams,omitempty"`
+}
+
+// fact is one row of a FactSet.
+type fact struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
 }
 
 type element struct {
@@ -42,6 +51,7 @@ type element struct {
 	Items        []element    `json:"items,omitempty"`
 	Actions      []cardAction `json:"actions,omitempty"`
 	SelectAction *cardAction  `json:"selectAction,omitempty"`
+	Facts        []fact       `json:"facts,omitempty"`
 }
 
 type cardAction struct {
@@ -53,8 +63,14 @@ type cardAction struct {
 }
 
 // submitData comes back as the activity's value when the button is clicked.
+// Owner (a keyed hash of the user the card was for) tells a colleague's
+// click from the owner's; Rec and Prompt are the compact record the card
+// becomes once its question is answered.
 type submitData struct {
 	Action string `json:"action"`
+	Owner  string `json:"owner,omitempty"`
+	Rec    string `json:"rec,omitempty"`
+	Prompt string `json:"prompt,omitempty"`
 }
 
 func textBlock(s string) element { return element{Type: "TextBlock", Text: s, Wrap: true} }
@@ -105,6 +121,7 @@ func bullets(items []string) string {
 func elements(r conversation.Reply) []element {
 	l := conversation.LabelsFor(r.Lang)
 	var out []element
+	shown := map[string]bool{} // buttons already placed with their part
 	for _, t := range r.Text {
 		if t = strings.TrimSpace(t); t != "" {
 			out = append(out, textBlock(t))
@@ -126,7 +143,7 @@ func elements(r conversation.Reply) []element {
 	}
 	if q := r.Question; q != nil {
 		if q.Step > 0 {
-			h := subtle(l.StepLabel(q.Step))
+			h := subtle(l.Progress(q))
 			h.Separator = len(out) > 0
 			out = append(out, h)
 		}
@@ -136,53 +153,110 @@ func elements(r conversation.Reply) []element {
 			w.Weight = "Bolder"
 			out = append(out, w, subtle(q.Why))
 		}
-		out = append(out, actionSets(q.Choices)...)
+		sets := actionSets(q.Choices)
+		for _, set := range sets {
+			for i := range set.Actions {
+				if d := set.Actions[i].Data; d != nil && q.Step > 0 {
+					d.Rec = fmt.Sprintf(l.Answered, l.StepLabel(q.Step), set.Actions[i].Title)
+					d.Prompt = q.Prompt
+				}
+			}
+		}
+		out = append(out, sets...)
 	}
 	if v := r.Verdict; v != nil {
-		h := heading(v.Title)
-		h.Size, h.Color, h.Separator = "Large", verdictColor(v.Code), len(out) > 0
-		out = append(out, h)
-		if len(v.Exceptions) > 0 {
-			out = append(out, textBlock(l.Exceptions+"\n"+bullets(v.Exceptions)))
-		}
-		if v.Explanation != "" {
-			out = append(out, textBlock(v.Explanation))
-		}
-		if len(v.ToVerify) > 0 {
-			out = append(out, textBlock(l.ToVerify+"\n"+bullets(v.ToVerify)))
-		}
-		if len(v.Citations) > 0 {
-			qs := make([]string, 0, len(v.Citations))
-			for _, c := range v.Citations {
-				qs = append(qs, c.Question)
-			}
-			out = append(out, subtle(l.References+"\n"+bullets(qs)))
-		}
+		out = append(out, verdictElements(l, v, len(out) > 0, shown)...)
 	}
 	if len(r.Suggestions) > 0 {
 		h := heading(l.DidYouMean)
 		h.Separator = len(out) > 0
 		out = append(out, h)
+		// One button per row, titled with the whole question in sentence
+		// case: a button looks clickable, where a shaded tile did not.
 		for _, s := range r.Suggestions {
-			// A clickable tile shows the whole question, where a button
-			// title would be truncated.
-			text := s.Question
-			if text == "" {
-				text = s.Action.Label
+			a := s.Action
+			if s.Question != "" {
+				a.Label = s.Question
 			}
-			act := toCardAction(s.Action)
-			out = append(out, element{Type: "Container", Style: "emphasis",
-				Items: []element{textBlock(text)}, SelectAction: &act})
+			if a.Label == "" {
+				a.Label = l.View
+			}
+			shown[a.ID] = true
+			out = append(out, actionSets([]conversation.Action{a})...)
 		}
 	}
-	actions := r.Actions
+	var actions []conversation.Action
+	for _, a := range r.Actions {
+		if a.ID == "" || !shown[a.ID] {
+			actions = append(actions, a)
+		}
+	}
 	if e := r.Escalation; e != nil {
 		out = append(out, textBlock(l.ReachLine(e.Email)))
 		if e.Mailto != "" && !hasURL(actions, e.Mailto) {
-			actions = append(actions[:len(actions):len(actions)], conversation.Action{Label: l.WriteMCN, URL: e.Mailto})
+			actions = append(actions, conversation.Action{Label: l.WriteMCN, URL: e.Mailto})
 		}
 	}
 	return append(out, actionSets(actions)...)
+}
+
+// verdictElements lays out a verdict to read at a glance: the mark and
+// headline, the conclusion, the answers as a FactSet, the reasons, the
+// references as buttons that open their entry, and the source.
+func verdictElements(l *conversation.Labels, v *conversation.Verdict, sep bool, shown map[string]bool) []element {
+	h := heading(l.Mark(v.Tone) + " " + v.Title)
+	h.Size, h.Color, h.Separator = "Large", toneColor(v.Tone), sep
+	out := []element{h}
+	if v.Conclusion != "" {
+		c := textBlock(v.Conclusion)
+		c.Weight = "Bolder"
+		out = append(out, c)
+	} else if len(v.Exceptions) > 0 {
+		out = append(out, textBlock(l.Exceptions+"\n"+bullets(v.Exceptions)))
+	}
+	if len(v.Answers) > 0 {
+		fs := element{Type: "FactSet"}
+		for _, a := range v.Answers {
+			fs.Facts = append(fs.Facts, fact{Title: a.Label, Value: a.Answer})
+		}
+		out = append(out, subtle(l.YourAnswers), fs)
+	}
+	if v.Explanation != "" {
+		out = append(out, textBlock(v.Explanation))
+	}
+	if len(v.ToVerify) > 0 {
+		out = append(out, textBlock(l.ToVerify+"\n"+bullets(v.ToVerify)))
+	}
+	if len(v.Citations) > 0 {
+		out = append(out, subtle(l.References))
+		for _, c := range v.Citations {
+			if c.Action.ID == "" {
+				out = append(out, textBlock("- "+c.Question))
+				continue
+			}
+			a := c.Action
+			a.Label = c.Question
+			shown[a.ID] = true
+			out = append(out, actionSets([]conversation.Action{a})...)
+		}
+	}
+	if v.Source.Label != "" {
+		out = append(out, subtle(v.Source.Label))
+	}
+	return out
+}
+
+// forActions calls f on every action of es.
+func forActions(es []element, f func(*cardAction)) {
+	for i := range es {
+		for j := range es[i].Actions {
+			f(&es[i].Actions[j])
+		}
+		if es[i].SelectAction != nil {
+			f(es[i].SelectAction)
+		}
+		forActions(es[i].Items, f)
+	}
 }
 
 func hasURL(actions []conversation.Action, url string) bool {
@@ -194,19 +268,22 @@ func hasURL(actions []conversation.Action, url string) bool {
 	return false
 }
 
-func verdictColor(code string) string {
-	switch code {
-	case "usage-individuel-non-permis", "suspendu":
+// toneColor picks a headline colour that keeps 3:1 against the card in
+// Teams' themes (Good and Warning do not: 2.1:1 and 1.47:1 on white); the
+// mark before the headline says the same without colour.
+func toneColor(tone string) string {
+	switch tone {
+	case conversation.ToneNegative:
 		return "Attention"
-	case "indetermine":
-		return "Warning"
-	default:
+	case conversation.TonePositive:
 		return "Accent"
+	default:
+		return "Default"
 	}
 }
 
 func newCard() *card {
-	c := &card{Type: "AdaptiveCard", Schema: cardSchema, Version: cardVersion, Body: []element{}}
+	c := &card{Type: "AdaptiveCard", Schema: cardSchema, Version: "1.0", Body: []element{}}
 	c.MSTeams = &struct {
 		Width string `json:"width"`
 	}{"Full"}
@@ -222,11 +299,23 @@ func jsonSize(v any) int {
 }
 
 // renderCards packs the reply's elements into cards of at most limit bytes.
-func renderCards(r conversation.Reply, limit int) []*card {
-	empty := jsonSize(newCard())
+func renderCards(r conversation.Reply, limit int) []*card { return renderCardsFor(r, limit, "") }
+
+// renderCardsFor is renderCards with owner (see submitData) on every button.
+func renderCardsFor(r conversation.Reply, limit int, owner string) []*card {
+	// Room for the fallback text, escaped.
+	empty := jsonSize(newCard()) + len(`,"fallbackText":""`) + 2*maxFallback
 	budget := limit - empty - 1 // 1: the comma between elements
+	es := elements(r)
+	if owner != "" {
+		forActions(es, func(a *cardAction) {
+			if a.Data != nil {
+				a.Data.Owner = owner
+			}
+		})
+	}
 	var flat []element
-	for _, e := range elements(r) {
+	for _, e := range es {
 		flat = append(flat, splitElement(e, budget)...)
 	}
 	var cards []*card
@@ -243,7 +332,71 @@ func renderCards(r conversation.Reply, limit int) []*card {
 	if len(cur.Body) > 0 {
 		cards = append(cards, cur)
 	}
+	for _, c := range cards {
+		c.Version = minVersion(c.Body)
+		c.FallbackText = fallbackText(c.Body)
+	}
 	return cards
+}
+
+// minVersion is the lowest Adaptive Card version that holds what body uses,
+// so that older clients render it: ActionSet and action styles are 1.2,
+// a Container's selectAction 1.1, the rest 1.0.
+func minVersion(body []element) string {
+	v := "1.0"
+	var walk func([]element)
+	walk = func(es []element) {
+		for _, e := range es {
+			switch {
+			case e.Type == "ActionSet":
+				v = "1.2"
+			case e.SelectAction != nil && v < "1.1":
+				v = "1.1"
+			}
+			walk(e.Items)
+		}
+	}
+	walk(body)
+	return v
+}
+
+// maxFallback bounds fallbackText: a card's text, for the clients that show
+// no card, without doubling the card's size.
+const maxFallback = 1000
+
+// fallbackText is the card's first texts, in order, up to maxFallback bytes.
+func fallbackText(body []element) string {
+	var b strings.Builder
+	var walk func([]element)
+	walk = func(es []element) {
+		for _, e := range es {
+			t := e.Text
+			for _, f := range e.Facts {
+				t += f.Title + " : " + f.Value + "\n"
+			}
+			if t = strings.TrimSpace(t); t != "" && b.Len() < maxFallback {
+				if b.Len() > 0 {
+					b.WriteString("\n")
+				}
+				b.WriteString(t)
+			}
+			walk(e.Items)
+		}
+	}
+	walk(body)
+	return clipBytes(b.String(), maxFallback)
+}
+
+// clipBytes cuts s at a rune boundary within n bytes, marking the cut.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // splitElement breaks a text block too large for one card into several

@@ -16,6 +16,9 @@ func cardText(c *card) (texts []string, actions []cardAction) {
 			if e.Text != "" {
 				texts = append(texts, e.Text)
 			}
+			for _, f := range e.Facts {
+				texts = append(texts, f.Title+" : "+f.Value)
+			}
 			actions = append(actions, e.Actions...)
 			if e.SelectAction != nil {
 				actions = append(actions, *e.SelectAction)
@@ -38,9 +41,11 @@ func fullReply() conversation.Reply {
 			Why: "La directive distingue l'usage individuel (FAQ 4).", Step: 2,
 			Choices: []conversation.Action{{ID: "elig:usage:oui", Label: "Oui", Style: "primary"},
 				{ID: "elig:usage:non", Label: "Non"}, {ID: "elig:usage:nsp", Label: "Je ne sais pas"}}},
-		Verdict: &conversation.Verdict{Code: "exception", Title: "Exception applicable",
-			Exceptions: []string{"recherche"}, Explanation: "Parce que...",
-			ToVerify: []string{"Le contrat"}, Citations: []conversation.Citation{{EntryID: "q4", Question: "Qu'est-ce que l'usage individuel ?"}}},
+		Verdict: &conversation.Verdict{Code: "exception", Title: "Exception applicable", Tone: conversation.TonePositive,
+			Conclusion: "Votre projet n'est pas suspendu.", Answers: []conversation.VerdictAnswer{{Fact: "efvp", Label: "EFVP faite", Value: "yes", Answer: "Oui"}},
+			Exceptions: []string{"recherche"}, Explanation: "Parce que...", Source: conversation.Source{Label: "Source : FAQ du 18 mars 2025"},
+			ToVerify: []string{"Le contrat"}, Citations: []conversation.Citation{{EntryID: "q4", Question: "Qu'est-ce que l'usage individuel ?",
+				Action: conversation.Action{ID: "faq:q4", Label: "Usage individuel"}}}},
 		Suggestions: []conversation.Suggestion{{EntryID: "q7", Question: "La directive vise-t-elle Copilot ?",
 			Action: conversation.Action{ID: "faq:q7", Label: "Voir"}}},
 		Escalation: &conversation.Escalation{Email: "encadrement.ia@mcn.gouv.qc.ca", Mailto: "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=IA"},
@@ -55,7 +60,7 @@ func TestRenderCardHasEveryPart(t *testing.T) {
 		t.Fatalf("cards = %d, want 1", len(cards))
 	}
 	c := cards[0]
-	if c.Type != "AdaptiveCard" || c.Version != "1.5" {
+	if c.Type != "AdaptiveCard" || c.Version != "1.2" {
 		t.Errorf("card type/version = %s %s", c.Type, c.Version)
 	}
 	texts, actions := cardText(c)
@@ -63,9 +68,9 @@ func TestRenderCardHasEveryPart(t *testing.T) {
 	for _, want := range []string{"Voici la réponse officielle.", "Qu'est-ce qu'un système d'IA ?",
 		"- [lien](https://example.gouv.qc.ca)", "Source : FAQ IA-RI-2025-001-OP", "Question 2",
 		"L'usage est-il individuel ?", "Pourquoi cette question ?", "La directive distingue",
-		"Exception applicable", "- recherche", "Parce que...", "À vérifier :\n- Le contrat",
-		"Références (FAQ) :\n- Qu'est-ce que l'usage individuel ?", "Vouliez-vous dire :",
-		"La directive vise-t-elle Copilot ?", "Pour joindre le MCN : encadrement.ia@mcn.gouv.qc.ca"} {
+		"✅ Exception applicable", "Votre projet n'est pas suspendu.", "Vos réponses :", "EFVP faite : Oui",
+		"Parce que...", "À vérifier :\n- Le contrat", "Références (FAQ) :", "Source : FAQ du 18 mars 2025",
+		"Vouliez-vous dire :", "Pour joindre le MCN : encadrement.ia@mcn.gouv.qc.ca"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("card text lacks %q", want)
 		}
@@ -83,7 +88,8 @@ func TestRenderCardHasEveryPart(t *testing.T) {
 		{"Action.Submit", "Oui", "elig:usage:oui", "", "positive"},
 		{"Action.Submit", "Non", "elig:usage:non", "", ""},
 		{"Action.Submit", "Je ne sais pas", "elig:usage:nsp", "", ""},
-		{"Action.Submit", "Voir", "faq:q7", "", ""},
+		{"Action.Submit", "Qu'est-ce que l'usage individuel ?", "faq:q4", "", ""},
+		{"Action.Submit", "La directive vise-t-elle Copilot ?", "faq:q7", "", ""},
 		{"Action.Submit", "👍 Utile", "fb:up", "", ""},
 		{"Action.Submit", "👎 Pas utile", "fb:down", "", "destructive"},
 		{"Action.OpenUrl", "Écrire au MCN", "", "mailto:encadrement.ia@mcn.gouv.qc.ca?subject=IA", ""},
