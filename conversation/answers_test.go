@@ -140,3 +140,50 @@ func TestVerdictReceipt(t *testing.T) {
 		t.Errorf("another session's receipt button: %+v; want a stale notice", got.Text)
 	}
 }
+
+// Each entry offers, as buttons after its answer, the entries the FAQ
+// itself connects it with (faq/data, related:); a click opens them.
+func TestFollowUpsData(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		entry string
+		want  []string
+	}{
+		{"indication-application", []string{"assistant-virtuel-iag", "portee-suspension"}},
+		{"assistant-virtuel-iag", []string{"portee-suspension", "version-web-copilot-chatgpt"}},
+		{"version-web-copilot-chatgpt", []string{"portee-suspension"}},
+		{"portee-suspension", []string{"projet-sans-budget", "exceptions"}},
+		{"projet-sans-budget", []string{"portee-suspension", "exceptions"}},
+		{"organisations-concernees", []string{"portee-suspension"}},
+		{"raisons-suspension", []string{"duree-suspension"}},
+		{"duree-suspension", []string{"raisons-suspension"}},
+		{"exceptions", []string{"demarche-structuree"}},
+		{"demarche-structuree", []string{"exceptions"}},
+		{"contact", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.entry, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newChat(t)
+			r := c.click("faq:" + tc.entry)
+			if r.Answer == nil || r.Answer.EntryID != tc.entry {
+				t.Fatalf("faq:%s opened %+v", tc.entry, r.Answer)
+			}
+			var got []string
+			for _, rel := range r.Answer.Related {
+				got = append(got, rel.EntryID)
+				if !hasAction(r, rel.Action.ID) || rel.Action.ID != "faq:"+rel.EntryID {
+					t.Errorf("follow-up %s: action %+v not among the buttons", rel.EntryID, rel.Action)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("follow-ups %v; want %v", got, tc.want)
+			}
+			for _, id := range tc.want {
+				if o := c.click("faq:" + id); o.Answer == nil || o.Answer.EntryID != id {
+					t.Errorf("follow-up %s opened %+v", id, o.Answer)
+				}
+			}
+		})
+	}
+}
