@@ -124,6 +124,9 @@ func (c *connector) post(ctx context.Context, endpoint, token string, body []byt
 		fmt.Errorf("connector: %s", resp.Status)
 }
 
+// maxRetryAfter bounds what parseRetryAfter returns.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads delta-seconds or an HTTP date; 0 when absent or invalid.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -134,10 +137,12 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if s < 0 {
 			return 0
 		}
-		return time.Duration(s) * time.Second
+		// Seconds beyond a day would overflow a Duration into a negative
+		// wait; the caller caps the wait far lower anyway.
+		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
