@@ -112,6 +112,7 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 		LogText:         cfg.LogMessageText,
 		NoUnanswered:    !cfg.KeepUnanswered,
 		OnTurn:          m.onTurn,
+		Subscriptions:   st,
 	}, kb, ix, rs)
 	eng := live.engine()
 	replica := cfg.ReplicaID

@@ -29,6 +29,7 @@ type App struct {
 
 	draining atomic.Bool  // set at shutdown: /readyz says 503
 	live     *liveContent // what Handler answers from, swapped by reloads
+	announce atomic.Pointer[announcer] // set by bot serve once its adapters run
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -90,7 +91,11 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	go func() {
 		defer close(watched)
 		watchContent(wctx, app.Config, env.Logger.With("component", "reload"), func() error {
-			return app.live.reloadAndReport(app.Config, env.Logger.With("component", "reload"))
+			err := app.live.reloadAndReport(app.Config, env.Logger.With("component", "reload"))
+			if err == nil || errors.Is(err, errUnchanged) {
+				app.contentLoaded(wctx)
+			}
+			return err
 		})
 	}()
 	defer func() { stopWatch(); <-watched }()
@@ -143,6 +148,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	stopAnnouncer := startAnnouncer(ctx, app, started)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(jsonErrorListener{ln}) }()
 	url := browserURL(ln.Addr())
@@ -170,6 +176,7 @@ func serve(ctx context.Context, out io.Writer, app *App, ln net.Listener, platfo
 	if ctx.Err() != nil {
 		<-served // http.ErrServerClosed once Shutdown has begun
 	}
+	stopAnnouncer() // a delivery cut short stays queued for the next replica or start
 	sctx, cancel = context.WithDeadline(context.Background(), deadline)
 	shutdownAdapters(sctx, started, logger)
 	cancel()
