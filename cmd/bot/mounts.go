@@ -27,8 +27,8 @@ type App struct {
 	Index   *index.Index
 	Rules   *rules.RuleSet
 
-	draining atomic.Bool  // set at shutdown: /readyz says 503
-	live     *liveContent // what Handler answers from, swapped by reloads
+	draining atomic.Bool               // set at shutdown: /readyz says 503
+	live     *liveContent              // what Handler answers from, swapped by reloads
 	announce atomic.Pointer[announcer] // set by bot serve once its adapters run
 }
 
