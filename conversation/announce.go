@@ -221,6 +221,10 @@ func dateIn(lang string, t time.Time) string {
 	return l
 }
 
+// chatPlatforms have channels; an adapter there that cannot post (Discord
+// without a bot token) leaves Message.Channel empty.
+var chatPlatforms = map[string]bool{PlatformSlack: true, PlatformTeams: true, PlatformDiscord: true}
+
 // subscribe subscribes (on) or unsubscribes the message's channel. It
 // writes no session: « abonner » said twice (or a turn decided again after
 // a conflict) subscribes once.
@@ -228,10 +232,10 @@ func (t *turn) subscribe(on bool) Reply {
 	w := announceFor(t.lang)
 	ch := t.m.Channel
 	switch {
-	case ch.ID == "":
+	case ch.ID == "" && !chatPlatforms[t.m.Platform]:
 		t.kind = "subscribe-elsewhere"
 		return Reply{Text: []string{w.notHere}}
-	case t.e.subs == nil:
+	case ch.ID == "" || t.e.subs == nil:
 		t.kind = "subscribe-unavailable"
 		return Reply{Text: []string{w.unavailable}}
 	}

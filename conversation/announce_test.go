@@ -66,6 +66,7 @@ func TestSubscribeWhereNotOffered(t *testing.T) {
 	}{
 		{"web page", st, conversation.Message{Platform: conversation.PlatformWeb, UserID: "u", Text: "abonner"}, "Slack, Teams ou Discord"},
 		{"terminal, English", st, conversation.Message{Platform: conversation.PlatformConsole, UserID: "u", Text: "subscribe"}, "Slack, Teams or Discord"},
+		{"Discord without a bot token", st, conversation.Message{Platform: conversation.PlatformDiscord, UserID: "u", Text: "abonner"}, "pas offerts"},
 		{"no store", nil, conversation.Message{Platform: conversation.PlatformSlack, UserID: "u", Text: "abonner",
 			Channel: conversation.Channel{ID: "C1"}}, "pas offerts"},
 	} {

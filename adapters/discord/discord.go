@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -49,6 +50,10 @@ type Options struct {
 	// Session replaces the discordgo session (tests point its HTTP client
 	// at a fake REST server). Nil builds one from Token.
 	Session *discordgo.Session
+	// APIURL sends the REST calls (announcements, follow-ups, commands) to
+	// another host than discord.com, such as an egress proxy: its scheme
+	// and host replace Discord's, the path stays. "" calls Discord.
+	APIURL string
 
 	// Lease, if set, runs the gateway only while it returns run's turn:
 	// Discord allows one gateway connection per bot token, so replicas
@@ -119,6 +124,15 @@ func New(o Options) (*Adapter, error) {
 			return nil, fmt.Errorf("discord : session : %w", err)
 		}
 		a.s = s
+	}
+	if o.APIURL != "" {
+		u, err := url.Parse(o.APIURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, errors.New("discord : DISCORD_API_URL doit être une adresse http(s):// / must be an http(s):// address")
+		}
+		c := *a.s.Client
+		c.Transport = rehost{base: u, next: c.Transport}
+		a.s.Client = &c
 	}
 	// Only DMs and mentions are read: both carry their content without the
 	// privileged MessageContent intent, so the bot never asks for it (a
@@ -242,6 +256,9 @@ func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conve
 	if ch.ID == "" {
 		return errors.New("discord: no channel")
 	}
+	if a.s.Token == "" {
+		return errors.New("discord : DISCORD_BOT_TOKEN requis pour publier dans un canal / required to post in a channel")
+	}
 	for _, out := range a.messages(r) {
 		send := &discordgo.MessageSend{Content: out.Content, Components: out.Components, AllowedMentions: noMentions}
 		if _, err := a.s.ChannelMessageSendComplex(ch.ID, send, discordgo.WithContext(ctx)); err != nil {
@@ -249,4 +266,20 @@ func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conve
 		}
 	}
 	return nil
+}
+
+// rehost sends Discord's REST calls to another host (see Options.APIURL).
+type rehost struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rehost) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = t.base.Scheme, t.base.Host, ""
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return next.RoundTrip(r)
 }

@@ -33,6 +33,11 @@ func (a *Adapter) respond(i *discordgo.Interaction) (resp *discordgo.Interaction
 	if !ok {
 		return notice(msgUnsupported), nil
 	}
+	if a.s.Token == "" {
+		// Without a bot token nothing can be posted unprompted: « abonner »
+		// is refused rather than kept for announcements that would fail.
+		m.Channel = conversation.Channel{}
+	}
 	if !a.firstSeen("interaction:" + i.ID) {
 		// Already answered: a deferred update changes nothing visible.
 		return &discordgo.InteractionResponse{Type: deferredType(i)}, nil

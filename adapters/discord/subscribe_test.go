@@ -1,10 +1,14 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // /abonner and /desabonner reach the engine as the command word in the
@@ -31,5 +35,22 @@ func TestSubscribeCommands(t *testing.T) {
 		if !ok || m.Text != c.want || m.Channel.ID != testChan {
 			t.Errorf("/%s (%s) = %q, channel %q, ok %v; want %q in %s", c.name, c.locale, m.Text, m.Channel.ID, ok, c.want, testChan)
 		}
+	}
+}
+
+// Without a bot token the adapter cannot post unprompted: the engine gets
+// no channel, so « abonner » is refused, and Announce says why.
+func TestNoTokenNoChannel(t *testing.T) {
+	t.Parallel()
+	eng := &recorder{Reply: textReply("Réponse.")}
+	r := newRig(t, eng, nil)
+	r.a.s.Token = ""
+	r.interact(t, slashAsk("1700", "abonner"))
+	if got := eng.Messages(); len(got) != 1 || got[0].Channel.ID != "" {
+		t.Errorf("engine got %+v; want one message without a channel", got)
+	}
+	err := r.a.Announce(context.Background(), conversation.Channel{ID: testChan}, conversation.Reply{Text: []string{"x"}})
+	if err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+		t.Errorf("Announce without a token: %v; want an error naming DISCORD_BOT_TOKEN", err)
 	}
 }

@@ -64,6 +64,7 @@ type Config struct {
 	DiscordAppID     string // DISCORD_APP_ID
 	DiscordGuildID   string // DISCORD_GUILD_ID
 	DiscordPublicKey string // DISCORD_PUBLIC_KEY (hex)
+	DiscordAPIURL    string // DISCORD_API_URL: REST calls through another host (a proxy); "" Discord
 }
 
 // Defaults. The session TTL and the escalation address default to the
@@ -156,6 +157,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		DiscordAppID:       get("DISCORD_APP_ID", ""),
 		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
 		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
+		DiscordAPIURL:      get("DISCORD_API_URL", ""),
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, "DATABASE_URL: postgres://utilisateur:motdepasse@hôte:5432/base attendu / expected postgres://user:password@host:5432/db")

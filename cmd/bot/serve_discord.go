@@ -46,5 +46,6 @@ func buildDiscord(app *App) (conversation.Adapter, error) {
 		AppID:     c.DiscordAppID,
 		GuildID:   c.DiscordGuildID,
 		PublicKey: c.DiscordPublicKey,
+		APIURL:    c.DiscordAPIURL,
 	})
 }
