@@ -765,3 +765,24 @@ func TestConfidenceBand(t *testing.T) {
 		}
 	}
 }
+
+// People a platform marks as mentioned (Teams: a colleague's @mention) are
+// redacted from a kept question like the writer's own name.
+func TestMentionedNamesAreRedactedBeforeStoring(t *testing.T) {
+	t.Parallel()
+	f := load(t)
+	st := memstore.New()
+	e := conversation.New(conversation.Options{KB: f.kb, Index: f.ix, Rules: f.rs, Store: st})
+	c := &chat{t: t, e: e, store: st, m: conversation.Message{Platform: conversation.PlatformTeams, UserID: "U1", ConversationID: "C1",
+		Names: "Julie Gagnon"}}
+	if r := c.say("Est-ce que Julie Gagnon risque une sanction disciplinaire avec un assistant IAG ?"); r.Answer != nil {
+		t.Skipf("answered (%s): this test needs an unanswered question", r.Answer.EntryID)
+	}
+	un, _ := st.Unanswered(context.Background(), 10)
+	if len(un) != 1 {
+		t.Fatalf("unanswered kept: %d; want 1", len(un))
+	}
+	if strings.Contains(un[0].Text, "Julie") || strings.Contains(un[0].Text, "Gagnon") || !strings.Contains(un[0].Text, "[nom]") {
+		t.Errorf("kept question %q; want the mentioned name redacted", un[0].Text)
+	}
+}

@@ -111,3 +111,14 @@ func Redact(s string) string {
 	}
 	return s
 }
+
+// RedactNames replaces each of names (one per line) in s with [nom], then
+// applies Redact.
+func RedactNames(s, names string) string {
+	for n := range strings.Lines(names) {
+		if n = strings.TrimSpace(n); len([]rune(n)) >= 2 {
+			s = strings.ReplaceAll(s, n, "[nom]")
+		}
+	}
+	return Redact(s)
+}

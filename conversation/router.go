@@ -362,7 +362,7 @@ func (t *turn) keepUnanswered(text string) {
 	if t.e.noUnan {
 		return
 	}
-	q := Unanswered{Text: Redact(text), Lang: t.lang, At: time.Now()}
+	q := Unanswered{Text: RedactNames(text, t.m.Names), Lang: t.lang, At: time.Now()}
 	t.effects = append(t.effects, func() error {
 		if err := t.e.store.AddUnanswered(t.ctx, q); err != nil {
 			t.e.log.ErrorContext(t.ctx, "unanswered question not kept", "err", err)

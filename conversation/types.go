@@ -35,6 +35,11 @@ type Message struct {
 	Text           string
 	Action         string // id of a clicked Action; empty for typed text
 	Locale         string // platform locale hint ("fr-CA", "en-US"); may be empty
+	// Names are people the text names that the platform marks as such
+	// (Teams mentions of colleagues), one per line: redacted like the
+	// writer's own name before anything is stored. A string keeps
+	// Message comparable.
+	Names string
 	// Channel is where the adapter could later post unprompted (set by the
 	// adapters that implement Announcer); zero elsewhere, where « abonner »
 	// is refused. The engine keeps it only when the user subscribes.

@@ -472,3 +472,10 @@ func Verdict(t testing.TB, locale string, answers map[string]string) conversatio
 	t.Fatal("no verdict after 30 answers")
 	return conversation.Reply{}
 }
+
+// Longest holds the answers of the official rules' longest dialog (15
+// questions, every one that can be asked): an exception found last.
+var Longest = map[string]string{"organisme_public": "yes", "assistant_iag": "yes", "usage_individuel_gratuit": "no",
+	"experimentation_mcn": "no", "dossier_affaires_dpi": "no", "gestion_risques": "yes", "avis_securite": "yes",
+	"qualite_donnees": "yes", "dossier_opportunite": "yes", "formation": "yes", "declaration_collecte": "no",
+	"deploye_avant_suspension": "yes", "approuve_securite": "yes", "efvp": "no", "autorisation_dpi": "yes"}

@@ -21,11 +21,20 @@ type Activity struct {
 	ReplyToID    string          `json:"replyToId"`
 	Value        json.RawMessage `json:"value"`
 	MembersAdded []Account       `json:"membersAdded"`
+	Entities     []Entity        `json:"entities"`
 	ChannelData  struct {
 		Tenant struct {
 			ID string `json:"id"`
 		} `json:"tenant"`
 	} `json:"channelData"`
+}
+
+// Entity is an activity entity; the bot reads mentions: Text is the
+// "<at>Name</at>" as it appears in the activity's text.
+type Entity struct {
+	Type      string  `json:"type"`
+	Text      string  `json:"text"`
+	Mentioned Account `json:"mentioned"`
 }
 
 // Account is a user or bot.
@@ -104,15 +113,62 @@ func (a *Activity) botAdded() bool {
 }
 
 var (
-	mentionRe = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)
+	mentionRe = regexp.MustCompile(`(?is)<at\b[^>]*>(.*?)</at>`)
 	tagRe     = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>`)
 	spaceRe   = regexp.MustCompile(`[ \t\p{Zs}]+`)
 )
 
-// cleanText removes @mentions (the bot's name in channels) and the light
-// HTML Teams adds to formatted messages, keeping the user's words.
-func cleanText(s string) string {
-	s = mentionRe.ReplaceAllString(s, " ")
+// botMentions returns the inner text of each mention of the bot itself (by
+// the mention entity's mentioned.id), the names to strip from the text.
+func (a *Activity) botMentions() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range a.Entities {
+		if e.Type == "mention" && e.Mentioned.ID != "" && e.Mentioned.ID == a.Recipient.ID {
+			out[mentionName(e.Text)] = true
+		}
+	}
+	if len(a.Entities) == 0 && a.Recipient.Name != "" {
+		// No entities (an older client): only the bot's own name goes.
+		out[strings.TrimSpace(a.Recipient.Name)] = true
+	}
+	return out
+}
+
+// otherMentions are the names of the people the text mentions, the bot
+// aside, one per line: the engine redacts them before storing anything.
+func (a *Activity) otherMentions() string {
+	var out []string
+	for _, e := range a.Entities {
+		if e.Type == "mention" && e.Mentioned.ID != a.Recipient.ID {
+			if n := mentionName(e.Text); n != "" {
+				out = append(out, n)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// mentionName is the name inside "<at …>Name</at>".
+func mentionName(s string) string {
+	s = strings.TrimSpace(s)
+	if m := mentionRe.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	}
+	return strings.TrimSpace(html.UnescapeString(s))
+}
+
+// cleanText removes the bot's own @mention (its name in channels) and the
+// light HTML Teams adds to formatted messages, keeping the user's words:
+// other people's mentions stay as their names (redaction, before anything
+// is stored, is the engine's).
+func cleanText(s string, bot map[string]bool) string {
+	s = mentionRe.ReplaceAllStringFunc(s, func(m string) string {
+		name := mentionName(m)
+		if bot[name] {
+			return " "
+		}
+		return html.EscapeString(name) // unescaped below with the rest
+	})
 	s = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n").Replace(s)
 	s = tagRe.ReplaceAllString(s, "")
 	s = html.UnescapeString(s)

@@ -57,6 +57,11 @@ type Adapter struct {
 	conn     *connector
 	hashKey  []byte
 	limit    int // card size limit, lowered in tests
+	live     *liveCards
+	now      func() time.Time
+	// typingAfter is how long an answer may take before the person sees
+	// the typing indicator.
+	typingAfter time.Duration
 }
 
 // New checks cfg and builds an Adapter.
@@ -95,8 +100,11 @@ func New(cfg Config) (*Adapter, error) {
 			keys: newKeyCache(cfg.OpenIDURL, cfg.HTTPClient, cfg.Now)},
 		conn: &connector{client: cfg.HTTPClient, sleep: cfg.Sleep, now: cfg.Now,
 			tokens: newTokenSource(cfg.TokenURL, cfg.TenantID, cfg.AppID, cfg.Password, cfg.HTTPClient, cfg.Now)},
-		hashKey: mac.Sum(nil),
-		limit:   maxCardBytes,
+		hashKey:     mac.Sum(nil),
+		limit:       maxCardBytes,
+		live:        newLiveCards(),
+		now:         cfg.Now,
+		typingAfter: typingAfter,
 	}, nil
 }
 
@@ -203,12 +211,54 @@ func (a *Adapter) process(ctx context.Context, act Activity) {
 	if a.logText {
 		log = log.With("text", msg.Text, "action", msg.Action)
 	}
+	if d := act.clickData(); d.Owner != "" && d.Owner != a.owner(&act) {
+		// A colleague's card: the click answers the clicker alone, in
+		// private, and the card stays as its owner left it.
+		reply, _ := a.rt.Handle(ctx, msg)
+		if err := a.private(ctx, &act, reply); err != nil {
+			log.Error("reply not delivered", "err", err)
+		}
+		return
+	}
+	stop := a.typing(ctx, &act)
 	reply, _ := a.rt.Handle(ctx, msg) // a failure is the apology, logged by the runtime
+	stop()
+	if a.group(&act) && startsDialog(msg, reply) {
+		if err := a.continuePrivately(ctx, &act, msg); err == nil {
+			return
+		} else {
+			log.Info("one-to-one chat not opened: the check goes on in the thread", "err", err)
+		}
+	}
 	if err := a.reply(ctx, &act, reply); err != nil {
 		log.Error("reply not delivered", "err", err)
 		return
 	}
 	log.Debug("replied")
+}
+
+// owner is the keyed hash that marks act's sender's cards.
+func (a *Adapter) owner(act *Activity) string { return a.hash("owner\x00" + act.userID()) }
+
+// liveKey identifies one person in one conversation, for their live cards.
+func (a *Adapter) liveKey(act *Activity) string {
+	return a.hash("live\x00" + act.Conversation.ID + "\x00" + act.userID())
+}
+
+// group reports whether act comes from a channel or a group chat.
+func (a *Adapter) group(act *Activity) bool {
+	switch act.Conversation.ConversationType {
+	case "channel", "groupChat":
+		return true
+	case "personal":
+		return false
+	}
+	return act.Conversation.IsGroup
+}
+
+// startsDialog reports whether reply opens the eligibility check.
+func startsDialog(m conversation.Message, r conversation.Reply) bool {
+	return r.Question != nil && r.Question.Step == 1 && m.Action != conversation.ActEligBack
 }
 
 // message turns an activity into the engine's Message; false when the
@@ -230,7 +280,8 @@ func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
 			m.Action = id
 			return m, true
 		}
-		m.Text = cleanText(act.Text)
+		m.Text = cleanText(act.Text, act.botMentions())
+		m.Names = act.otherMentions()
 		return m, true
 	case "conversationUpdate":
 		if !act.botAdded() {
@@ -245,7 +296,8 @@ func (a *Adapter) message(act *Activity) (conversation.Message, bool) {
 	}
 }
 
-// reply posts the rendered cards in the activity's thread, in order.
+// reply posts the rendered cards in the activity's thread, in order,
+// after settling the person's earlier cards (see inplace.go).
 func (a *Adapter) reply(ctx context.Context, act *Activity, r conversation.Reply) error {
 	endpoint, err := activityURL(act.ServiceURL, act.Conversation.ID, act.ID)
 	if err != nil {
@@ -259,17 +311,31 @@ func (a *Adapter) reply(ctx context.Context, act *Activity, r conversation.Reply
 		}
 		replyTo = ""
 	}
-	for _, c := range renderCards(r, a.limit) {
+	key := a.liveKey(act)
+	if a.settle(ctx, act, key, r) {
+		return nil
+	}
+	return a.post(ctx, act, endpoint, act.Conversation.ID, replyTo, key, r)
+}
+
+// post sends r's cards to conversation conv and remembers those with live buttons.
+func (a *Adapter) post(ctx context.Context, act *Activity, endpoint, conv, replyTo, key string, r conversation.Reply) error {
+	for _, c := range renderCardsFor(r, a.limit, a.owner(act)) {
 		out := &outActivity{
 			Type:         "message",
 			From:         &act.Recipient,
-			Conversation: Conversation{ID: act.Conversation.ID},
+			Conversation: Conversation{ID: conv},
 			ReplyToID:    replyTo,
 			Locale:       act.Locale,
+			Summary:      summaryOf(c),
 			Attachments:  []attachment{{ContentType: cardContentType, Content: c}},
 		}
-		if err := a.conn.send(ctx, endpoint, out); err != nil {
+		id, err := a.conn.do(ctx, http.MethodPost, endpoint, out)
+		if err != nil {
 			return err
+		}
+		if id != "" && hasSubmit(c) {
+			a.live.add(key, id, c, a.now())
 		}
 	}
 	return nil
@@ -288,6 +354,7 @@ func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conve
 	for _, c := range renderCards(r, a.limit) {
 		out := &outActivity{
 			Type:         "message",
+			Summary:      summaryOf(c),
 			Conversation: Conversation{ID: ch.ID},
 			Attachments:  []attachment{{ContentType: cardContentType, Content: c}},
 		}

@@ -523,17 +523,54 @@ func (f dedupeFunc) FirstSeen(_ context.Context, key string, _ time.Duration) (b
 
 func TestCleanText(t *testing.T) {
 	t.Parallel()
+	bot := map[string]bool{"ConformBot": true, "Conform Bot": true}
 	cases := []struct{ in, want string }{
 		{"<at>ConformBot</at> bonjour", "bonjour"},
 		{"<at id=\"0\">Conform Bot</at>&nbsp;est-ce &amp; quoi ?", "est-ce & quoi ?"},
 		{"<p>ligne 1</p><p>ligne <b>2</b></p>", "ligne 1\nligne 2"},
 		{"3 < 4 et 5 > 2", "3 < 4 et 5 > 2"},
 		{"  ", ""},
+		{"<at>ConformBot</at> Est-ce que <at>Julie Gagnon</at> peut utiliser Copilot ?", "Est-ce que Julie Gagnon peut utiliser Copilot ?"},
+		{"<at>L&#39;Équipe &lt;TI&gt;</at> a-t-elle le droit ?", "L'Équipe <TI> a-t-elle le droit ?"},
 	}
 	for _, c := range cases {
-		if got := cleanText(c.in); got != c.want {
+		if got := cleanText(c.in, bot); got != c.want {
 			t.Errorf("cleanText(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// Only the bot's own mention goes, found by the entity's mentioned.id;
+// colleagues' names stay in the text.
+func TestOnlyTheBotsMentionIsStripped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	act := e.activity("")
+	act["text"] = "<at>ConformBot</at> Est-ce que <at>Julie</at> et <at>ConformBot</at> peuvent utiliser Copilot ?"
+	act["entities"] = []any{
+		map[string]any{"type": "mention", "text": "<at>ConformBot</at>", "mentioned": map[string]any{"id": "28:" + testAppID, "name": "ConformBot"}},
+		map[string]any{"type": "mention", "text": "<at>Julie</at>", "mentioned": map[string]any{"id": "29:julie", "name": "Julie"}},
+		map[string]any{"type": "clientInfo", "locale": "fr-CA"},
+	}
+	if got := e.post(t, e.validToken(t), act); got != 200 {
+		t.Fatalf("status %d", got)
+	}
+	m := <-e.msgs
+	if m.Text != "Est-ce que Julie et peuvent utiliser Copilot ?" {
+		t.Errorf("text = %q, want Julie kept and the bot's mentions gone", m.Text)
+	}
+	if m.Names != "Julie" {
+		t.Errorf("names = %q, want Julie's, for redaction", m.Names)
+	}
+	act["text"] = "<at>ConformBot</at> <at>Marie</at> demande"
+	act["entities"] = []any{
+		map[string]any{"type": "mention", "text": "<at>ConformBot</at>", "mentioned": map[string]any{"id": "28:" + testAppID}},
+		map[string]any{"type": "mention", "text": "<at>Marie</at>", "mentioned": map[string]any{"id": "29:marie"}},
+	}
+	act["id"] = "2"
+	e.post(t, e.validToken(t), act)
+	if m := <-e.msgs; m.Text != "Marie demande" {
+		t.Errorf("text = %q", m.Text)
 	}
 }
 

@@ -307,13 +307,16 @@ func renderCardsFor(r conversation.Reply, limit int, owner string) []*card {
 	empty := jsonSize(newCard()) + len(`,"fallbackText":""`) + 2*maxFallback
 	budget := limit - empty - 1 // 1: the comma between elements
 	es := elements(r)
-	if owner != "" {
-		forActions(es, func(a *cardAction) {
-			if a.Data != nil {
-				a.Data.Owner = owner
-			}
-		})
-	}
+	l := conversation.LabelsFor(r.Lang)
+	forActions(es, func(a *cardAction) {
+		if a.Data == nil {
+			return
+		}
+		a.Data.Owner = owner
+		if a.Data.Rec == "" {
+			a.Data.Rec = fmt.Sprintf(l.Chosen, a.Title)
+		}
+	})
 	var flat []element
 	for _, e := range es {
 		flat = append(flat, splitElement(e, budget)...)

@@ -59,22 +59,29 @@ func activityURL(serviceURL, conversationID, replyTo string) (string, error) {
 }
 
 // send posts one activity, retrying on 429/5xx.
-func (c *connector) send(ctx context.Context, endpoint string, act *outActivity) error {
+func (c *connector) send(ctx context.Context, endpoint string, act any) error {
+	_, err := c.do(ctx, http.MethodPost, endpoint, act)
+	return err
+}
+
+// do sends act with method (POST a new activity, PUT an update), retrying
+// on 429/5xx, and returns the id the connector gives the activity.
+func (c *connector) do(ctx context.Context, method, endpoint string, act any) (string, error) {
 	body, err := json.Marshal(act)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var last error
 	refreshed := false
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		token, err := c.tokens.Token(ctx)
 		if err != nil {
-			return err
+			return "", err
 		}
-		status, retryAfter, err := c.post(ctx, endpoint, token, body)
+		status, retryAfter, id, err := c.call(ctx, method, endpoint, token, body)
 		switch {
 		case err == nil:
-			return nil
+			return id, nil
 		case status == http.StatusUnauthorized && !refreshed:
 			// A token revoked or rotated early: fetch a new one once.
 			c.tokens.invalidate(token)
@@ -82,7 +89,7 @@ func (c *connector) send(ctx context.Context, endpoint string, act *outActivity)
 			last = err
 			continue
 		case status != http.StatusTooManyRequests && status < 500:
-			return err // network errors (status 0) and other 4xx are not retried
+			return "", err // network errors (status 0) and other 4xx are not retried
 		}
 		last = err
 		if attempt == maxAttempts {
@@ -93,16 +100,16 @@ func (c *connector) send(ctx context.Context, endpoint string, act *outActivity)
 			wait = baseBackoff << (attempt - 1)
 		}
 		if err := c.sleep(ctx, min(wait, maxBackoff)); err != nil {
-			return fmt.Errorf("%w (while retrying: %v)", err, last)
+			return "", fmt.Errorf("%w (while retrying: %v)", err, last)
 		}
 	}
-	return fmt.Errorf("after %d attempts: %w", maxAttempts, last)
+	return "", fmt.Errorf("after %d attempts: %w", maxAttempts, last)
 }
 
-func (c *connector) post(ctx context.Context, endpoint, token string, body []byte) (status int, retryAfter time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+func (c *connector) call(ctx context.Context, method, endpoint, token string, body []byte) (status int, retryAfter time.Duration, id string, err error) {
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -113,14 +120,19 @@ func (c *connector) post(ctx context.Context, endpoint, token string, body []byt
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return 0, 0, fmt.Errorf("connector: %w", err)
+		return 0, 0, "", fmt.Errorf("connector: %w", err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReplyBody))
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxReplyBody))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp.StatusCode, 0, nil
+		// The ResourceResponse: {"id": "…"} (empty for some updates).
+		var rr struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(raw, &rr)
+		return resp.StatusCode, 0, rr.ID, nil
 	}
-	return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+	return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), c.now()), "",
 		fmt.Errorf("connector: %s", resp.Status)
 }
 

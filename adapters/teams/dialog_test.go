@@ -92,7 +92,7 @@ func runDialog(t *testing.T, e *env, start string) []string {
 	}
 	var seen []string
 	for i := range 20 {
-		p := e.conn.Next(t)
+		p := e.conn.NextMessage(t)
 		ids, text := buttons(t, p)
 		seen = append(seen, text)
 		var choice string

@@ -81,6 +81,7 @@ func newEnv(t testing.TB, handler conversation.Handler, tweak ...func(*Config)) 
 		cancel()
 		_ = a.Shutdown(now)
 	})
+	a.typingAfter = time.Hour // no typing indicator unless a test asks for one
 	e.a = a
 	return e
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -146,17 +147,35 @@ func NewTokenServer(t testing.TB, clientID, secret string) *TokenServer {
 // URL is the value for TEAMS_TOKEN_URL, with its {tenant} placeholder.
 func (f *TokenServer) URL() string { return f.srv.URL + "/{tenant}/oauth2/v2.0/token" }
 
-// Post is one activity the bot sent to the connector.
+// Post is one request the bot made to the connector: a new activity
+// (POST), an update of one (PUT), or a new conversation (POST
+// /v3/conversations, Activity empty and Create set).
 type Post struct {
+	Method   string
 	Path     string // escaped path
 	Auth     string // Authorization header
+	ID       string // the activity's id: given by the connector on POST, from the path on PUT
 	Activity Activity
+	Create   *CreateConversation
+}
+
+// CreateConversation is the body of POST /v3/conversations (a proactive
+// one-to-one chat).
+type CreateConversation struct {
+	Bot         struct{ ID string }   `json:"bot"`
+	Members     []struct{ ID string } `json:"members"`
+	TenantID    string                `json:"tenantId"`
+	IsGroup     bool                  `json:"isGroup"`
+	ChannelData struct {
+		Tenant struct{ ID string } `json:"tenant"`
+	} `json:"channelData"`
 }
 
 // Activity is what the bot posts, decoded enough to check it.
 type Activity struct {
 	Type         string `json:"type"`
 	ReplyToID    string `json:"replyToId"`
+	Summary      string `json:"summary"`
 	Conversation struct {
 		ID string `json:"id"`
 	} `json:"conversation"`
@@ -166,41 +185,104 @@ type Activity struct {
 	} `json:"attachments"`
 }
 
-// Connector is the Bot Connector REST API: it records activities and
-// answers 201, or the statuses queued with Then.
+// Connector is the Bot Connector REST API: it records activities, gives
+// each posted one an id, applies updates, and answers 201 (200 to an
+// update), or the statuses queued with Then.
 type Connector struct {
 	srv      *httptest.Server
 	Got      chan Post
 	mu       sync.Mutex
 	statuses []int
 	headers  []http.Header
+	n        int
+	order    []string            // activity ids in the order they were posted
+	current  map[string]Activity // each activity as last posted or updated
+	where    map[string]string   // activity id -> conversation id
 }
 
 // NewConnector starts the fake connector.
 func NewConnector(t testing.TB) *Connector {
-	f := &Connector{Got: make(chan Post, 100)}
+	f := &Connector{Got: make(chan Post, 200), current: map[string]Activity{}, where: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := Post{Path: r.URL.EscapedPath(), Auth: r.Header.Get("Authorization")}
-		if err := json.NewDecoder(r.Body).Decode(&p.Activity); err != nil {
+		p := Post{Method: r.Method, Path: r.URL.EscapedPath(), Auth: r.Header.Get("Authorization")}
+		create := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/v3/conversations")
+		var err error
+		if create {
+			p.Create = &CreateConversation{}
+			err = json.NewDecoder(r.Body).Decode(p.Create)
+		} else {
+			err = json.NewDecoder(r.Body).Decode(&p.Activity)
+		}
+		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
+		status, h := f.pop(r.Method)
+		ok := status >= 200 && status < 300
+		f.mu.Lock()
+		switch {
+		case create:
+			f.n++
+			p.ID = "a:personal-" + strconv.Itoa(f.n)
+		case r.Method == http.MethodPut:
+			p.ID = r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+			if _, known := f.current[p.ID]; !known && ok {
+				status, ok = http.StatusNotFound, false
+			}
+			if ok {
+				f.current[p.ID] = p.Activity
+			}
+		case ok:
+			f.n++
+			p.ID = "act-" + strconv.Itoa(f.n)
+			if p.Activity.Type != "typing" {
+				f.order = append(f.order, p.ID)
+				f.current[p.ID] = p.Activity
+				f.where[p.ID] = conversationOf(r.URL.Path)
+			}
+		}
+		f.mu.Unlock()
 		f.Got <- p
-		status, h := f.pop()
 		for k, v := range h {
 			w.Header()[k] = v
 		}
 		w.WriteHeader(status)
-		_, _ = io.WriteString(w, `{"id":"reply-1"}`)
+		if ok {
+			_ = json.NewEncoder(w).Encode(map[string]string{"id": p.ID})
+		}
 	}))
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *Connector) pop() (int, http.Header) {
+// conversationOf reads the conversation id of a /v3/conversations/{id}/activities path.
+func conversationOf(path string) string {
+	_, rest, _ := strings.Cut(path, "/v3/conversations/")
+	id, _, _ := strings.Cut(rest, "/activities")
+	return id
+}
+
+// Transcript is what a person sees in conversation: every activity
+// posted there (typing indicators aside), in order, as last updated.
+func (f *Connector) Transcript(conversation string) []Activity {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Activity
+	for _, id := range f.order {
+		if f.where[id] == conversation {
+			out = append(out, f.current[id])
+		}
+	}
+	return out
+}
+
+func (f *Connector) pop(method string) (int, http.Header) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.statuses) == 0 {
+		if method == http.MethodPut {
+			return http.StatusOK, nil
+		}
 		return http.StatusCreated, nil
 	}
 	s, h := f.statuses[0], f.headers[0]
@@ -208,7 +290,7 @@ func (f *Connector) pop() (int, http.Header) {
 	return s, h
 }
 
-// Then queues a response for the next post.
+// Then queues a response for the next request.
 func (f *Connector) Then(status int, h http.Header) {
 	f.mu.Lock()
 	f.statuses = append(f.statuses, status)
@@ -228,6 +310,23 @@ func (f *Connector) Next(t testing.TB) Post {
 	case <-time.After(20 * time.Second):
 		t.Fatal("connector received nothing")
 		return Post{}
+	}
+}
+
+// Message reports whether p posts a new message (not an update, a typing
+// indicator or a new conversation).
+func (p Post) Message() bool {
+	return p.Method == http.MethodPost && p.Create == nil && p.Activity.Type == "message"
+}
+
+// NextMessage waits for the next new message, skipping updates, typing
+// indicators and new conversations.
+func (f *Connector) NextMessage(t testing.TB) Post {
+	t.Helper()
+	for {
+		if p := f.Next(t); p.Message() {
+			return p
+		}
 	}
 }
 
