@@ -26,6 +26,7 @@ var uiText = map[string]*ui{
 			"- « admissibilité » : vérifier si la suspension s'applique à votre projet, une question à la fois.\n" +
 			"- Pendant la vérification : « oui », « non », « je ne sais pas » (ou 1, 2, 3), « retour », « recommencer », « annuler ».\n" +
 			"- « contact » : écrire à une personne du MCN.\n" +
+			"- « abonner » (dans un canal Slack, Teams ou Discord) : recevoir dans le canal les changements de la FAQ officielle; « désabonner » arrête.\n" +
 			"- « english » : answers in English; « français » : réponses en français.",
 		langAsk:      "Dans quelle langue voulez-vous que je vous réponde?",
 		langName:     "Français",
@@ -91,6 +92,7 @@ var uiText = map[string]*ui{
 			"- \"eligibility\": check whether the suspension applies to your project, one question at a time.\n" +
 			"- During the check: \"yes\", \"no\", \"I don't know\" (or 1, 2, 3), \"back\", \"restart\", \"cancel\".\n" +
 			"- \"contact\": write to a person at the MCN.\n" +
+			"- \"subscribe\" (in a Slack, Teams or Discord channel): get the official FAQ's changes in the channel; \"unsubscribe\" stops.\n" +
 			"- \"français\": réponses en français; \"english\": answers in English.",
 		langAsk:      "Which language should I answer you in?",
 		langName:     "English",
