@@ -260,7 +260,7 @@ func (a *Adapter) Announce(ctx context.Context, ch conversation.Channel, r conve
 		return errors.New("discord : DISCORD_BOT_TOKEN requis pour publier dans un canal / required to post in a channel")
 	}
 	for _, out := range a.messages(r) {
-		send := &discordgo.MessageSend{Content: out.Content, Components: out.Components, AllowedMentions: noMentions}
+		send := &discordgo.MessageSend{Content: out.Content, Components: out.Components, Embeds: out.Embeds, AllowedMentions: noMentions}
 		if _, err := a.s.ChannelMessageSendComplex(ch.ID, send, discordgo.WithContext(ctx)); err != nil {
 			return fmt.Errorf("discord: %w", redact(err))
 		}

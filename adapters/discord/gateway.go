@@ -73,6 +73,7 @@ func (a *Adapter) onMessageCreate(s *discordgo.Session, mc *discordgo.MessageCre
 		send := &discordgo.MessageSend{
 			Content:         out.Content,
 			Components:      out.Components,
+			Embeds:          out.Embeds,
 			AllowedMentions: noMentions,
 		}
 		if n == 0 {

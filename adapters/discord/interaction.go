@@ -56,6 +56,7 @@ func (a *Adapter) respond(i *discordgo.Interaction) (resp *discordgo.Interaction
 			Data: &discordgo.InteractionResponseData{
 				Content:         msgs[0].Content,
 				Components:      emptyComponents(msgs[0].Components),
+				Embeds:          msgs[0].Embeds,
 				AllowedMentions: noMentions,
 			},
 		}
@@ -174,9 +175,14 @@ func notice(text string) *discordgo.InteractionResponse {
 func (a *Adapter) editOriginal(i *discordgo.Interaction, m outMessage) {
 	comps := emptyComponents(m.Components)
 	content := m.Content
+	embeds := m.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{} // an edit clears the old message's embeds
+	}
 	_, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
 		Content:         &content,
 		Components:      &comps,
+		Embeds:          &embeds,
 		AllowedMentions: noMentions,
 	})
 	if err != nil {
@@ -190,6 +196,7 @@ func (a *Adapter) followups(i *discordgo.Interaction, msgs []outMessage) {
 		_, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
 			Content:         m.Content,
 			Components:      emptyComponents(m.Components),
+			Embeds:          m.Embeds,
 			AllowedMentions: noMentions,
 		})
 		if err != nil {

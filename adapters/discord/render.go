@@ -24,6 +24,36 @@ const (
 type outMessage struct {
 	Content    string
 	Components []discordgo.MessageComponent
+	Embeds     []*discordgo.MessageEmbed // a verdict's answers, as fields
+}
+
+// Discord's embed limits (discord.com/developers/docs: embed limits).
+const (
+	maxFields     = 25
+	maxFieldName  = 256
+	maxFieldValue = 1024
+)
+
+// answersEmbed lays out a verdict's answers as embed fields, label and
+// answer side by side.
+func answersEmbed(l *conversation.Labels, answers []conversation.VerdictAnswer) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: strings.TrimRight(l.YourAnswers, " :")}
+	for _, a := range answers {
+		if len(e.Fields) == maxFields {
+			break
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: clipRunes(a.Label, maxFieldName), Value: clipRunes(a.Answer, maxFieldValue), Inline: true})
+	}
+	return e
+}
+
+// clipRunes keeps the first n runes of s, marking a cut with "…".
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // render turns a neutral reply into one or more Discord messages: the text
@@ -36,6 +66,14 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 		numbered := *q
 		numbered.Prompt = "**" + conversation.LabelsFor(r.Lang).Progress(q) + "**\n" + q.Prompt
 		r.Question = &numbered
+	}
+	var embeds []*discordgo.MessageEmbed
+	if v := r.Verdict; v != nil && len(v.Answers) > 0 {
+		// The answers go to fields rather than the text.
+		embeds = append(embeds, answersEmbed(conversation.LabelsFor(r.Lang), v.Answers))
+		bare := *v
+		bare.Answers = nil
+		r.Verdict = &bare
 	}
 	text := r.PlainText()
 	var links []string
@@ -51,6 +89,7 @@ func render(r conversation.Reply) (msgs []outMessage, dropped int) {
 		msgs = append(msgs, outMessage{Content: c})
 	}
 	msgs[len(msgs)-1].Components = buttons
+	msgs[len(msgs)-1].Embeds = embeds
 	return msgs, dropped
 }
 

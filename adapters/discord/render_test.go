@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/qc-ia/conformbot/adapters/adaptertest"
 	"github.com/qc-ia/conformbot/conversation"
 )
 
@@ -148,5 +149,31 @@ func TestRenderEmptyReply(t *testing.T) {
 	msgs, _ := render(conversation.Reply{})
 	if len(msgs) != 1 || msgs[0].Content == "" {
 		t.Errorf("empty reply rendered as %+v; Discord refuses empty messages", msgs)
+	}
+}
+
+// A verdict's answers are embed fields, not a list in the text.
+func TestRenderVerdictAnswersAsFields(t *testing.T) {
+	t.Parallel()
+	r := adaptertest.Verdict(t, "fr-CA", adaptertest.Suspended)
+	msgs, _ := render(r)
+	last := msgs[len(msgs)-1]
+	if len(last.Embeds) != 1 || len(last.Embeds[0].Fields) != len(r.Verdict.Answers) {
+		t.Fatalf("embeds %+v, want one with the %d answers", last.Embeds, len(r.Verdict.Answers))
+	}
+	f := last.Embeds[0].Fields[0]
+	if f.Name != r.Verdict.Answers[0].Label || f.Value != r.Verdict.Answers[0].Answer || !f.Inline {
+		t.Errorf("field %+v", f)
+	}
+	var text strings.Builder
+	for _, m := range msgs {
+		text.WriteString(m.Content)
+	}
+	if strings.Contains(text.String(), "Vos réponses") || !strings.Contains(text.String(), "⛔ "+r.Verdict.Title) ||
+		!strings.Contains(text.String(), r.Verdict.Conclusion) || !strings.Contains(text.String(), r.Verdict.Source.Label) {
+		t.Errorf("text:\n%s", text.String())
+	}
+	if r.Verdict.Answers == nil {
+		t.Error("render changed the caller's verdict")
 	}
 }
