@@ -530,7 +530,7 @@ func (ix *Index) buildStats() {
 // n-grams of a phrasing.
 func (ix *Index) surface(s string) []string {
 	var out []string
-	for _, w := range preTokens(s) {
+	for _, w := range ix.preTokens(s) {
 		if bare, _ := matchKey(w); !ix.words.stop[w] && !ix.words.stop[bare] && utf8.RuneCountInString(w) > 1 {
 			out = append(out, w)
 		}

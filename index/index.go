@@ -12,15 +12,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
@@ -127,6 +124,10 @@ type Options struct {
 	// is ContentKey's), is used instead of training; otherwise the
 	// embedded model of the official FAQ is tried, then the index trains.
 	Model *Model
+	// Analysis, when made from the same content and parameters by this
+	// build of the program (see Analysis), is used instead of analysing
+	// the FAQ again.
+	Analysis *Analysis
 }
 
 // Decision is what to do with a question.
@@ -185,6 +186,7 @@ type Index struct {
 	bi       bleve.Index
 	analyzer analysis.Analyzer
 	chain    *analysis.DefaultAnalyzer // the same, run step by step on questions
+	analysis *Analysis
 	byID     map[string]int
 	df       map[string]int // entries holding the term, in any field
 	dfAns    map[string]int // entries whose answer holds the term
@@ -203,7 +205,9 @@ type Index struct {
 	// inflections: verb root -> a word of the FAQ or its synonyms with it.
 	inflections map[string]string
 	nEntry      float64
-	buildTerms  map[string][]string // texts of the FAQ analysed, while building
+	// While building: the FAQ's texts analysed (unique terms, all terms,
+	// words before synonyms).
+	buildTerms, buildFull, buildPre map[string][]string
 }
 
 type doc struct {
@@ -223,7 +227,7 @@ func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
-		"type":      "custom",
+		"type":      chainName,
 		"tokenizer": unicodetok.Name,
 		// The first nPreFilters come before typo repair on questions.
 		"token_filters": []string{lowercase.Name, foldName, kbSynonymsName, fr.ElisionName,
@@ -266,17 +270,26 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, totalOcc: map[string]int{}, buildTerms: map[string][]string{},
-		analyzer: m.AnalyzerNamed(analyzerName), nEntry: float64(len(kb.Entries))}
-	chain, ok := ix.analyzer.(*analysis.DefaultAnalyzer)
-	if !ok || len(chain.TokenFilters) != nPreFilters+4 {
+		nEntry: float64(len(kb.Entries))}
+	memo, ok := m.AnalyzerNamed(analyzerName).(*memoAnalyzer)
+	if !ok || len(memo.TokenFilters) != nPreFilters+4 {
 		return nil, errors.New("index: analyzer not found")
 	}
-	ix.chain = chain
+	ix.chain = memo.DefaultAnalyzer
+	ix.analyzer = ix.chain
 	var inField [len(boosts)]map[string]bool // terms of each field, in any entry
 	for f := range inField {
 		inField[f] = map[string]bool{}
 	}
-	ix.analyzeAll()
+	key := ContentKey(kb, p)
+	texts := analysedTexts(kb)
+	ix.analysis = opts.Analysis
+	if a := ix.analysis; a == nil || a.content != key || len(a.termEnd) != len(texts) {
+		ix.analysis = analyse(ix.chain, texts)
+		ix.analysis.content = key
+	}
+	ix.buildFull, ix.buildPre = ix.analysis.memo(texts)
+	memo.memo = ix.buildFull
 	examples := map[string][]string{}
 	for _, x := range kb.Examples {
 		if x.Entry != "" {
@@ -345,16 +358,26 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		}
 	}
 	// One batch makes one segment: no background merging competing with
-	// searches, and each search reads a single segment.
-	if err := bi.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	ix.typos = newTypoIndex(ix.df, nil)
-	ix.words = newTypoIndex(surfaceWords(kb), stopSet())
+	// searches, and each search reads a single segment. The batch and the
+	// index terms' typo table need nothing of the evidence tables: they
+	// are built beside them.
+	batchErr := make(chan error, 1)
+	go func() {
+		err := bi.Batch(batch)
+		memo.memo = nil
+		batchErr <- err
+	}()
+	typos := make(chan *typoIndex, 1)
+	go func() { typos <- newTypoIndex(ix.df, nil) }()
+	ix.words = newTypoIndex(surfaceWords(kb, ix.preTokens), stopSet())
 	ix.inflections = inflectionsOf(ix.words.known, ix.words.stop)
 	ix.buildStats()
-	defer func() { ix.buildTerms = nil }()
-	key := ContentKey(kb, p)
+	ix.typos = <-typos
+	if err := <-batchErr; err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	defer func() { ix.buildTerms, ix.buildFull, ix.buildPre = nil, nil, nil }()
 	switch def := embeddedModel(); {
 	case opts.Model != nil && opts.Model.Content == key && opts.Model.check() == nil:
 		ix.model = opts.Model
@@ -385,51 +408,46 @@ func (ix *Index) Close() error { return ix.bi.Close() }
 func (ix *Index) KB() *faq.KB { return ix.kb }
 
 // terms analyzes s with the index's chain, unique terms in order. While
-// the index is built (one goroutine), each text is analysed once.
+// the index is built (one goroutine), the FAQ's texts come from its
+// analysis.
 func (ix *Index) terms(s string) []string {
 	if ts, ok := ix.buildTerms[s]; ok {
 		return ts
 	}
-	ts := ix.analyzeTerms(s)
+	var ts []string
+	if full, ok := ix.buildFull[s]; ok {
+		ts = uniqueTerms(full)
+	} else {
+		ts = ix.analyzeTerms(s)
+	}
 	if ix.buildTerms != nil {
 		ix.buildTerms[s] = ts
 	}
 	return ts
 }
 
-// analyzeAll analyses every text of the FAQ on all cores, into buildTerms.
-func (ix *Index) analyzeAll() {
-	var texts []string
-	for _, e := range ix.kb.Entries {
-		texts = append(append(append(texts, e.Question, e.Answer), e.Alternates...), e.Keywords...)
+// preTokens is preTokens(s), from the analysis while building.
+func (ix *Index) preTokens(s string) []string {
+	if pre, ok := ix.buildPre[s]; ok {
+		return pre
 	}
-	for _, x := range ix.kb.Examples {
-		texts = append(texts, x.Text)
-	}
-	out := make([][]string, len(texts))
-	n := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(texts); i += n {
-				out[i] = ix.analyzeTerms(texts[i])
-			}
-		}()
-	}
-	wg.Wait()
-	for i, t := range texts {
-		ix.buildTerms[t] = out[i]
-	}
+	return preTokens(s)
 }
 
 func (ix *Index) analyzeTerms(s string) []string {
 	toks := ix.analyzer.Analyze([]byte(s))
-	out := make([]string, 0, len(toks))
-	seen := make(map[string]bool, len(toks))
-	for _, t := range toks {
-		w := string(t.Term)
+	full := make([]string, len(toks))
+	for k, t := range toks {
+		full[k] = string(t.Term)
+	}
+	return uniqueTerms(full)
+}
+
+// uniqueTerms drops empty and repeated terms.
+func uniqueTerms(full []string) []string {
+	out := make([]string, 0, len(full))
+	seen := make(map[string]bool, len(full))
+	for _, w := range full {
 		if w == "" || seen[w] {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -24,7 +25,11 @@ const modelVersion = "2"
 func ContentKey(kb *faq.KB, p Params) string {
 	p = p.withDefaults()
 	h := sha256.New()
-	w := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
+	var buf []byte
+	w := func(s string) { // "len:s;"
+		buf = append(append(append(strconv.AppendInt(buf[:0], int64(len(s)), 10), ':'), s...), ';')
+		h.Write(buf)
+	}
 	w(modelVersion)
 	for _, f := range featureNames {
 		w(f)

@@ -84,7 +84,7 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 // surfaceWords counts the words of the FAQ, its synonyms and the stop words
 // as typed (lowercase, folded, without elided article): the vocabulary that
 // correctTokens repairs typos against, before synonyms and stemming.
-func surfaceWords(kb *faq.KB) map[string]int {
+func surfaceWords(kb *faq.KB, preTokens func(string) []string) map[string]int {
 	m := map[string]int{}
 	add := func(s string) {
 		for _, t := range preTokens(s) {
