@@ -1,7 +1,9 @@
 package faq
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,6 +42,29 @@ func Default() (*KB, error) {
 // optional synonyms.yaml). Without synonyms.yaml, the embedded synonyms are
 // used: they describe how employees speak, not the answers.
 func LoadDir(dir string) (*KB, error) {
+	src, err := ReadSource(dir)
+	if err != nil {
+		return nil, err
+	}
+	return src.Load()
+}
+
+// Source is an FAQ directory read into memory, not yet parsed: Load parses
+// it as LoadDir does, and Fingerprint identifies its files, so that a
+// program can keep what Load returns for the same files.
+type Source struct {
+	shown   string // the directory, in messages
+	dir     bool   // read from disk: synonyms default to the embedded ones
+	names   []string
+	data    [][]byte
+	readErr []error
+}
+
+// ReadSource reads the FAQ directory dir, or the embedded FAQ when dir is "".
+func ReadSource(dir string) (*Source, error) {
+	if dir == "" {
+		return readFS(embedded, "data", "data", false)
+	}
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("faq: %w", err)
@@ -47,11 +72,45 @@ func LoadDir(dir string) (*KB, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("faq: %s is not a directory", dir)
 	}
-	kb, err := loadFS(os.DirFS(dir), ".", dir)
+	return readFS(os.DirFS(dir), ".", dir, true)
+}
+
+func readFS(fsys fs.FS, root, shown string, dir bool) (*Source, error) {
+	names, err := fs.Glob(fsys, path.Join(root, "*.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("faq: %w", err)
+	}
+	sort.Strings(names)
+	s := &Source{shown: shown, dir: dir, names: names, data: make([][]byte, len(names)), readErr: make([]error, len(names))}
+	for i, name := range names {
+		s.data[i], s.readErr[i] = fs.ReadFile(fsys, name)
+	}
+	return s, nil
+}
+
+// Fingerprint is a digest of the files' names and bytes (and of where they
+// come from: the embedded FAQ or a directory), "" when one could not be
+// read. The same fingerprint, for the same program, loads the same FAQ.
+func (s *Source) Fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "dir=%t;%d;", s.dir, len(s.names))
+	for i, name := range s.names {
+		if s.readErr[i] != nil {
+			return ""
+		}
+		fmt.Fprintf(h, "%d:%s;%d:", len(path.Base(name)), path.Base(name), len(s.data[i]))
+		h.Write(s.data[i])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Load parses and checks the files, as LoadDir.
+func (s *Source) Load() (*KB, error) {
+	kb, err := s.parse()
 	if err != nil {
 		return nil, err
 	}
-	if kb.Synonyms == nil {
+	if s.dir && kb.Synonyms == nil {
 		def, err := loadFS(embedded, "data", "")
 		if err != nil {
 			return nil, err
@@ -106,11 +165,15 @@ func (l *loader) add(line int, format string, args ...any) {
 }
 
 func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
-	names, err := fs.Glob(fsys, path.Join(root, "*.yaml"))
+	src, err := readFS(fsys, root, shown, false)
 	if err != nil {
-		return nil, fmt.Errorf("faq: %w", err)
+		return nil, err
 	}
-	sort.Strings(names)
+	return src.parse()
+}
+
+func (s *Source) parse() (*KB, error) {
+	names, shown := s.names, s.shown
 	l := &loader{}
 	kb := &KB{}
 	haveDoc := false
@@ -125,17 +188,15 @@ func loadFS(fsys fs.FS, root, shown string) (*KB, error) {
 	}
 	files := make([]parsed, len(names))
 	var wg sync.WaitGroup
-	for i, name := range names {
+	for i := range names {
+		files[i].data, files[i].readFail = s.data[i], s.readErr[i]
+		if files[i].readFail != nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			data, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				files[i].readFail = err
-				return
-			}
-			files[i].data = data
-			files[i].f, files[i].err = parser.ParseBytes(data, 0)
+			files[i].f, files[i].err = parser.ParseBytes(files[i].data, 0)
 		}()
 	}
 	wg.Wait()
