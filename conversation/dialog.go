@@ -13,6 +13,7 @@ func (t *turn) dialogOpen() bool {
 }
 
 func (t *turn) startDialog() Reply {
+	t.e, t.rulesChanged = t.base, false // a new dialog starts on the current rules
 	if t.e.rules == nil {
 		t.kind = "no-rules"
 		if tr := traceOf(t.ctx); tr != nil {
@@ -20,7 +21,7 @@ func (t *turn) startDialog() Reply {
 		}
 		return Reply{Text: []string{t.ui().noRules}, Actions: []Action{t.btn(ActEscalate)}}
 	}
-	t.sess.Dialog = &DialogState{}
+	t.sess.Dialog = &DialogState{Rules: t.e.rules.Digest}
 	t.dirty = true
 	r := t.step()
 	r.Text = append([]string{t.ui().dialogStart}, r.Text...)

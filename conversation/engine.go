@@ -47,6 +47,9 @@ type Options struct {
 	// Subscriptions keeps the channels that « abonner » subscribes; nil:
 	// subscriptions are not offered.
 	Subscriptions Subscriptions
+	// PriorRules returns, by Digest, a rule set this process loaded before
+	// Rules (nil when it has none): a dialog started on it finishes on it.
+	PriorRules func(digest string) *rules.RuleSet
 }
 
 // Engine is the platform-neutral bot: it implements Handler.
@@ -64,6 +67,9 @@ type Engine struct {
 	onTurn func(TurnStats)
 	subs   Subscriptions
 	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
+
+	opts     Options
+	variants sync.Map // rules digest -> *Engine on those prior rules
 }
 
 var _ Handler = (*Engine)(nil)
@@ -84,6 +90,7 @@ func New(o Options) *Engine {
 	e.log = e.log.With("component", "conversation")
 	e.logKey = make([]byte, 32)
 	_, _ = rand.Read(e.logKey)
+	e.opts = o
 	return e
 }
 
@@ -133,7 +140,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 			e.log.ErrorContext(ctx, "session read failed", "err", err)
 			sess, ver = Session{}, 0
 		}
-		t = &turn{e: e, ctx: ctx, m: m, sess: sess}
+		t = e.newTurn(ctx, m, sess)
 		reply = t.decide(sess)
 		if !t.dirty {
 			break
@@ -188,6 +195,9 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 func (t *turn) decide(sess Session) Reply {
 	t.lang = t.replyLang()
 	reply := t.route()
+	if t.rulesChanged && t.sess.Dialog != nil {
+		reply.Text = append([]string{rulesChangedText[t.lang]}, reply.Text...)
+	}
 	reply.Lang = t.lang
 	if t.lang != t.sess.Lang {
 		t.sess.Lang = t.lang
@@ -208,7 +218,7 @@ func (e *Engine) busy(ctx context.Context, key string, m Message) Reply {
 	if err != nil {
 		sess = Session{}
 	}
-	t := &turn{e: e, ctx: ctx, m: m, sess: sess}
+	t := e.newTurn(ctx, m, sess)
 	t.lang = t.replyLang()
 	r := t.keepDialog(Reply{Text: []string{t.ui().busy}})
 	r.Lang = t.lang

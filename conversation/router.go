@@ -130,7 +130,8 @@ func smallTalk(n string) (command, bool) {
 // turn is the handling of one message: the session it reads and changes, and
 // what the log line will say.
 type turn struct {
-	e     *Engine
+	e     *Engine // on the rules the session's dialog started with
+	base  *Engine // on the current rules
 	ctx   context.Context
 	m     Message
 	sess  Session
@@ -143,6 +144,9 @@ type turn struct {
 	// question twice. effectFailed, if set, replaces the reply when one fails.
 	effects      []func() error
 	effectFailed *Reply
+	// rulesChanged: the dialog's rules were gone and it goes on with the
+	// current ones (the reply says so).
+	rulesChanged bool
 }
 
 func (t *turn) ui() *ui { return textFor(t.lang) }

@@ -60,6 +60,9 @@ type Session struct {
 type DialogState struct {
 	Answers []FactAnswer `json:"answers,omitempty"`
 	Verdict string       `json:"verdict,omitempty"` // verdict code once decided
+	// Rules is the Digest of the rules the dialog started on: it finishes
+	// on them after a reload; "" (older sessions) means the current ones.
+	Rules string `json:"rules,omitempty"`
 }
 
 // FactAnswer is one answer of the dialog.

@@ -13,6 +13,9 @@ type RuleSet struct {
 	SourceDate time.Time
 	Document   string // the source document's title
 	Contact    string // e-mail for questions the rules cannot settle
+	// Digest identifies the files the set was loaded from (names and
+	// bytes): a dialog records it, to finish on the rules it started with.
+	Digest string
 
 	facts      []*Fact
 	factIdx    map[string]int

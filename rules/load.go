@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -241,6 +243,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 	}
 	var srcs []fileSrc
 	var names []string
+	digest := sha256.New()
 	for _, f := range files {
 		display := path.Join(name, f)
 		data, err := fs.ReadFile(fsys, f)
@@ -248,6 +251,8 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 			l.add(display, 0, "lecture impossible / cannot read: %v", err)
 			continue
 		}
+		fmt.Fprintf(digest, "%s\x00%d\x00", f, len(data))
+		digest.Write(data)
 		var src fileSrc
 		if err := yaml.UnmarshalWithOptions(data, &src, yaml.DisallowUnknownField()); err != nil {
 			var ye yaml.Error
@@ -278,6 +283,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 		})
 		return nil, &ValidationError{l.problems}
 	}
+	l.rs.Digest = hex.EncodeToString(digest.Sum(nil)[:8])
 	return l.rs, nil
 }
 

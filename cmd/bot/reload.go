@@ -52,6 +52,42 @@ type liveContent struct {
 	reloading  sync.Mutex
 	retired    sync.WaitGroup // closing of replaced content
 	lastChange kbChange       // what the last reload changed, under reloading
+
+	rulesMu   sync.RWMutex
+	rulesSeen []*rules.RuleSet // the rule sets loaded, oldest first, at most keepRules
+}
+
+// keepRules bounds the rule sets kept for the dialogs started on them: a
+// dialog lives at most SESSION_TTL idle, and few reloads happen meanwhile.
+const keepRules = 8
+
+// rememberRules keeps rs for the dialogs that start on it.
+func (l *liveContent) rememberRules(rs *rules.RuleSet) {
+	if rs == nil {
+		return
+	}
+	l.rulesMu.Lock()
+	defer l.rulesMu.Unlock()
+	if slices.ContainsFunc(l.rulesSeen, func(x *rules.RuleSet) bool { return x.Digest == rs.Digest }) {
+		return
+	}
+	l.rulesSeen = append(l.rulesSeen, rs)
+	if len(l.rulesSeen) > keepRules {
+		l.rulesSeen = l.rulesSeen[1:]
+	}
+}
+
+// priorRules is conversation.Options.PriorRules: a dialog started before a
+// reload finishes on its rules.
+func (l *liveContent) priorRules(digest string) *rules.RuleSet {
+	l.rulesMu.RLock()
+	defer l.rulesMu.RUnlock()
+	for _, rs := range l.rulesSeen {
+		if rs.Digest == digest {
+			return rs
+		}
+	}
+	return nil
 }
 
 func newLive(opts conversation.Options, kb *faq.KB, ix *index.Index, rs *rules.RuleSet) *liveContent {
@@ -63,6 +99,8 @@ func newLive(opts conversation.Options, kb *faq.KB, ix *index.Index, rs *rules.R
 func (l *liveContent) build(kb *faq.KB, ix *index.Index, rs *rules.RuleSet) *loaded {
 	o := l.opts
 	o.KB, o.Index, o.Rules = kb, ix, rs
+	o.PriorRules = l.priorRules
+	l.rememberRules(rs)
 	return &loaded{eng: conversation.New(o), kb: kb, ix: ix, rs: rs}
 }
 

@@ -168,3 +168,53 @@ func (s *safeBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// A dialog in progress when RULES_DIR is reloaded finishes on the rules it
+// started with; a new one starts on the reloaded rules.
+func TestReloadKeepsDialogRules(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := copyYAML("../../rules/data", dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{RulesDir: dir}
+	kb, err := loadKB(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := loadRules(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := newIndex(cfg, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := newLive(conversation.Options{Store: memstore.New()}, kb, ix, rs)
+	t.Cleanup(func() { live.close() })
+	say := func(user, text string) conversation.Reply {
+		t.Helper()
+		r, err := live.Handle(context.Background(), conversation.Message{Platform: "web", UserID: user, ConversationID: "c", Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	say("before", "admissibilité")
+	file := filepath.Join(dir, "regles.yaml")
+	orig, _ := os.ReadFile(file)
+	const old, reworded = "L'outil visé est-il un assistant virtuel", "RÈGLES MODIFIÉES : l'outil visé est-il un assistant virtuel"
+	if err := os.WriteFile(file, []byte(strings.Replace(string(orig), old, reworded, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := live.reload(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if r := say("before", "oui"); r.Question == nil || !strings.Contains(r.Question.Prompt, old) {
+		t.Errorf("dialog started before the reload asks %+v; want its own rules' question", r.Question)
+	}
+	say("after", "admissibilité")
+	if r := say("after", "oui"); r.Question == nil || !strings.Contains(r.Question.Prompt, reworded) {
+		t.Errorf("dialog started after the reload asks %+v; want the reloaded rules' question", r.Question)
+	}
+}
