@@ -70,8 +70,10 @@ func hasLink(r conversation.Reply, url string) bool {
 	return false
 }
 
-// A long list answer quotes first the item that answers the question,
-// verbatim; a short answer, or a question no item stands out for, has none.
+// An answer of several parts quotes first the part that answers the
+// question, verbatim: a list item, or a paragraph (so that a condition stays
+// beside what it conditions), or a sentence of a long paragraph; a short
+// answer, or a question no part stands out for, has none.
 func TestPassageThatAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -81,8 +83,16 @@ func TestPassageThatAnswers(t *testing.T) {
 			"ceux qui, avant la date d'entrée en vigueur de la suspension, sont déjà effectifs"},
 		{"Le DPI peut-il autoriser un projet à la suite d'une demande particulière?", "exceptions",
 			"ceux qui, après la date d'entrée en vigueur de la suspension, sont autorisés par le dirigeant principal de l'information"},
+		{"Démarche structurée : faut-il une formation des employés?", "demarche-structuree",
+			"qu'il a mis en place des mesures de formation et de sensibilisation pour les employés visés par le système;"},
+		// A paragraph: the permission with its condition.
+		{"Puis-je utiliser ChatGPT au travail?", "version-web-copilot-chatgpt",
+			"La suspension ne concerne pas l'utilisation individuelle (effectuée de façon personnelle par les employés) des versions « grand public » gratuites d'assistants virtuels d'IAG, comme les versions accessibles en ligne de Copilot (incluant Copilot Chat) et ChatGPT, celles-ci étant d'emblée accessibles par le web à l'extérieur de l'organisation. Cette permission est effective dans le contexte où un organisme permet à son personnel d'accéder à ces outils en ligne."},
+		{"Pourquoi cette suspension?", "raisons-suspension",
+			"Cette suspension vise donc à éviter aux OP de mener des travaux similaires chacun de façon individuelle pouvant mener à des dépenses additionnelles."},
 		{"Y a-t-il des exceptions ?", "exceptions", ""},
 		{"Combien de temps durera la suspension ?", "duree-suspension", ""},
+		{"Est-ce que mon organisation est concernée ?", "organisations-concernees", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -99,10 +109,46 @@ func TestPassageThatAnswers(t *testing.T) {
 			if p != "" && !strings.Contains(r.Answer.Text, p) {
 				t.Errorf("passage %q is not an exact substring of the official text", p)
 			}
-			if txt := r.PlainText(); p != "" && strings.Index(txt, p) >= strings.Index(txt, "Les assistants virtuels") {
+			full := conversation.LabelsFor(r.Lang).FullAnswer
+			if txt := r.PlainText(); p != "" && (!strings.Contains(txt, full) || strings.Index(txt, p) >= strings.Index(txt, full)) {
 				t.Errorf("passage not shown before the full answer:\n%s", txt)
 			}
 		})
+	}
+}
+
+// A suggestion offered for a question opens its entry with the passage
+// that answers that question; the question is not kept anywhere, the
+// button names the passage. A stale or forged passage shows none.
+func TestPassageAfterSuggestion(t *testing.T) {
+	t.Parallel()
+	const want = "qu'il a mis en place des mécanismes assurant la qualité des données pouvant être utilisée par le système IAG ;"
+	c, _ := newChat(t)
+	r := c.say("qualité des données")
+	var id string
+	for _, s := range r.Suggestions {
+		if s.EntryID == "demarche-structuree" {
+			id = s.Action.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("suggestions %+v; want demarche-structuree", r.Suggestions)
+	}
+	if strings.Contains(id, "qualit") {
+		t.Errorf("action id %q holds the question's words", id)
+	}
+	if o := c.click(id); o.Answer == nil || o.Answer.EntryID != "demarche-structuree" || o.Answer.Passage != want {
+		t.Fatalf("click %q: %+v; want the passage %q", id, o.Answer, want)
+	}
+	entry, ref, _ := strings.Cut(strings.TrimPrefix(id, "faq:"), ":")
+	for _, forged := range []string{"p99.0000", "p-1.0000", ref[:len(ref)-1] + "x", "zz", ""} {
+		o := c.click("faq:" + entry + ":" + forged)
+		if o.Answer == nil || o.Answer.EntryID != entry || o.Answer.Passage != "" {
+			t.Errorf("forged passage %q: %+v; want the answer, without a passage", forged, o.Answer)
+		}
+	}
+	if o := c.click("faq:nulle-part:" + ref); o.Answer != nil || len(o.Text) == 0 {
+		t.Errorf("unknown entry with a passage: %+v; want the stale-entry reply", o)
 	}
 }
 

@@ -274,8 +274,12 @@ func (t *turn) action(id string) Reply {
 		}
 		return t.answerFact(fact, v)
 	case strings.HasPrefix(id, actFAQ):
-		id = id[len(actFAQ):]
+		id, ref, _ := strings.Cut(id[len(actFAQ):], ":")
 		r, ok := t.answer(id)
+		if ok && ref != "" {
+			// A suggestion carries the passage its question pointed at.
+			r.Answer.Passage = passageAt(r.Answer.Text, ref)
+		}
 		if !ok {
 			t.kind = "stale"
 			r = Reply{Text: []string{t.ui().staleEntry}, Actions: []Action{t.btn(ActHelp)}}
@@ -331,7 +335,7 @@ func (t *turn) question(text string) Reply {
 			}
 		}
 	case index.Ambiguous:
-		if s := t.suggestions(f.ids); len(s) > 0 {
+		if s := t.suggestions(text, f.ids); len(s) > 0 {
 			t.kind = "ambiguous"
 			t.offered(s)
 			return t.keepDialog(Reply{Text: []string{t.ui().ambiguous}, Suggestions: s})
@@ -380,7 +384,7 @@ func (t *turn) fallback(text string, hits []string) Reply {
 	u := t.ui()
 	t.keepUnanswered(text)
 	esc := t.e.questionDraft(t.lang, text)
-	sugg := t.suggestions(hits)
+	sugg := t.suggestions(text, hits)
 	t.offered(sugg)
 	return Reply{Text: []string{u.fallback, u.escIntro}, Suggestions: sugg, Escalation: esc,
 		Actions: []Action{{Label: u.btnMail, URL: esc.Mailto}}}
@@ -418,7 +422,9 @@ func (t *turn) answer(id string) (Reply, bool) {
 	return r, true
 }
 
-func (t *turn) suggestions(ids []string) []Suggestion {
+// suggestions offers entries ids for question; each button opens its entry
+// with the passage that answers question, when one stands out.
+func (t *turn) suggestions(question string, ids []string) []Suggestion {
 	var out []Suggestion
 	for _, id := range ids {
 		if len(out) == maxSuggestions {
@@ -428,7 +434,13 @@ func (t *turn) suggestions(ids []string) []Suggestion {
 		if !ok {
 			continue
 		}
-		if act, ok := action(actFAQ+id, a.Question); ok {
+		act, ok := action(actFAQ+id, a.Question)
+		if i, p := t.e.passagePart(question, a.Text); i >= 0 {
+			if withPassage, fits := action(actFAQ+id+":"+passageRef(i, p), a.Question); fits {
+				act, ok = withPassage, true
+			}
+		}
+		if ok {
 			out = append(out, Suggestion{EntryID: id, Question: a.Question, Action: act})
 		}
 	}

@@ -97,7 +97,7 @@ type Answer struct {
 	// stay, the FAQ's markup ([title](#) links, *emphasis*) is removed and
 	// the cited documents with a known address are in Links.
 	Text    string
-	Passage string // the list item that best answers the question, an exact substring of Text; "" when none
+	Passage string // the list item, paragraph or sentence that best answers the question, an exact substring of Text; "" when none
 	Source  Source
 	Links   []Link
 	Related []Related // follow-ups, also rendered as buttons in Reply.Actions

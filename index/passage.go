@@ -1,38 +1,49 @@
 package index
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // passageLead is how much more of the question's information the best part
 // must hold than the runner-up to stand out.
 const passageLead = 1.5
 
-// BestPassage returns which of parts (the items of a long official answer)
-// best matches question: the part holding the most information (idf) of the
-// question's terms, read with the search's own analysis. ok is false when
-// no part holds any, or when none stands out from the next best.
+// BestPassage returns which of parts (the items and sentences of a long
+// official answer) best matches question: the part holding the most
+// information of the question's terms, read with the search's own
+// analysis. A term weighs its idf over the FAQ times its idf over the
+// parts, so that the words the whole answer shares (its topic) count less
+// than those that set one part apart. ok is false when no part holds any,
+// or when none stands out from the next best. It only reads the index:
+// which entry answers is never changed by it.
 func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool) {
-	var q []string
+	q := make(map[string]bool)
 	for _, t := range ix.Terms(question) {
 		if !strings.HasSuffix(t, "?") {
-			q = append(q, t)
+			q[t] = true
 		}
 	}
 	if len(q) == 0 || len(parts) < 2 {
 		return -1, false
 	}
+	held := make([][]string, len(parts)) // the question's terms each part holds
+	df := make(map[string]int)
+	for i, p := range parts {
+		for _, t := range ix.analyzeTerms(p) {
+			if q[t] {
+				held[i] = append(held[i], t)
+				df[t]++
+			}
+		}
+	}
 	first, second := 0.0, 0.0
 	best = -1
-	for i, p := range parts {
-		in := make(map[string]bool)
-		for _, t := range ix.analyzeTerms(p) {
-			in[t] = true
-		}
+	for i := range parts {
 		s := 0.0
-		for _, t := range q {
-			if in[t] {
-				w, _ := ix.termWeight(t, nil)
-				s += w
-			}
+		for _, t := range held[i] {
+			w, _ := ix.termWeight(t, nil)
+			s += w * math.Log(1+float64(len(parts))/float64(df[t]))
 		}
 		switch {
 		case s > first:

@@ -72,8 +72,8 @@ type answerJSON struct {
 	EntryID  string `json:"entry_id"`
 	Question string `json:"question"`
 	Text     string `json:"text"`
-	// Passage is an exact substring of Text: the list item that answers
-	// the question, absent when none stands out.
+	// Passage is an exact substring of Text: the list item, paragraph or
+	// sentence that answers the question, absent when none stands out.
 	Passage string        `json:"passage,omitempty"`
 	Source  sourceJSON    `json:"source"`
 	Related []relatedJSON `json:"related"`
