@@ -86,6 +86,7 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 			log.Error("purge failed", "err", err)
 		}
 		log.Debug("purge", "ran", ran)
+		purgeLastReport(cfg.DataDir, cfg.Retention, time.Now())
 	}
 	purge()
 	stop := make(chan struct{})

@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
@@ -26,6 +29,9 @@ func init() {
 
 func learnUsage(w io.Writer) {
 	fmt.Fprintln(w, "Utilisation / usage: bot learn [--dry-run] [--eval QUESTIONS.jsonl]... FICHIER.jsonl")
+	fmt.Fprintln(w, "                     bot learn [--dry-run] [--eval QUESTIONS.jsonl]... N ENTRÉE [N ENTRÉE]...")
+	fmt.Fprintln(w, "  N ENTRÉE : la question sans réponse numéro N (#N) du dernier bot report va sous l'entrée ENTRÉE, ou hors_sujet.")
+	fmt.Fprintln(w, "  N ENTRY: unanswered question number N (#N) of the last bot report goes under entry ENTRY, or hors_sujet.")
 	fmt.Fprintln(w, "  FICHIER : écrit par bot report --jsonl, où « expect » est rempli par l'id d'une entrée, ou \"hors_sujet\" ;")
 	fmt.Fprintln(w, "  les lignes restées à null sont ignorées. Ajoute chaque question sous son entrée dans FAQ_DIR/exemples.yaml")
 	fmt.Fprintln(w, "  (commentaires et ordre gardés), vérifie la FAQ obtenue et compare bot eval avant et après ; rien n'est écrit en cas d'erreur.")
@@ -50,7 +56,8 @@ func runLearn(ctx context.Context, env *Env, args []string) int {
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	if fs.NArg() != 1 {
+	numbered := fs.NArg() > 0 && isReportNumber(fs.Arg(0))
+	if (numbered && fs.NArg()%2 != 0) || (!numbered && fs.NArg() != 1) {
 		learnUsage(env.Stderr)
 		return exitUsage
 	}
@@ -60,21 +67,36 @@ func runLearn(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "bot learn: FAQ_DIR is not set: the embedded FAQ cannot be edited. Copy faq/data, then set FAQ_DIR to the copy.")
 		return exitUsage
 	}
-	file := fs.Arg(0)
-	qs, err := readQuestionFile(file)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "bot learn : %s : %v\n", file, err)
-		return exitUsage
-	}
 	before, err := loadKB(env.Config)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bot learn : FAQ illisible / cannot load the FAQ: %v\n", err)
 		return exitFail
 	}
-	adds, err := labelled(qs, before)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "bot learn : %s : %v ; rien n'est écrit / nothing written\n", file, err)
-		return exitUsage
+	var adds []faq.Example
+	var file string // what the taught questions came from, in the evaluation
+	if numbered {
+		var last lastReport
+		last, err = loadLastReport(env.Config.DataDir, env.Config.Retention, time.Now())
+		if err == nil {
+			adds, err = reportedAdds(last, before, fs.Args())
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot learn : %v ; rien n'est écrit / nothing written\n", err)
+			return exitUsage
+		}
+		file = "bot report " + last.At.Local().Format("2006-01-02 15:04")
+	} else {
+		file = fs.Arg(0)
+		qs, err := readQuestionFile(file)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot learn : %s : %v\n", file, err)
+			return exitUsage
+		}
+		adds, err = labelled(qs, before)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bot learn : %s : %v ; rien n'est écrit / nothing written\n", file, err)
+			return exitUsage
+		}
 	}
 	if len(adds) == 0 {
 		fmt.Fprintf(env.Stderr, "bot learn : %s : aucune question étiquetée (expect est null partout) / no labelled question\n", file)
@@ -162,6 +184,14 @@ func runLearn(ctx context.Context, env *Env, args []string) int {
 	if err := writeAtomic(path, text); err != nil {
 		fmt.Fprintf(env.Stderr, "bot learn : %v\n", err)
 		return exitFail
+	}
+	if numbered {
+		// This change is the officer's own: the report's other numbers
+		// still name the questions it listed.
+		if last, err := loadLastReport(env.Config.DataDir, env.Config.Retention, time.Now()); err == nil {
+			last.FAQ = kbDigest(after)
+			_ = saveLastReport(env.Config.DataDir, last)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "Écrit / written: %s. Un bot serve en marche le recharge (SIGHUP) ; vérifiez avec bot validate.\n", path)
 	return exitOK
@@ -288,4 +318,53 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// isReportNumber says whether arg is a question number of bot report: 3 or #3.
+func isReportNumber(arg string) bool {
+	_, err := strconv.Atoi(strings.TrimPrefix(arg, "#"))
+	return err == nil
+}
+
+// reportedAdds turns N ENTRY pairs into examples, from the questions of
+// the last report; it refuses them all on a number the report did not
+// list, an unknown entry, or FAQ files changed since the report.
+func reportedAdds(last lastReport, kb *faq.KB, args []string) ([]faq.Example, error) {
+	if last.FAQ != kbDigest(kb) {
+		return nil, fmt.Errorf("les fichiers de la FAQ ont changé depuis le rapport du %s : relancez bot report pour des numéros à jour / the FAQ files changed since that report: run bot report again",
+			last.At.Local().Format("2006-01-02 15:04"))
+	}
+	texts := map[int]string{}
+	for _, q := range last.Questions {
+		texts[q.N] = q.Text
+	}
+	ids := []string{faq.OutOfScope}
+	for _, e := range kb.Entries {
+		ids = append(ids, e.ID)
+	}
+	var out []faq.Example
+	for i := 0; i < len(args); i += 2 {
+		n, _ := strconv.Atoi(strings.TrimPrefix(args[i], "#"))
+		text, ok := texts[n]
+		if !ok {
+			return nil, fmt.Errorf("la question #%d n'est pas dans le dernier rapport (%s) / question #%d is not in the last report", n, reportRange(last), n)
+		}
+		id := strings.TrimSpace(args[i+1])
+		if !slices.Contains(ids, id) {
+			hint := ""
+			if near := nearest.ID(id, ids); near != "" {
+				hint = fmt.Sprintf(" ; vouliez-vous dire / did you mean %q ?", near)
+			}
+			return nil, fmt.Errorf("#%d : entrée inconnue / unknown entry %q%s", n, id, hint)
+		}
+		out = append(out, faq.Example{Text: text, Entry: id})
+	}
+	return out, nil
+}
+
+func reportRange(last lastReport) string {
+	if len(last.Questions) == 0 {
+		return "aucune question / no questions"
+	}
+	return fmt.Sprintf("#%d à / to #%d", last.Questions[0].N, last.Questions[len(last.Questions)-1].N)
 }

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
 func TestAddExamples(t *testing.T) {
@@ -106,5 +109,103 @@ func TestLearn(t *testing.T) {
 	now, _ := os.ReadFile(path)
 	if !bytes.HasPrefix(now, orig[:200]) || len(now) <= len(orig) {
 		t.Error("the file's head (comments) changed or nothing was added")
+	}
+}
+
+// bot learn N ENTRY: the question the officer read as #N in the last
+// report goes under ENTRY; a number the report did not list, an unknown
+// entry, FAQ files changed since the report, or no report write nothing.
+func TestLearnByReportNumber(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	faqDir, dataDir := t.TempDir(), t.TempDir()
+	if err := copyYAML("../../faq/data", faqDir); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Puis-je demander une dérogation pour notre agent ?", "puis-je demander une dérogation pour notre agent", "Où se garer au bureau ?"} {
+		if err := st.AddUnanswered(ctx, conversation.Unanswered{Text: q, Lang: "fr", At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	cfg := Config{FAQDir: faqDir, DataDir: dataDir, Retention: time.Hour}
+	run := func(cmd func(context.Context, *Env, []string) int, cfg Config, args ...string) (string, int) {
+		var out, errOut bytes.Buffer
+		code := cmd(ctx, &Env{Stdout: &out, Stderr: &errOut, Config: cfg}, args)
+		return out.String() + errOut.String(), code
+	}
+	examples := filepath.Join(faqDir, faq.ExamplesFile)
+	orig, _ := os.ReadFile(examples)
+	unchanged := func(what string) {
+		t.Helper()
+		if now, _ := os.ReadFile(examples); !bytes.Equal(now, orig) {
+			t.Errorf("%s: exemples.yaml changed", what)
+		}
+	}
+
+	if out, code := run(runLearn, cfg, "1", "exceptions"); code != exitUsage || !strings.Contains(out, "lancez d'abord bot report") {
+		t.Errorf("before any report: exit %d\n%s", code, out)
+	}
+	if out, code := run(runReport, cfg); code != exitOK || !strings.Contains(out, "#1") || !strings.Contains(out, "×2") {
+		t.Fatalf("bot report: exit %d\n%s", code, out)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"number not in the report", []string{"9", "exceptions"}, exitUsage, "#9 n'est pas dans le dernier rapport (#1 à / to #2)"},
+		{"unknown entry", []string{"#1", "exeptions"}, exitUsage, `did you mean "exceptions"`},
+		{"number without an entry", []string{"1"}, exitUsage, "N ENTRÉE"},
+	} {
+		if out, code := run(runLearn, cfg, c.args...); code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("%s: exit %d\n%s\nwant exit %d and %q", c.name, code, out, c.code, c.want)
+		}
+		unchanged(c.name)
+	}
+
+	out, code := run(runLearn, cfg, "#1", "exceptions", "2", "hors_sujet")
+	if code != exitOK || !strings.Contains(out, "2 exemples ajoutés") || !strings.Contains(out, "après / after") {
+		t.Fatalf("bot learn #1 exceptions 2 hors_sujet: exit %d\n%s", code, out)
+	}
+	kb, err := faq.LoadDir(faqDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range kb.Examples {
+		got[x.Text] = x.Entry
+	}
+	// #1 is the group's latest wording.
+	oos, ok := got["Où se garer au bureau ?"] // the out-of-scope bank: no entry
+	if got["puis-je demander une dérogation pour notre agent"] != "exceptions" || !ok || oos != "" {
+		t.Errorf("examples after learn: #1 under %q, #2 under %q", got["puis-je demander une dérogation pour notre agent"], got["Où se garer au bureau ?"])
+	}
+
+	// Someone else edits the FAQ after the report: its numbers are refused.
+	orig, _ = os.ReadFile(examples)
+	entry := filepath.Join(faqDir, "08-duree-suspension.yaml")
+	b, _ := os.ReadFile(entry)
+	if err := os.WriteFile(entry, []byte(strings.Replace(string(b), "alternates:", "alternates:\n  - \"combien de temps dure la pause\"", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(runLearn, cfg, "2", "contact"); code != exitUsage || !strings.Contains(out, "ont changé depuis le rapport") {
+		t.Errorf("after an edit of the FAQ: exit %d\n%s", code, out)
+	}
+	unchanged("after an edit of the FAQ")
+
+	// A report older than the retention is refused and deleted.
+	old := cfg
+	old.Retention = time.Nanosecond
+	if out, code := run(runLearn, old, "2", "contact"); code != exitUsage || !strings.Contains(out, "DATA_RETENTION") {
+		t.Errorf("with a report past retention: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, lastReportFile)); !os.IsNotExist(err) {
+		t.Errorf("report past retention not deleted: %v", err)
 	}
 }

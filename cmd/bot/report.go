@@ -136,6 +136,15 @@ func runReport(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "bot report : %v\n", err)
 		return exitFail
 	}
+	if kb, err := loadKB(env.Config); err == nil {
+		last := lastReport{At: time.Now().UTC(), FAQ: kbDigest(kb)}
+		for _, q := range rep.Unanswered {
+			last.Questions = append(last.Questions, reportedText{N: q.N, Text: q.Text})
+		}
+		if err := saveLastReport(env.Config.DataDir, last); err != nil {
+			fmt.Fprintf(env.Stderr, "bot report : numérotation non gardée pour bot learn / numbering not kept for bot learn: %v\n", err)
+		}
+	}
 	if *jsonl != "" {
 		if err := writeEvalFile(*jsonl, rep.Unanswered); err != nil {
 			fmt.Fprintf(env.Stderr, "bot report : %v\n", err)
