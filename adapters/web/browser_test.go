@@ -801,20 +801,29 @@ func TestBrowserLanguageChoice(t *testing.T) {
 	fake := &recorder{Reply: scripted}
 	p, srv := openPage(t, newMux(fake, nil), 60*time.Second)
 	p.open(srv.URL)
-	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(1))
-	p.do("english", chromedp.SendKeys(chromedp.CSS("#text"), "english\n"), botCount(2), waitFor(`document.documentElement.lang === "en"`))
+	// Each request waits for the previous one to be over (the page sends
+	// one at a time).
+	ask := func(what, text string, bots int) {
+		p.t.Helper()
+		p.do(what, waitFor(`!document.getElementById('send').disabled`),
+			chromedp.SendKeys(chromedp.CSS("#text"), text+"\n"), botCount(bots))
+	}
+	ask("ask", "outil", 1)
+	ask("english", "english", 2)
+	p.do("page in English", waitFor(`document.documentElement.lang === "en"`))
 	if got := p.js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
 		t.Errorf("label after « english » = %v; want the page in English", got)
 	}
-	p.do("ask again", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(3))
+	ask("ask again", "outil", 3)
 	msgs := fake.Messages()
 	if len(msgs) != 3 || msgs[0].Lang != "" || msgs[1].Lang != "" || msgs[2].Lang != "en" {
 		t.Fatalf("languages sent %+v; want none before the choice, then en", msgs)
 	}
 	p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "fr"`))
-	p.do("ask in French", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), botCount(4))
-	if msgs := fake.Messages(); msgs[len(msgs)-1].Lang != "fr" {
-		t.Errorf("after the switch, sent %+v; want fr", msgs[len(msgs)-1])
+	ask("ask in French", "outil", 4)
+	msgs = fake.Messages()
+	if len(msgs) != 4 || msgs[3].Lang != "fr" {
+		t.Errorf("after the switch, sent %+v; want a fourth request in fr", msgs)
 	}
 }
 
