@@ -69,6 +69,43 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
+// Database returns a DSN of a fresh database, dropped when the test ends,
+// for a test that other tests' sessions must not disturb: VACUUM keeps the
+// rows any open transaction of the same database could still see. It skips
+// the test when no server answers or the role may not create databases.
+func Database(t testing.TB) string {
+	t.Helper()
+	URL(t) // skips without a server
+	base := os.Getenv(EnvURL)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Skipf("PostgreSQL test skipped: %v", err)
+	}
+	defer conn.Close(context.Background())
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "t_" + hex.EncodeToString(b[:])
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Skipf("PostgreSQL test skipped: the role of %s cannot create a database: %v", EnvURL, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if c, err := pgx.Connect(ctx, base); err == nil {
+			_, _ = c.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
 var startErr = errors.New("pgtest.Main not used")
 
 // Main runs a package's tests (call it from TestMain) with a throwaway

@@ -305,35 +305,105 @@ func (s *Store) Unanswered(ctx context.Context, limit int) ([]conversation.Unans
 
 // PurgeExpired implements conversation.Store.
 func (s *Store) PurgeExpired(ctx context.Context, retention time.Duration) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return purge(ctx, tx, s.now(), retention) })
+	var texts int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) (err error) {
+		now := s.now()
+		if texts, err = purge(ctx, tx, now, retention); err != nil {
+			return err
+		}
+		return markCompact(ctx, tx, texts, now)
+	})
+	if err != nil {
+		return err
+	}
+	if texts == 0 {
+		return nil
+	}
+	return s.compact(ctx)
 }
 
-func purge(ctx context.Context, tx pgx.Tx, now time.Time, retention time.Duration) error {
-	cut := now.Add(-retention).UnixNano()
-	for _, q := range []struct {
-		sql string
-		arg int64
-	}{
-		{`DELETE FROM sessions WHERE expires <= $1`, now.UnixNano()},
-		{`DELETE FROM seen WHERE expires <= $1`, now.UnixNano()},
-		{`DELETE FROM feedback WHERE at <= $1`, cut},
-		{`DELETE FROM unanswered WHERE at <= $1`, cut},
-		{`DELETE FROM reviews WHERE at <= $1`, cut},
-		{`DELETE FROM deliveries WHERE at <= $1`, cut},
-		{`DELETE FROM shares WHERE expires <= $1`, now.UnixNano()},
-		{`DELETE FROM leases WHERE expires <= $1`, now.UnixNano()},
-	} {
-		if _, err := tx.Exec(ctx, q.sql, q.arg); err != nil {
-			return fmt.Errorf("purge: %w", err)
-		}
+// markCompact records, in jobs, the transaction of the last purge that
+// deleted questions: PurgeDue, whichever replica runs it, repeats the
+// rewrite until one runs when every transaction as old as that one has
+// ended, so that none could still see (and so keep) the deleted rows.
+func markCompact(ctx context.Context, tx pgx.Tx, texts int64, _ time.Time) error {
+	if texts == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO jobs(name, last_run) VALUES('compact', pg_current_xact_id()::text::bigint)
+		ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run`)
+	return err
+}
+
+// compactLockTimeout bounds how long a compaction waits for the table: a
+// question being stored holds it for milliseconds; a longer wait means
+// something else (a backup, a migration) and the next purge tries again.
+const compactLockTimeout = "5s"
+
+// compact rewrites the unanswered table. A DELETE only marks rows dead,
+// and even VACUUM leaves most of their bytes in the table's files; VACUUM
+// FULL writes the live rows to new files and drops the old ones, so a
+// purged question is no longer in the table's files. It must still copy a
+// row that a transaction open since before the delete could see, which is
+// why PurgeDue repeats it a purge period later (WAL segments and backups
+// keep their copies until they expire: README). The table holds at most
+// DATA_RETENTION of questions, so the rewrite, and its exclusive lock, last
+// milliseconds.
+func (s *Store) compact(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("purge: compact: %w", err)
+	}
+	defer conn.Release()
+	// VACUUM cannot run in a transaction, so the timeout is the session's,
+	// reset before the connection goes back to the pool.
+	if _, err := conn.Exec(ctx, `SET lock_timeout = '`+compactLockTimeout+`'`); err != nil {
+		return fmt.Errorf("purge: compact: %w", err)
+	}
+	_, err = conn.Exec(ctx, `VACUUM FULL unanswered`)
+	if _, rerr := conn.Exec(context.WithoutCancel(ctx), `RESET lock_timeout`); rerr != nil {
+		conn.Conn().Close(context.WithoutCancel(ctx)) // not back to the pool with the setting
+	}
+	if err != nil {
+		return fmt.Errorf("purge: VACUUM FULL unanswered failed, so purged questions stay in the table's files until the next purge succeeds: %w", err)
 	}
 	return nil
+}
+
+// purge deletes what has expired and says how many unanswered questions
+// (the only text employees typed) it deleted.
+func purge(ctx context.Context, tx pgx.Tx, now time.Time, retention time.Duration) (texts int64, _ error) {
+	cut := now.Add(-retention).UnixNano()
+	for _, q := range []struct {
+		sql  string
+		arg  int64
+		text bool // the table of what employees typed
+	}{
+		{`DELETE FROM sessions WHERE expires <= $1`, now.UnixNano(), false},
+		{`DELETE FROM seen WHERE expires <= $1`, now.UnixNano(), false},
+		{`DELETE FROM feedback WHERE at <= $1`, cut, false},
+		{`DELETE FROM unanswered WHERE at <= $1`, cut, true},
+		{`DELETE FROM reviews WHERE at <= $1`, cut, false},
+		{`DELETE FROM deliveries WHERE at <= $1`, cut, false},
+		{`DELETE FROM shares WHERE expires <= $1`, now.UnixNano(), false},
+		{`DELETE FROM leases WHERE expires <= $1`, now.UnixNano(), false},
+	} {
+		tag, err := tx.Exec(ctx, q.sql, q.arg)
+		if err != nil {
+			return 0, fmt.Errorf("purge: %w", err)
+		}
+		if q.text {
+			texts = tag.RowsAffected()
+		}
+	}
+	return texts, nil
 }
 
 // PurgeDue implements store.Store: under a transaction-scoped advisory
 // lock, so one replica purges at a time; the others skip rather than wait.
 func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (bool, error) {
 	ran := false
+	var compactMark int64 // the last purge that deleted questions; 0: no rewrite due
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var locked bool
 		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(hashtext($1 || current_schema()))`, lockPurge).Scan(&locked); err != nil {
@@ -351,11 +421,22 @@ func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (b
 		if err == nil && now.Sub(time.Unix(0, last)) < every/2 && !now.Before(time.Unix(0, last)) {
 			return nil
 		}
-		if err := purge(ctx, tx, now, retention); err != nil {
+		texts, err := purge(ctx, tx, now, retention)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO jobs(name, last_run) VALUES('purge', $1)
 			ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run`, now.UnixNano()); err != nil {
+			return err
+		}
+		if err := markCompact(ctx, tx, texts, now); err != nil {
+			return err
+		}
+		var mark int64
+		switch err := tx.QueryRow(ctx, `SELECT last_run FROM jobs WHERE name = 'compact'`).Scan(&mark); {
+		case err == nil:
+			compactMark = mark
+		case !errors.Is(err, pgx.ErrNoRows):
 			return err
 		}
 		ran = true
@@ -363,6 +444,29 @@ func (s *Store) PurgeDue(ctx context.Context, retention, every time.Duration) (b
 	})
 	if err != nil {
 		return false, fmt.Errorf("purge: %w", err)
+	}
+	if compactMark == 0 {
+		return ran, nil
+	}
+	// Taken before the rewrite: if the oldest transaction still running
+	// anywhere on the server is younger than the delete, no snapshot the
+	// rewrite must honour can see the deleted rows. (A read-only
+	// transaction, such as a backup's, holds no id and is not seen here:
+	// README.)
+	var oldest int64
+	if err := s.pool.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`).Scan(&oldest); err != nil {
+		return ran, fmt.Errorf("purge: %w", err)
+	}
+	final := oldest > compactMark
+	// After the commit (the rows must be dead to be left out), and outside
+	// the advisory lock's transaction, which VACUUM cannot run in.
+	if err := s.compact(ctx); err != nil {
+		return ran, err
+	}
+	if final {
+		if _, err := s.pool.Exec(ctx, `DELETE FROM jobs WHERE name = 'compact' AND last_run = $1`, compactMark); err != nil {
+			return ran, fmt.Errorf("purge: %w", err)
+		}
 	}
 	return ran, nil
 }
