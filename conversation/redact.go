@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -13,6 +14,8 @@ type redaction struct {
 	re   *regexp.Regexp
 	with string
 	keep func(s string, start, end int) bool
+	// kind names what it redacts, for the operator (bot report's header).
+	kind [2]string // French, English
 }
 
 // E-mail parts: letters of any script (prénom.nom-accentué@…, an accented
@@ -32,22 +35,22 @@ const (
 // numbers before North American ones, and both before social insurance
 // numbers, so that a 10-digit number is not half taken as a SIN.
 var redactions = []redaction{
-	{re: regexp.MustCompile(mailLocal + mailAt + mailLabel + `(?:` + mailDot + mailLabel + `)*` + mailDot + `\p{L}{2,}`), with: "[courriel]"},
+	{re: regexp.MustCompile(mailLocal + mailAt + mailLabel + `(?:` + mailDot + mailLabel + `)*` + mailDot + `\p{L}{2,}`), with: "[courriel]", kind: [2]string{"courriels", "e-mail addresses"}},
 	{re: regexp.MustCompile(`(?i)(\b(?:matricule|(?:n[o°º]\.?|num[ée]ro|#)\s*(?:d['’]\s*employ[ée]e?|de\s+dossier|du\s+dossier|de\s+badge)|dossier|employee\s+(?:number|no\.?|id|#)|employee|staff\s+(?:number|id)|file\s+(?:number|no\.?|#)|badge)\s*(?:n[o°º]\.?\s*|#\s*|:\s*|-\s*|(?:est|is)\s+)?)[a-z]{0,3}-?\d(?:[\d\-]*\d)?`),
-		with: "${1}[numéro]", keep: func(s string, start, end int) bool { return digits(s[start:end]) < 4 }},
+		with: "${1}[numéro]", keep: func(s string, start, end int) bool { return digits(s[start:end]) < 4 }, kind: [2]string{"numéros d'employé et de dossier", "employee and file numbers"}},
 	{re: regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,6}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]",
-		keep: func(s string, start, end int) bool { n := digits(s[start:end]); return n < 8 || n > 21 }},
-	{re: regexp.MustCompile(`(?:\b1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]", keep: partOfAmount},
-	{re: regexp.MustCompile(`\b\d{3}[ .\-]?\d{3}[ .\-]?\d{3}\b`), with: "[NAS]", keep: partOfAmount},
+		keep: func(s string, start, end int) bool { n := digits(s[start:end]); return n < 8 || n > 21 }, kind: [2]string{"numéros de téléphone", "phone numbers"}},
+	{re: regexp.MustCompile(`(?:\b1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]", keep: partOfAmount, kind: [2]string{"numéros de téléphone", "phone numbers"}},
+	{re: regexp.MustCompile(`\b\d{3}[ .\-]?\d{3}[ .\-]?\d{3}\b`), with: "[NAS]", keep: partOfAmount, kind: [2]string{"NAS", "SINs"}},
 	// Any other run of 7 digits or more: a file, badge or account number.
-	{re: regexp.MustCompile(`\b\d{7,}\b`), with: "[numéro]", keep: partOfAmount},
+	{re: regexp.MustCompile(`\b\d{7,}\b`), with: "[numéro]", keep: partOfAmount, kind: [2]string{"longues suites de chiffres", "long digit runs"}},
 	// The writer's own name, after the words that introduce it. « je
 	// suis » and "I am" need a first and a last name (« je suis Analyste »
 	// is a job); the explicit cues take one word.
-	{re: regexp.MustCompile(`((?i:je\s+m['’]\s*appelle|mon\s+nom\s+est|my\s+name\s+is|moi,?\s+c['’]est)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}`), with: "${1}[nom]"},
-	{re: regexp.MustCompile(`((?i:je\s+suis|i\s+am|i['’]m|ici)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){1,2}`), with: "${1}[nom]"},
+	{re: regexp.MustCompile(`((?i:je\s+m['’]\s*appelle|mon\s+nom\s+est|my\s+name\s+is|moi,?\s+c['’]est)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
+	{re: regexp.MustCompile(`((?i:je\s+suis|i\s+am|i['’]m|ici)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){1,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
 	// A signature: a closing word, then a name ending the message.
-	{re: regexp.MustCompile(`((?i:merci|cordialement|salutations|bonne\s+journ[ée]e|thanks|thank\s+you|regards|best)[,.!]?\s+(?:-+\s*|—\s*)?)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}\s*$`), with: "${1}[nom]"},
+	{re: regexp.MustCompile(`((?i:merci|cordialement|salutations|bonne\s+journ[ée]e|thanks|thank\s+you|regards|best)[,.!]?\s+(?:-+\s*|—\s*)?)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}\s*$`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
 }
 
 // digits counts the ASCII digits in s.
@@ -81,6 +84,23 @@ func partOfAmount(s string, start, end int) bool {
 		return true
 	}
 	return false
+}
+
+// RedactedKinds lists, in lang ("fr" or "en"), every kind of data Redact
+// removes, from the table itself, so that what bot report says is redacted
+// is what is.
+func RedactedKinds(lang string) string {
+	i := 0
+	if lang == LangEN {
+		i = 1
+	}
+	var out []string
+	for _, r := range redactions {
+		if !slices.Contains(out, r.kind[i]) {
+			out = append(out, r.kind[i])
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // Redact replaces, in s, e-mail addresses, phone numbers (North American

@@ -174,3 +174,28 @@ func TestButtons(t *testing.T) {
 		t.Error("Buttons() changed r.Actions")
 	}
 }
+
+// Every redaction names what it removes in both languages, and every
+// placeholder Redact writes is named, so bot report's header lists it all.
+func TestRedactedKinds(t *testing.T) {
+	t.Parallel()
+	fr, en := RedactedKinds(LangFR), RedactedKinds(LangEN)
+	placeholders := map[string]bool{}
+	for i, r := range redactions {
+		if r.kind[0] == "" || r.kind[1] == "" {
+			t.Errorf("redaction %d (%s) has no kind in both languages", i, r.with)
+		}
+		if !strings.Contains(fr, r.kind[0]) || !strings.Contains(en, r.kind[1]) {
+			t.Errorf("redaction %d: %q / %q missing from %q / %q", i, r.kind[0], r.kind[1], fr, en)
+		}
+		placeholders[r.with[strings.Index(r.with, "["):]] = true
+	}
+	for _, p := range []string{"[courriel]", "[téléphone]", "[NAS]", "[numéro]", "[nom]"} {
+		if !placeholders[p] {
+			t.Errorf("no redaction writes %s", p)
+		}
+	}
+	if strings.Count(fr, ",") != 5 || strings.Count(en, ",") != 5 {
+		t.Errorf("want the 6 kinds once each: %q / %q", fr, en)
+	}
+}

@@ -437,8 +437,8 @@ func printReport(w io.Writer, rep report) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Questions sans réponse : %d, en %d groupes, les plus fréquentes d'abord (courriels, téléphones et NAS masqués)\n", rep.Total, rep.Groups)
-	fmt.Fprintf(w, "Unanswered questions: %d, in %d groups, most frequent first (e-mails, phone numbers and SINs redacted)\n", rep.Total, rep.Groups)
+	fmt.Fprintf(w, "Questions sans réponse : %d, en %d groupes, les plus fréquentes d'abord (masqués : %s)\n", rep.Total, rep.Groups, conversation.RedactedKinds(conversation.LangFR))
+	fmt.Fprintf(w, "Unanswered questions: %d, in %d groups, most frequent first (redacted: %s)\n", rep.Total, rep.Groups, conversation.RedactedKinds(conversation.LangEN))
 	if len(rep.Unanswered) == 0 {
 		fmt.Fprintln(w, "  (aucune / none)")
 	}

@@ -121,6 +121,14 @@ func TestReportTextAndEvalFile(t *testing.T) {
 	if strings.Contains(out, long) {
 		t.Errorf("long question not cut:\n%s", out)
 	}
+	// The header names every kind of data redaction removes, in both languages.
+	for _, w := range []string{"masqués : " + conversation.RedactedKinds(conversation.LangFR), "redacted: " + conversation.RedactedKinds(conversation.LangEN),
+		"courriels", "téléphone", "NAS", "employé", "dossier", "chiffres", "nom de la personne",
+		"e-mail", "phone", "SIN", "employee", "file numbers", "digit runs", "own name"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("the unanswered questions' header lacks %q:\n%s", w, out)
+		}
+	}
 	path := filepath.Join(t.TempDir(), "q.jsonl")
 	if err := writeEvalFile(path, rep.Unanswered); err != nil {
 		t.Fatal(err)
