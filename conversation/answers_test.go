@@ -34,6 +34,18 @@ func TestAnswerMarkupLinksAndFollowUps(t *testing.T) {
 				t.Errorf("%s: link %+v", en.ID, k)
 			}
 		}
+		// Each *italic* of the FAQ is kept as a part the surfaces can show.
+		if want := strings.Count(en.Answer, "*") / 2; len(a.Emphasis) != want {
+			t.Errorf("%s: emphasis %q; want %d phrase(s)", en.ID, a.Emphasis, want)
+		}
+		for _, e := range a.Emphasis {
+			if !strings.Contains(a.Text, e) || !strings.Contains(en.Answer, "*"+e+"*") {
+				t.Errorf("%s: emphasis %q is not an italic phrase of the text", en.ID, e)
+			}
+		}
+	}
+	if exc, ok := f.kb.Entry("exceptions"); !ok || strings.Join(conversation.Quote(f.kb, exc, "fr").Emphasis, "|") != "En quoi consiste une démarche structurée ?" {
+		t.Errorf("exceptions: want its one italic phrase, « En quoi consiste une démarche structurée ? »")
 	}
 	c, _ := newChat(t)
 	r := c.click("faq:organisations-concernees")

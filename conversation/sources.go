@@ -20,7 +20,7 @@ import (
 func Quote(kb *faq.KB, en *faq.Entry, lang string) Answer {
 	d := kb.Doc
 	text, links := plainText(d, en.Answer)
-	a := Answer{EntryID: en.ID, Question: en.Question, Text: text, Links: links, Source: Source{
+	a := Answer{EntryID: en.ID, Question: en.Question, Text: text, Links: links, Emphasis: emphasis(en.Answer), Source: Source{
 		Title: d.Title, Issuer: d.Issuer, Reference: d.Reference, Date: d.Date, Label: d.SourceLabel(lang), URL: d.URL,
 	}}
 	for _, id := range en.Related {
@@ -56,6 +56,18 @@ func plainText(d faq.Document, s string) (string, []Link) {
 		return title
 	})
 	return faqEmphasis.ReplaceAllString(s, "$1"), links
+}
+
+// emphasis lists the phrases an official answer sets in *italics*, as they
+// read once its markup is removed, in order: each is an exact substring of
+// the answer's plain text.
+func emphasis(s string) []string {
+	s = faqLink.ReplaceAllString(s, "$1")
+	var out []string
+	for _, m := range faqEmphasis.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // answerOf quotes entry id verbatim, with its source line in lang.

@@ -101,6 +101,9 @@ type Answer struct {
 	Source  Source
 	Links   []Link
 	Related []Related // follow-ups, also rendered as buttons in Reply.Actions
+	// Emphasis are the phrases the FAQ sets in italics, each an exact
+	// substring of Text, in order: a surface that has italics shows them so.
+	Emphasis []string
 }
 
 // Question is one eligibility question with its choices.

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/internal/browsertest"
 )
 
@@ -824,6 +825,64 @@ func TestBrowserLanguageChoice(t *testing.T) {
 	msgs = fake.Messages()
 	if len(msgs) != 4 || msgs[3].Lang != "fr" {
 		t.Errorf("after the switch, sent %+v; want a fourth request in fr", msgs)
+	}
+}
+
+// The FAQ's italics and its cited documents' links are rendered from the
+// answer's parts (emphasis, links), on the official entries as the engine
+// quotes them: italics in the answer and its passage, a link where the
+// address is known, and no markup character anywhere.
+func TestBrowserEmphasisAndLinks(t *testing.T) {
+	kb, err := faq.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote := func(id string) conversation.Answer {
+		en, ok := kb.Entry(id)
+		if !ok {
+			t.Fatalf("no entry %s", id)
+		}
+		return conversation.Quote(kb, en, conversation.LangFR)
+	}
+	exc, orgs := quote("exceptions"), quote("organisations-concernees")
+	if len(exc.Emphasis) != 1 || len(orgs.Links) != 1 {
+		t.Fatalf("official content changed: emphasis %q, links %+v", exc.Emphasis, orgs.Links)
+	}
+	for _, line := range strings.Split(exc.Text, "\n") {
+		if strings.Contains(line, exc.Emphasis[0]) {
+			exc.Passage = strings.TrimPrefix(line, "- ")
+		}
+	}
+	engine := func(m conversation.Message) (conversation.Reply, error) {
+		a := exc
+		if m.Text == "lien" {
+			a = orgs
+		}
+		return conversation.Reply{Lang: conversation.LangFR, Answer: &a}, nil
+	}
+	p, srv := openPage(t, newMux(&recorder{Reply: engine}, nil), 60*time.Second)
+	p.open(srv.URL)
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "exceptions\n"), chromedp.WaitVisible(chromedp.CSS(".answer .passage")))
+	for _, where := range []string{".official", ".passage"} {
+		if got := plain(p.str(`document.querySelector('.answer ` + where + ` em').textContent`)); got != exc.Emphasis[0] {
+			t.Errorf("%s italics = %q; want %q", where, got, exc.Emphasis[0])
+		}
+	}
+	if got := plain(p.str(`document.querySelector('.answer .official').textContent`)); strings.ContainsAny(got, "*[]#") ||
+		!strings.Contains(got, "(voir question « En quoi consiste une démarche structurée ? » ;") {
+		t.Errorf("official text rendered as %q; want the words without markup", got)
+	}
+	if got := p.js(`document.querySelectorAll('.answer .official a').length`); got != float64(0) {
+		t.Errorf("%v links in the exceptions answer; want none (no confirmed address)", got)
+	}
+	p.do("ask link", waitFor(`!document.getElementById('send').disabled`),
+		chromedp.SendKeys(chromedp.CSS("#text"), "lien\n"), botCount(2))
+	a := `document.querySelector('#log .msg:last-child .answer .official a')`
+	if got := p.str(a + `.href`); got != orgs.Links[0].URL {
+		t.Errorf("link href = %q; want %q", got, orgs.Links[0].URL)
+	}
+	if got := plain(p.str(a + `.textContent`)); got != orgs.Links[0].Title {
+		t.Errorf("link text = %q; want %q", got, orgs.Links[0].Title)
 	}
 }
 

@@ -78,6 +78,9 @@ type answerJSON struct {
 	Source  sourceJSON    `json:"source"`
 	Related []relatedJSON `json:"related"`
 	Links   []linkJSON    `json:"links"`
+	// Emphasis are the phrases of Text the FAQ sets in italics, each an
+	// exact substring of it, in order.
+	Emphasis []string `json:"emphasis"`
 }
 
 type questionJSON struct {
@@ -157,6 +160,7 @@ func toJSON(r conversation.Reply) replyJSON {
 			Passage:  a.Passage,
 			Related:  []relatedJSON{},
 			Links:    []linkJSON{},
+			Emphasis: append([]string{}, a.Emphasis...),
 			Source: sourceJSON{
 				Title:     a.Source.Title,
 				Issuer:    a.Source.Issuer,

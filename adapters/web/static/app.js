@@ -254,11 +254,11 @@
   // inline appends text with its inline marks: [title](url) links (a link
   // to nowhere, "#", keeps its title as plain text), **strong** and *emphasis*.
   // The marks are dropped; every other character is kept as written.
-  function inline(parent, text) {
+  function inline(parent, text, marks) {
     const re = /\[([^\]\n]+)\]\(([^)\s]*)\)|\*\*(\S(?:[^*\n]*\S)?)\*\*|\*(\S(?:[^*\n]*\S)?)\*/g;
     let last = 0, m;
     while ((m = re.exec(text)) !== null) {
-      parent.append(document.createTextNode(typo(text.slice(last, m.index))));
+      marked(parent, text.slice(last, m.index), marks);
       if (m[1] !== undefined) {
         const href = safeURL(m[2]);
         if (href) {
@@ -275,12 +275,45 @@
       }
       last = re.lastIndex;
     }
-    parent.append(document.createTextNode(typo(text.slice(last))));
+    marked(parent, text.slice(last), marks);
+  }
+
+  // marked appends text with the marks that came beside it in the reply
+  // (answer.emphasis: the FAQ's italics; answer.links: the cited documents
+  // with an address), each a phrase found where it is in the text: the
+  // words are the text's, never changed, and no markup is ever shown.
+  function marked(parent, text, marks) {
+    let rest = text;
+    while (rest) {
+      let at = -1, mk = null;
+      for (const k of marks || []) {
+        const i = k.text ? rest.indexOf(k.text) : -1;
+        if (i >= 0 && (at < 0 || i < at)) { at = i; mk = k; }
+      }
+      if (!mk) break;
+      if (at > 0) parent.append(document.createTextNode(typo(rest.slice(0, at))));
+      const href = mk.href ? safeURL(mk.href) : null;
+      if (mk.href && !href) {
+        parent.append(document.createTextNode(typo(mk.text)));
+      } else {
+        parent.append(el(href ? "a" : "em", href ? { href: href, target: "_blank", rel: "noopener noreferrer" } : {}, mk.text));
+      }
+      rest = rest.slice(at + mk.text.length);
+    }
+    if (rest) parent.append(document.createTextNode(typo(rest)));
+  }
+
+  // answerMarks are the marks of an answer for marked.
+  function answerMarks(a) {
+    const marks = [];
+    for (const e of a.emphasis || []) marks.push({ text: e });
+    for (const k of a.links || []) marks.push({ text: k.title, href: k.url });
+    return marks;
   }
 
   // rich renders verbatim text: blank lines separate paragraphs, "- " lines
   // become list items and "1. " lines numbered ones; nothing else is interpreted.
-  function rich(text) {
+  function rich(text, marks) {
     const box = document.createDocumentFragment();
     let list = null, para = null;
     for (const line of String(text).split(/\r?\n/)) {
@@ -292,7 +325,7 @@
         const tag = bullet ? "UL" : "OL";
         if (!list || list.tagName !== tag) { list = el(tag.toLowerCase()); box.append(list); }
         const li = el("li");
-        inline(li, item[1]);
+        inline(li, item[1], marks);
         list.append(li);
       } else if (line.trim() === "") {
         list = null; para = null;
@@ -300,7 +333,7 @@
         list = null;
         if (para) para.append(el("br"));
         else { para = el("p"); box.append(para); }
-        inline(para, line);
+        inline(para, line, marks);
       }
     }
     return box;
@@ -402,11 +435,14 @@
       const a = r.answer;
       // The passage that answers comes first; the whole official answer
       // follows, collapsed.
-      const official = el("div", { class: "official", lang: "fr" }, rich(a.text));
+      const marks = answerMarks(a);
+      const official = el("div", { class: "official", lang: "fr" }, rich(a.text, marks));
+      const passage = el("blockquote", { class: "passage", lang: "fr" });
+      marked(passage, a.passage || "", marks);
       parts.push(el("article", { class: "answer" },
         el("h3", {}, a.question),
         a.passage ? el("p", { class: "passage-label" }, L.passage || "") : null,
-        a.passage ? el("blockquote", { class: "passage", lang: "fr" }, a.passage) : null,
+        a.passage ? passage : null,
         a.passage ? el("details", { class: "full-answer" }, el("summary", {}, L.full_answer || ""), official) : official,
         a.source && a.source.label ? el("p", { class: "source" }, a.source.label) : null));
     }
