@@ -27,7 +27,7 @@ func parseExpr(src string) (*ast, error) {
 		return nil, err
 	}
 	if p.tok != "" {
-		return nil, fmt.Errorf("colonne %d : « %s » inattendu / column %d: unexpected %q", p.col, p.tok, p.col, p.tok)
+		return nil, p.errorf("« %s » inattendu / unexpected %q", p.tok, p.tok)
 	}
 	return e, nil
 }
@@ -125,16 +125,16 @@ func (p *exprParser) unary() (*ast, error) {
 			return nil, err
 		}
 		if p.tok != ")" {
-			return nil, fmt.Errorf("colonne %d : « ) » attendu / column %d: expected \")\"", p.col, p.col)
+			return nil, p.errorf("« ) » attendu / expected \")\"")
 		}
 		p.next()
 		return e, nil
 	case p.is("and", "et", "or", "ou", ")"):
-		return nil, fmt.Errorf("colonne %d : « %s » inattendu / column %d: unexpected %q", p.col, p.tok, p.col, p.tok)
+		return nil, p.errorf("« %s » inattendu / unexpected %q", p.tok, p.tok)
 	}
 	for _, r := range p.tok {
 		if !isIdentRune(r) {
-			return nil, fmt.Errorf("colonne %d : caractère « %s » non permis / column %d: character %q not allowed", p.col, p.tok, p.col, p.tok)
+			return nil, p.errorf("caractère « %s » non permis / character %q not allowed", p.tok, p.tok)
 		}
 	}
 	e := &ast{op: 'i', name: p.tok, col: p.col}
@@ -415,4 +415,18 @@ func (c *cond) support(i int, want uint8, sets []uint8, add func(fact int)) {
 
 func (c *cond) String() string {
 	return fmt.Sprintf("cond(%d nodes)", len(c.nodes))
+}
+
+// exprError is a condition's syntax error at a column of its text.
+type exprError struct {
+	Col int // 1-based byte offset in the condition's text
+	Msg string
+}
+
+func (e *exprError) Error() string {
+	return fmt.Sprintf("colonne %d : %s / column %d", e.Col, e.Msg, e.Col)
+}
+
+func (p *exprParser) errorf(format string, args ...any) error {
+	return &exprError{Col: p.col, Msg: fmt.Sprintf(format, args...)}
 }

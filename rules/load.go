@@ -17,6 +17,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	yast "github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/qc-ia/conformbot/internal/yamlhint"
 )
@@ -57,10 +58,14 @@ func LoadDir(dir string) (*RuleSet, error) {
 type Problem struct {
 	File string
 	Line int
+	Col  int // 1-based, in characters; 0 when only the line is known
 	Msg  string
 }
 
 func (p Problem) String() string {
+	if p.Line > 0 && p.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
+	}
 	if p.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	}
@@ -120,14 +125,21 @@ func (l *located[T]) UnmarshalYAML(n yast.Node) error {
 	return yaml.NodeToValue(n, &l.V, yaml.DisallowUnknownField())
 }
 
-// exprSrc is a condition with the line it is written on.
+// exprSrc is a condition with where it is written: the line and column
+// of its value (of the | or > of a block scalar).
 type exprSrc struct {
-	Text string
-	Line int
+	Text   string
+	Line   int
+	Col    int
+	Block  bool // a | or > block: the text starts on the next line
+	Quoted bool
 }
 
 func (e *exprSrc) UnmarshalYAML(n yast.Node) error {
-	e.Line = n.GetToken().Position.Line
+	tk := n.GetToken()
+	e.Line, e.Col = tk.Position.Line, tk.Position.Column
+	_, e.Block = n.(*yast.LiteralNode)
+	e.Quoted = tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType
 	return yaml.NodeToValue(n, &e.Text)
 }
 
@@ -209,10 +221,15 @@ type loader struct {
 	problems []Problem
 	defs     map[string]*located[definitionSrc]
 	defFile  map[string]string
+	sources  map[string][]string // each file's lines, to locate problems inside a value
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
-	l.problems = append(l.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	l.addAt(file, line, 0, format, args...)
+}
+
+func (l *loader) addAt(file string, line, col int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
 // LoadFS loads every *.yaml / *.yml file at the root of fsys; name is used
@@ -240,6 +257,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 		},
 		defs:    map[string]*located[definitionSrc]{},
 		defFile: map[string]string{},
+		sources: map[string][]string{},
 	}
 	var srcs []fileSrc
 	var names []string
@@ -253,6 +271,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 		}
 		fmt.Fprintf(digest, "%s\x00%d\x00", f, len(data))
 		digest.Write(data)
+		l.sources[display] = strings.Split(string(data), "\n")
 		var src fileSrc
 		if err := yaml.UnmarshalWithOptions(data, &src, yaml.DisallowUnknownField()); err != nil {
 			var ye yaml.Error
@@ -441,6 +460,16 @@ func (l *loader) build(srcs []fileSrc, files []string) {
 	if rs.fallback == nil {
 		l.add(files[0], 0, "verdict de repli (fallback: true) manquant, utilisé quand « je ne sais pas » empêche de conclure / missing fallback verdict, used when an unknown answer blocks the verdict")
 	}
+	// Scenarios naming what does not exist are reported in this run too;
+	// they are played only on rules without problems.
+	var good []Scenario
+	for i, src := range srcs {
+		for _, s := range src.Scenarios {
+			if sc, ok := l.scenarioNames(files[i], s); ok {
+				good = append(good, sc)
+			}
+		}
+	}
 	if len(rs.verdicts) == 0 || len(l.problems) > 0 {
 		return
 	}
@@ -458,10 +487,8 @@ func (l *loader) build(srcs []fileSrc, files []string) {
 	if len(l.problems) > 0 {
 		return
 	}
-	for i, src := range srcs {
-		for _, s := range src.Scenarios {
-			l.scenario(files[i], s)
-		}
+	for _, sc := range good {
+		l.playScenario(sc)
 	}
 }
 
@@ -482,7 +509,13 @@ func (l *loader) compile(file string, itemLine int, src exprSrc, self string) (*
 	}
 	e, err := parseExpr(src.Text)
 	if err != nil {
-		l.add(file, line, "condition « %s » : %v", strings.TrimSpace(src.Text), err)
+		var xe *exprError
+		if errors.As(err, &xe) {
+			ln, col := l.position(file, src, xe.Col, "")
+			l.addAt(file, ln, col, "condition « %s » : %s", oneLine(src.Text), xe.Msg)
+		} else {
+			l.add(file, line, "condition « %s » : %v", oneLine(src.Text), err)
+		}
 		return nil, nil, false
 	}
 	ok := true
@@ -526,11 +559,15 @@ func (l *loader) compile(file string, itemLine int, src exprSrc, self string) (*
 			if depth > 0 {
 				return nil
 			}
-			msg := fmt.Sprintf("condition : nom inconnu « %s » (colonne %d) / unknown name %q (column %d): ni fait, ni exception, ni définition / not a fact, exception or definition", a.name, a.col, a.name, a.col)
+			msg := fmt.Sprintf("condition : nom inconnu « %s » / unknown name %q: ni fait, ni exception, ni définition / not a fact, exception or definition", a.name, a.name)
 			if s := l.closest(a.name); s != "" {
 				msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", s, s)
 			}
-			l.add(file, line, "%s", msg)
+			ln, col := l.position(file, src, a.col, a.name)
+			if ln == 0 {
+				ln = line
+			}
+			l.addAt(file, ln, col, "%s", msg)
 			return nil
 		}
 		se, err := parseExpr(sub.Text)
@@ -574,6 +611,17 @@ func (l *loader) compile(file string, itemLine int, src exprSrc, self string) (*
 	}
 	c.add(r)
 	return c, excs, true
+}
+
+// closestOf is the name of names nearest to a misspelt one, "" if none is near.
+func closestOf(name string, names []string) string {
+	best, bestD := "", 4
+	for _, n := range names {
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
 }
 
 // closest suggests the known name nearest to a misspelt one.
@@ -687,9 +735,9 @@ func (rs *RuleSet) describeBits(bits uint64) string {
 	return strings.Join(parts, " ")
 }
 
-// scenario checks one scenario and plays it through the engine, one
-// question at a time, as the evaluation does.
-func (l *loader) scenario(file string, s located[scenarioSrc]) {
+// scenarioNames checks that one scenario names known facts, values,
+// verdict and exceptions.
+func (l *loader) scenarioNames(file string, s located[scenarioSrc]) (Scenario, bool) {
 	rs := l.rs
 	sc := Scenario{Story: s.V.Story, Facts: Facts{}, Verdict: s.V.Verdict, Exceptions: s.V.Exceptions, File: file, Line: s.Line}
 	bad := false
@@ -701,7 +749,12 @@ func (l *loader) scenario(file string, s located[scenarioSrc]) {
 	for _, k := range names {
 		v := Value(s.V.Facts[k])
 		if _, ok := rs.factIdx[k]; !ok {
-			l.add(file, s.Line, "scénario : fait inconnu « %s » / scenario: unknown fact %q", k, k)
+			msg := fmt.Sprintf("scénario : fait inconnu « %s » / scenario: unknown fact %q", k, k)
+			if near := closestOf(k, rs.FactNames()); near != "" {
+				msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
+			}
+			ln, col := l.findWord(file, s.Line, k)
+			l.addAt(file, ln, col, "%s", msg)
 			bad = true
 		}
 		if !v.Valid() {
@@ -716,16 +769,25 @@ func (l *loader) scenario(file string, s located[scenarioSrc]) {
 	}
 	for _, e := range sc.Exceptions {
 		if _, ok := rs.excIdx[e]; !ok {
-			l.add(file, s.Line, "scénario : exception inconnue « %s » / scenario: unknown exception %q", e, e)
+			msg := fmt.Sprintf("scénario : exception inconnue « %s » / scenario: unknown exception %q", e, e)
+			if near := closestOf(e, rs.ExceptionNames()); near != "" {
+				msg += fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
+			}
+			ln, col := l.findWord(file, s.Line, e)
+			l.addAt(file, ln, col, "%s", msg)
 			bad = true
 		}
 	}
-	if bad {
-		return
-	}
+	return sc, !bad
+}
+
+// playScenario plays one scenario through the engine, one question at a
+// time, as the evaluation does.
+func (l *loader) playScenario(sc Scenario) {
+	rs := l.rs
 	out, asked := rs.Play(sc.Facts)
 	if msg := sc.Check(out); msg != "" {
-		l.add(file, s.Line, "scénario en échec / failing scenario (%d question(s) : %s) : %s", len(asked), strings.Join(asked, ", "), msg)
+		l.add(sc.File, sc.Line, "scénario en échec / failing scenario (%d question(s) : %s) : %s", len(asked), strings.Join(asked, ", "), msg)
 	}
 	rs.scenarios = append(rs.scenarios, sc)
 }

@@ -85,6 +85,18 @@ func TestLoadErrors(t *testing.T) {
 			"when: deploye_avant_suspension and approuve_securite and efvp",
 			"when: deploye_avant_suspension and approuve_securite and evfp",
 			"when: deploye_avant_suspension", `unknown name "evfp"`, true},
+		{"column of a misspelt name", "regles.yaml",
+			"when: deploye_avant_suspension and approuve_securite and efvp",
+			"when: deploye_avant_suspension and approuve_securite and evfp",
+			"when: deploye_avant_suspension", `:62: condition : nom inconnu « evfp »`, true},
+		{"syntax error inside a multi-line condition, at its column", "regles.yaml",
+			"and dossier_opportunite and formation and declaration_collecte",
+			"and dossier_opportunite and ) formation and declaration_collecte",
+			"and dossier_opportunite and ) formation", `:35: condition « gestion_risques and avis_securite and qualite_donnees and dossier_opportunite and ) formation and declaration_collecte » : « ) » inattendu`, true},
+		{"misspelt fact in a scenario, with a suggestion", "scenarios.yaml",
+			"facts: {organisme_public: no, assistant_iag: yes}",
+			"facts: {organisme_public: no, asistant_iag: yes}",
+			"facts: {organisme_public: no, asistant_iag: yes}", `:35: scénario : fait inconnu « asistant_iag » / scenario: unknown fact "asistant_iag" ; vouliez-vous dire « assistant_iag » ?`, false},
 		{"suggestion for a misspelt name", "regles.yaml",
 			"when: deploye_avant_suspension and approuve_securite and efvp",
 			"when: deploye_avant_suspension and approuve_securite and evfp",
@@ -108,7 +120,8 @@ func TestLoadErrors(t *testing.T) {
 		{"misspelt name reported once, where it is written", "regles.yaml",
 			"and dossier_opportunite and formation and declaration_collecte",
 			"and dossier_opportunite and formaton and declaration_collecte",
-			"when: >-\n      gestion_risques", `unknown name "formaton"`, true},
+			// at the name itself, inside the multi-line condition: line 3 of the block, column 35
+			"and dossier_opportunite and formaton", `:35: condition : nom inconnu « formaton »`, true},
 		{"unknown field", "regles.yaml",
 			"    cites: [organisations-concernees]\n",
 			"    cites: [organisations-concernees]\n    citation: oops\n",
@@ -145,7 +158,7 @@ func TestLoadErrors(t *testing.T) {
 		{"scenario with an unknown fact", "scenarios.yaml",
 			"facts: {organisme_public: no, assistant_iag: yes}",
 			"facts: {organisme_publique: no, assistant_iag: yes}",
-			"  - story: \"Une entreprise privée de Montréal", `unknown fact "organisme_publique"`, false},
+			"facts: {organisme_publique", `unknown fact "organisme_publique"`, false}, // at the fact itself
 		{"scenario with a bad value", "scenarios.yaml",
 			"facts: {organisme_public: no, assistant_iag: yes}",
 			"facts: {organisme_public: non, assistant_iag: yes}",
@@ -176,5 +189,28 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A misspelt name in a condition and one in a scenario are both reported
+// in one run, each at its line and column.
+func TestLoadReportsConditionAndScenarioAtOnce(t *testing.T) {
+	t.Parallel()
+	regles := strings.Replace(embeddedFile(t, "regles.yaml"), "and dossier_opportunite and formation and", "and dossier_opportunite and formaton and", 1)
+	scen := strings.Replace(embeddedFile(t, "scenarios.yaml"), "facts: {organisme_public: no, assistant_iag: yes}", "facts: {organisme_public: no, asistant_iag: yes}", 1)
+	dir := writeRules(t, map[string]string{"regles.yaml": regles, "scenarios.yaml": scen})
+	_, err := LoadDir(dir)
+	got := Problems(err)
+	want := []string{
+		filepath.Join(dir, "regles.yaml") + ":" + strconv.Itoa(lineOf(t, regles, "formaton")) + ":35: condition : nom inconnu « formaton »",
+		filepath.Join(dir, "scenarios.yaml") + ":" + strconv.Itoa(lineOf(t, scen, "asistant_iag")) + ":35: scénario : fait inconnu « asistant_iag »",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("problems %q; want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d = %q; want it to start with %q", i, got[i], want[i])
+		}
 	}
 }

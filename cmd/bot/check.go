@@ -11,6 +11,7 @@ import (
 
 	"github.com/qc-ia/conformbot/adapters/console"
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/nearest"
 	"github.com/qc-ia/conformbot/rules"
 	"github.com/qc-ia/conformbot/store/memstore"
 )
@@ -145,7 +146,11 @@ func parseFacts(rs *rules.RuleSet, pairs []string) (rules.Facts, string) {
 			return nil, fmt.Sprintf("--fact « %s » : NOM=yes|no|unknown attendu / expected NAME=yes|no|unknown", p)
 		}
 		if _, known := rs.Fact(name); !known {
-			return nil, fmt.Sprintf("fait inconnu « %s » ; faits permis / unknown fact %q; allowed facts: %s", name, name, allowed)
+			hint := ""
+			if near := nearest.ID(name, rs.FactNames()); near != "" {
+				hint = fmt.Sprintf(" ; vouliez-vous dire « %s » ? / did you mean %q?", near, near)
+			}
+			return nil, fmt.Sprintf("fait inconnu « %s »%s ; faits permis / unknown fact %q; allowed facts: %s", name, hint, name, allowed)
 		}
 		v, ok := rules.ParseValue(val)
 		if !ok {

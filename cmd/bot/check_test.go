@@ -84,6 +84,7 @@ func TestCheckBadInput(t *testing.T) {
 		want []string
 	}{
 		{"unknown fact", []string{"--fact", "organisme=yes"}, []string{"unknown fact", "organisme_public", "autorisation_dpi"}},
+		{"misspelt fact", []string{"--fact", "organisme_publique=yes"}, []string{`did you mean "organisme_public"?`}},
 		{"bad value", []string{"--fact", "organisme_public=peut-être"}, []string{"allowed yes, no or unknown", "organisme_public"}},
 		{"given twice", []string{"--fact", "organisme_public=yes", "--fact", "organisme_public=no"}, []string{"given twice", "organisme_public"}},
 		{"no equals sign", []string{"--fact", "organisme_public"}, []string{"NAME=yes|no|unknown"}},
