@@ -803,25 +803,25 @@ func TestBrowserLanguageChoice(t *testing.T) {
 	p, srv := openPage(t, newMux(fake, nil), 60*time.Second)
 	p.open(srv.URL)
 	// Each request waits for the previous one to be over (the page sends
-	// one at a time).
+	// one at a time); bots counts the page's welcome too.
 	ask := func(what, text string, bots int) {
 		p.t.Helper()
 		p.do(what, waitFor(`!document.getElementById('send').disabled`),
 			chromedp.SendKeys(chromedp.CSS("#text"), text+"\n"), botCount(bots))
 	}
-	ask("ask", "outil", 1)
-	ask("english", "english", 2)
+	ask("ask", "outil", 2)
+	ask("english", "english", 3)
 	p.do("page in English", waitFor(`document.documentElement.lang === "en"`))
 	if got := p.js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
 		t.Errorf("label after « english » = %v; want the page in English", got)
 	}
-	ask("ask again", "outil", 3)
+	ask("ask again", "outil", 4)
 	msgs := fake.Messages()
 	if len(msgs) != 3 || msgs[0].Lang != "" || msgs[1].Lang != "" || msgs[2].Lang != "en" {
 		t.Fatalf("languages sent %+v; want none before the choice, then en", msgs)
 	}
 	p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "fr"`))
-	ask("ask in French", "outil", 4)
+	ask("ask in French", "outil", 5)
 	msgs = fake.Messages()
 	if len(msgs) != 4 || msgs[3].Lang != "fr" {
 		t.Errorf("after the switch, sent %+v; want a fourth request in fr", msgs)
@@ -876,7 +876,7 @@ func TestBrowserEmphasisAndLinks(t *testing.T) {
 		t.Errorf("%v links in the exceptions answer; want none (no confirmed address)", got)
 	}
 	p.do("ask link", waitFor(`!document.getElementById('send').disabled`),
-		chromedp.SendKeys(chromedp.CSS("#text"), "lien\n"), botCount(2))
+		chromedp.SendKeys(chromedp.CSS("#text"), "lien\n"), botCount(3))
 	a := `document.querySelector('#log .msg:last-child .answer .official a')`
 	if got := p.str(a + `.href`); got != orgs.Links[0].URL {
 		t.Errorf("link href = %q; want %q", got, orgs.Links[0].URL)
