@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/qc-ia/conformbot/conversation"
@@ -55,7 +56,7 @@ func TestManifests(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The same promise as the Teams app and the web page, for the defaults
-			// (README: edit it when DATA_RETENTION or STORE_UNANSWERED changes).
+			// (bot slack-manifest writes it for other settings).
 			for _, lang := range []string{"fr", "en"} {
 				if n := conversation.PrivacyNotice(lang, conversation.DefaultKept); !strings.Contains(m.Display.LongDescription, n) {
 					t.Errorf("long_description lacks the %s privacy notice %q", lang, n)
@@ -88,5 +89,80 @@ func TestManifests(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The checked-in manifests are Manifest's output for the defaults, so
+// they cannot drift from what bot slack-manifest writes.
+func TestManifestFilesAreGenerated(t *testing.T) {
+	t.Parallel()
+	for file, base := range map[string]string{"manifest.yml": ExampleURL, "manifest-socket-mode.yml": ""} {
+		want, err := os.ReadFile("../../deploy/slack/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Manifest(ManifestInfo{BaseURL: base, Kept: conversation.DefaultKept})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("deploy/slack/%s is not Manifest's output for the defaults: run\n  go run ./cmd/bot slack-manifest %s > deploy/slack/%s\ngot:\n%s", file,
+				map[bool]string{true: "--url " + ExampleURL, false: "--socket-mode"}[base != ""], file, got)
+		}
+	}
+}
+
+// A deployment's settings reach its manifest: retention, session TTL,
+// STORE_UNANSWERED=off, the command and the public URL.
+func TestManifestFollowsSettings(t *testing.T) {
+	t.Parallel()
+	kept := conversation.Kept{Unanswered: false, Retention: 90 * 24 * time.Hour, SessionTTL: 2 * time.Hour}
+	b, err := Manifest(ManifestInfo{Command: "/conformite", BaseURL: "https://ia.mcn.gouv.qc.ca/bot/", Kept: kept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Display struct {
+			LongDescription string `yaml:"long_description"`
+		} `yaml:"display_information"`
+		Features struct {
+			SlashCommands []struct{ Command, URL string } `yaml:"slash_commands"`
+		} `yaml:"features"`
+		Settings struct {
+			Events struct {
+				RequestURL string `yaml:"request_url"`
+			} `yaml:"event_subscriptions"`
+		} `yaml:"settings"`
+	}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		if n := conversation.PrivacyNotice(lang, kept); !strings.Contains(m.Display.LongDescription, n) {
+			t.Errorf("long_description lacks the %s notice %q", lang, n)
+		}
+	}
+	for _, w := range []string{"90 jours", "90 days", "2 heures", "Tapez /conformite suivi"} {
+		if !strings.Contains(m.Display.LongDescription, w) {
+			t.Errorf("long_description lacks %q:\n%s", w, m.Display.LongDescription)
+		}
+	}
+	if strings.Contains(m.Display.LongDescription, "questions restées sans réponse") {
+		t.Error("STORE_UNANSWERED=off, yet the manifest says unanswered questions are kept")
+	}
+	if len(m.Display.LongDescription) > 4000 {
+		t.Errorf("long_description is %d characters; Slack takes 4,000", len(m.Display.LongDescription))
+	}
+	if c := m.Features.SlashCommands; len(c) != 1 || c[0].Command != "/conformite" || c[0].URL != "https://ia.mcn.gouv.qc.ca/bot/slack/commands" {
+		t.Errorf("slash command %+v", c)
+	}
+	if m.Settings.Events.RequestURL != "https://ia.mcn.gouv.qc.ca/bot/slack/events" {
+		t.Errorf("events URL %q", m.Settings.Events.RequestURL)
+	}
+	for _, bad := range []ManifestInfo{{Command: "ia"}, {Command: "/IA"}, {Command: "/ia aide"}, {BaseURL: "http://bot.example"},
+		{BaseURL: "https://"}, {BaseURL: "https://x.example/?a=b"}, {BaseURL: "https://x.example/\"\n  evil: 1"}} {
+		if _, err := Manifest(bad); err == nil {
+			t.Errorf("Manifest(%+v) accepted", bad)
+		}
 	}
 }
