@@ -434,9 +434,9 @@ func (t *turn) suggestions(question string, ids []string) []Suggestion {
 		if !ok {
 			continue
 		}
-		act, ok := action(actFAQ+id, a.Question)
+		act, ok := action(actFAQ+id, SentenceCase(a.Question))
 		if i, p := t.e.passagePart(question, a.Text); i >= 0 {
-			if withPassage, fits := action(actFAQ+id+":"+passageRef(i, p), a.Question); fits {
+			if withPassage, fits := action(actFAQ+id+":"+passageRef(i, p), SentenceCase(a.Question)); fits {
 				act, ok = withPassage, true
 			}
 		}

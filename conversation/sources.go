@@ -25,7 +25,7 @@ func Quote(kb *faq.KB, en *faq.Entry, lang string) Answer {
 	}}
 	for _, id := range en.Related {
 		if r, ok := kb.Entry(id); ok {
-			if act, ok := action(actFAQ+id, r.Question); ok {
+			if act, ok := action(actFAQ+id, SentenceCase(r.Question)); ok {
 				a.Related = append(a.Related, Related{EntryID: id, Question: r.Question, Action: act})
 			}
 		}
@@ -178,7 +178,7 @@ func (e *Engine) stepFacts(f rules.Facts, lang string) (*Question, *Verdict, rul
 			c := Citation{EntryID: id, Question: id}
 			if en, ok := e.kb.Entry(id); ok {
 				c.Question = en.Question
-				c.Action, _ = action(actFAQ+id, en.Question)
+				c.Action, _ = action(actFAQ+id, SentenceCase(en.Question))
 			}
 			v.Citations = append(v.Citations, c)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Labels are the words adapters place around the parts of a Reply, in one
@@ -234,6 +235,55 @@ func List(head string, items []string) string {
 	for _, it := range items {
 		b.WriteString("\n- ")
 		b.WriteString(it)
+	}
+	return b.String()
+}
+
+// properNouns keep their case when SentenceCase lowers an all-capitals
+// title: the acronyms and names of the FAQ's questions.
+var properNouns = map[string]string{"ia": "IA", "iag": "IAG", "lggri": "LGGRI", "mcn": "MCN", "dpi": "DPI",
+	"efvp": "EFVP", "ti": "TI", "copilot": "Copilot", "chatgpt": "ChatGPT", "québec": "Québec"}
+
+// SentenceCase writes an all-capitals title (the official FAQ's questions
+// are set in capitals) in sentence case, for buttons: capitals read as
+// shouting and are harder to read. Text with any lowercase letter is
+// returned as is; the words are the same, only their case changes.
+func SentenceCase(s string) string {
+	hasLower := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			hasLower = true
+			break
+		}
+	}
+	if hasLower {
+		return s
+	}
+	lower := []rune(strings.ToLower(s))
+	var b strings.Builder
+	first := true
+	for i := 0; i < len(lower); {
+		if !unicode.IsLetter(lower[i]) {
+			b.WriteRune(lower[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lower) && unicode.IsLetter(lower[j]) {
+			j++
+		}
+		w := string(lower[i:j])
+		switch {
+		case properNouns[w] != "":
+			w = properNouns[w]
+		case first:
+			r := []rune(w)
+			r[0] = unicode.ToUpper(r[0])
+			w = string(r)
+		}
+		first = false
+		b.WriteString(w)
+		i = j
 	}
 	return b.String()
 }

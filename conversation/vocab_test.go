@@ -84,3 +84,21 @@ func TestProgress(t *testing.T) {
 		}
 	}
 }
+
+func TestSentenceCase(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"EST-CE QUE MON ORGANISATION EST CONCERNÉE ?", "Est-ce que mon organisation est concernée ?"},
+		{"QU'EST-CE QU'UN ASSISTANT VIRTUEL APPUYÉ PAR L'IAG ?", "Qu'est-ce qu'un assistant virtuel appuyé par l'IAG ?"},
+		{"PUIS-JE ENCORE UTILISER LA VERSION WEB DE COPILOT OU CHATGPT?", "Puis-je encore utiliser la version web de Copilot ou ChatGPT?"},
+		{"EN QUOI CONSISTE UNE « DÉMARCHE STRUCTURÉE » ?", "En quoi consiste une « démarche structurée » ?"},
+		{"« ÉTAT » DU PROJET", "« État » du projet"},
+		{"Déjà en casse de phrase : LGGRI", "Déjà en casse de phrase : LGGRI"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := SentenceCase(tt.in); got != tt.want {
+			t.Errorf("SentenceCase(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -261,6 +261,9 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		o := d.Send(t, user, "admissibilité")
 		o = d.Click(t, user, o.Button(t, conversation.LabelsFor(conversation.LangFR).No))
 		want(t, o, "verdict", outOfScope, "Références (FAQ) :")
+		// At a glance: the mark, the one-sentence conclusion, the answer it
+		// rests on, and the source with its date.
+		want(t, o, "verdict parts", "✅", "La suspension ne s'applique pas à votre situation.", "organisme public visé", "18 mars 2025")
 		o = d.Click(t, user, o.Button(t, "Récapitulatif"))
 		want(t, o, "receipt", "Récapitulatif — vérification d'admissibilité", "Version des règles : ", "→ Non", outOfScope)
 	})
@@ -277,7 +280,8 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 				t.Errorf("raw markup %q shown:\n%s", raw, o.Text)
 			}
 		}
-		o = d.Click(t, user, o.Button(t, "EN QUOI CONSISTE UNE « DÉMARCHE STRUCTURÉE » ?"))
+		// Follow-ups are buttons in sentence case (the FAQ sets its questions in capitals).
+		o = d.Click(t, user, o.Button(t, "En quoi consiste une « démarche structurée » ?"))
 		want(t, o, "follow-up", "Une démarche structurée implique que l'organisme public")
 	})
 

@@ -21,13 +21,20 @@ type discordDriver struct {
 }
 
 type wireMessage struct {
-	Content    string            `json:"content"`
-	Components []json.RawMessage `json:"components"`
+	Content    string                    `json:"content"`
+	Components []json.RawMessage         `json:"components"`
+	Embeds     []*discordgo.MessageEmbed `json:"embeds"`
 }
 
 func (d *discordDriver) add(t testing.TB, o *adaptertest.Out, m wireMessage) {
 	o.Messages++
 	o.Text += m.Content + "\n"
+	for _, e := range m.Embeds {
+		o.Text += e.Title + "\n"
+		for _, f := range e.Fields {
+			o.Text += f.Name + " : " + f.Value + "\n"
+		}
+	}
 	o.Lengths = append(o.Lengths, conversation.UTF16Len(m.Content))
 	for _, c := range m.Components {
 		mc, err := discordgo.MessageComponentFromJSON(c)

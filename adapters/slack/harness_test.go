@@ -250,6 +250,12 @@ func texts(blocks []map[string]any) string {
 			s, _ := t["text"].(string)
 			parts = append(parts, s)
 		}
+		if fs, ok := bl["fields"].([]any); ok {
+			for _, f := range fs {
+				s, _ := f.(map[string]any)["text"].(string)
+				parts = append(parts, s)
+			}
+		}
 		if bl["type"] == "context" {
 			for _, e := range bl["elements"].([]any) {
 				s, _ := e.(map[string]any)["text"].(string)

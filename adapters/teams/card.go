@@ -176,7 +176,7 @@ func elements(r conversation.Reply) []element {
 		for _, s := range r.Suggestions {
 			a := s.Action
 			if s.Question != "" {
-				a.Label = s.Question
+				a.Label = conversation.SentenceCase(s.Question)
 			}
 			if a.Label == "" {
 				a.Label = l.View
@@ -235,7 +235,7 @@ func verdictElements(l *conversation.Labels, v *conversation.Verdict, sep bool, 
 				continue
 			}
 			a := c.Action
-			a.Label = c.Question
+			a.Label = conversation.SentenceCase(c.Question)
 			shown[a.ID] = true
 			out = append(out, actionSets([]conversation.Action{a})...)
 		}

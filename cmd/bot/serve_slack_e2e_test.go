@@ -185,7 +185,7 @@ func TestSlackEndToEnd(t *testing.T) {
 		reply, _ := app.Engine.Handle(context.Background(), ref)
 		steps := 0
 		for reply.Verdict == nil {
-			if !strings.Contains(blocksText(msg.Blocks), fmt.Sprintf("*Question %d*", steps+1)) {
+			if !strings.Contains(blocksText(msg.Blocks), fmt.Sprintf("*Question %d", steps+1)) {
 				t.Fatalf("step %d shows:\n%s", steps+1, blocksText(msg.Blocks))
 			}
 			i := slices.IndexFunc(slackButtons(msg.Blocks), func(b slackButton) bool { return b.Label == "Oui" })

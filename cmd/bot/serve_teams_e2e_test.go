@@ -139,7 +139,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 		if code := side.send(t, bot, act, nil); code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
-		p := side.conn.Next(t)
+		p := side.conn.NextMessage(t)
 		want := "/teams/v3/conversations/19:chan@thread.tacv2%3Bmessageid=1700/activities/1700%2F1"
 		if p.Path != want || p.Activity.ReplyToID != "1700/1" || p.Auth != "Bearer bot-token-1" {
 			t.Errorf("posted to %s (replyTo %q, %s), want %s in the thread with the bot token",
@@ -167,7 +167,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 		reply := ref(refMsg)
 		steps := 0
 		for reply.Verdict == nil {
-			text, buttons := teamsCard(t, side.conn.Next(t))
+			text, buttons := teamsCard(t, side.conn.NextMessage(t))
 			if !strings.Contains(text, fmt.Sprintf("Question %d", steps+1)) || !strings.Contains(text, reply.Question.Prompt) {
 				t.Fatalf("step %d shows:\n%s", steps+1, text)
 			}
@@ -184,7 +184,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 			reply = ref(refMsg)
 			steps++
 		}
-		text, _ := teamsCard(t, side.conn.Next(t))
+		text, _ := teamsCard(t, side.conn.NextMessage(t))
 		if steps < 2 || !strings.Contains(text, reply.Verdict.Title) || !strings.Contains(text, "Références (FAQ) :") {
 			t.Errorf("after %d steps, verdict %q not shown:\n%s", steps, reply.Verdict.Title, text)
 		}
@@ -197,7 +197,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 		if code := side.send(t, bot, up, nil); code != 200 {
 			t.Fatalf("status %d", code)
 		}
-		p := side.conn.Next(t)
+		p := side.conn.NextMessage(t)
 		text, _ := teamsCard(t, p)
 		if p.Path != "/teams/v3/conversations/19:team@thread.tacv2/activities" || !strings.Contains(text, "I answer questions") {
 			t.Errorf("welcome posted to %s:\n%s", p.Path, text)
