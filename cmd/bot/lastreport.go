@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -35,12 +36,22 @@ type reportedText struct {
 // examples, synonyms, document), whichever files it came from: a fresh
 // copy of the embedded FAQ has the embedded FAQ's digest.
 func kbDigest(kb *faq.KB) string {
+	// Where each item was read is kept by file name only: the embedded
+	// FAQ and a copy of it differ in folder, not in content.
+	entries := slices.Clone(kb.Entries)
+	for i := range entries {
+		entries[i].Source = filepath.Base(entries[i].Source)
+	}
+	examples := slices.Clone(kb.Examples)
+	for i := range examples {
+		examples[i].File = filepath.Base(examples[i].File)
+	}
 	b, _ := json.Marshal(struct {
 		Doc      faq.Document
 		Entries  []faq.Entry
 		Examples []faq.Example
 		Synonyms []faq.SynonymGroup
-	}{kb.Doc, kb.Entries, kb.Examples, kb.Synonyms})
+	}{kb.Doc, entries, examples, kb.Synonyms})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:16])
 }

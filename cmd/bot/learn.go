@@ -193,7 +193,7 @@ func runLearn(ctx context.Context, env *Env, args []string) int {
 			_ = saveLastReport(env.Config.DataDir, last)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Écrit / written: %s. Un bot serve en marche le recharge (SIGHUP) ; vérifiez avec bot validate.\n", path)
+	fmt.Fprintf(env.Stdout, "Écrit / written: %s. Un bot serve en marche le recharge de lui-même / a running bot serve reloads it; vérifiez avec / check with bot validate.\n", path)
 	return exitOK
 }
 
