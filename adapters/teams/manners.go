@@ -11,8 +11,12 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 )
 
-// typingAfter: an answer quicker than this shows no typing indicator.
-const typingAfter = 700 * time.Millisecond
+// typingAfter: an answer quicker than this shows no typing indicator;
+// typingBudget bounds the indicator's own send.
+const (
+	typingAfter  = 700 * time.Millisecond
+	typingBudget = 2 * time.Second
+)
 
 // typing sends the typing indicator once the answer has taken typingAfter;
 // stop cancels it (and waits for a send in flight, so that the indicator
@@ -39,7 +43,10 @@ func (a *Adapter) typing(ctx context.Context, act *Activity) (stop func()) {
 			return
 		}
 		out := &outActivity{Type: "typing", From: &act.Recipient, Conversation: Conversation{ID: act.Conversation.ID}}
-		if err := a.conn.send(ctx, endpoint, out); err != nil {
+		// A slow connector must not hold the answer back for a hint.
+		tctx, cancel := context.WithTimeout(ctx, typingBudget)
+		defer cancel()
+		if err := a.conn.send(tctx, endpoint, out); err != nil {
 			a.log.Debug("typing indicator not sent", "err", err)
 		}
 	}()

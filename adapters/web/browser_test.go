@@ -60,8 +60,12 @@ func scripted(m conversation.Message) (conversation.Reply, error) {
 	verdict := func(code, title string) conversation.Reply {
 		r := conversation.Reply{Lang: lang,
 			Verdict: &conversation.Verdict{Code: code, Title: title, Explanation: pick("Selon vos réponses : le projet est visé.", "From your answers: the project is covered."),
-				Citations: []conversation.Citation{{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?"}},
-				Receipt:   "Récapitulatif — vérification d'admissibilité\nRésultat : " + title + "\n"},
+				Conclusion: pick("Votre projet n'est pas suspendu.", "Your project is not suspended."),
+				Answers:    []conversation.VerdictAnswer{{Fact: "approved", Label: pick("projet approuvé", "project approved"), Value: "yes", Answer: pick("Oui", "Yes")}},
+				Source:     conversation.Source{Label: pick("Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025", "Source: FAQ IA-RI-2025-001-OP, MCN, March 18, 2025")},
+				Citations: []conversation.Citation{{EntryID: "exceptions", Question: "Y A-T-IL DES EXCEPTIONS ?",
+					Action: conversation.Action{ID: "faq:exceptions", Label: "Y a-t-il des exceptions ?"}}},
+				Receipt: "Récapitulatif — vérification d'admissibilité\nRésultat : " + title + "\n"},
 			Actions: []conversation.Action{{ID: "back", Label: pick("Retour", "Back")}, {ID: "restart", Label: pick("Recommencer", "Restart")}}}
 		if code == "indetermine" {
 			r.Verdict.ToVerify = []string{"Le projet est-il approuvé ?"}
@@ -332,6 +336,11 @@ func TestBrowserPage(t *testing.T) {
 	}
 	if got := p.js(`document.querySelectorAll('#log .choices button:not(:disabled)').length`); got != float64(0) {
 		t.Errorf("%v choice buttons still live after the verdict", got)
+	}
+	// The verdict's parts: the conclusion, the answers as a list, the
+	// references as buttons, the source line.
+	if got := plain(p.str(`(v => [v.querySelector('.conclusion').textContent, v.querySelector('ul li').textContent, [...v.querySelectorAll('.references button')].map(b => b.textContent).join(","), v.querySelector('.source').textContent].join("|"))(document.querySelector('#log .msg:last-child .verdict'))`)); got != "Votre projet n'est pas suspendu.|projet approuvé : Oui|Y a-t-il des exceptions ?|Source : FAQ IA-RI-2025-001-OP, MCN, 18 mars 2025" {
+		t.Errorf("verdict parts = %q", got)
 	}
 
 	// The other verdicts look different, and say so in words.

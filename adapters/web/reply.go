@@ -97,6 +97,7 @@ type citationJSON struct {
 	EntryID  string `json:"entry_id"`
 	Question string `json:"question"`
 	Action   string `json:"action,omitempty"` // opens the entry
+	Label    string `json:"label,omitempty"`  // the question in sentence case, for its button
 }
 
 type verdictAnswerJSON struct {
@@ -190,7 +191,7 @@ func toJSON(r conversation.Reply) replyJSON {
 			vj.Source = &sourceJSON{Title: s.Title, Issuer: s.Issuer, Reference: s.Reference, Date: date(s.Date), Label: s.Label, URL: s.URL}
 		}
 		for _, c := range v.Citations {
-			vj.Citations = append(vj.Citations, citationJSON{EntryID: c.EntryID, Question: c.Question, Action: c.Action.ID})
+			vj.Citations = append(vj.Citations, citationJSON{EntryID: c.EntryID, Question: c.Question, Action: c.Action.ID, Label: conversation.SentenceCase(c.Question)})
 		}
 		out.Verdict = vj
 	}

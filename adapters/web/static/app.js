@@ -483,7 +483,7 @@
       if (v.to_verify && v.to_verify.length) box.append(el("p", {}, t.toVerify), listOf(v.to_verify));
       if (v.citations && v.citations.length) {
         // References open their entry, as follow-ups.
-        const refs = v.citations.filter((c) => c.action).map((c) => ({ id: c.action, label: c.question }));
+        const refs = v.citations.filter((c) => c.action).map((c) => ({ id: c.action, label: c.label || c.question }));
         for (const a of refs) shown.add(a.id);
         box.append(el("p", {}, t.refs), row(refs, "references") || listOf(v.citations.map((c) => c.question)));
       }
