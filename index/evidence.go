@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -313,9 +314,21 @@ func (ix *Index) read(text string, h *holdout) reading {
 	return r
 }
 
+// accPool holds the scratch of features.
+var accPool sync.Pool
+
 // features fills one row per candidate entry.
 func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]float64) {
-	acc := make([]float64, max(ix.maxPhr, ix.nOOS))
+	// Scratch, cleared by each use of the part it needs.
+	accp, _ := accPool.Get().(*[]float64)
+	if accp == nil {
+		accp = new([]float64)
+	}
+	defer accPool.Put(accp)
+	if n := max(ix.maxPhr, ix.nOOS); cap(*accp) < n {
+		*accp = make([]float64, n)
+	}
+	acc := (*accp)[:max(ix.maxPhr, ix.nOOS)]
 	oosW := ix.oosSimilarity(&r.whole, h, acc)
 	oosQ := oosW
 	if !r.qIsWhole {

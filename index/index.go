@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -208,6 +210,9 @@ type Index struct {
 	// While building: the FAQ's texts analysed (unique terms, all terms,
 	// words before synonyms).
 	buildTerms, buildFull, buildPre map[string][]string
+	// passages: passage text -> its terms (BestPassage), read only.
+	passages  sync.Map
+	nPassages atomic.Int32
 }
 
 type doc struct {

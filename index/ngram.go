@@ -1,7 +1,6 @@
 package index
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -73,18 +72,26 @@ func tfidf(hashes []uint32, idf map[uint32]float64) ngVec {
 }
 
 // dotSparse is the dot product of a short vector with a long one (a
-// centroid): each of a's n-grams is looked up in b by binary search.
+// centroid): each of a's n-grams is looked up in b by binary search, from
+// where the previous one was found (a hot loop: no comparison closure).
 func dotSparse(a, b ngVec) float64 {
 	var s float64
 	j := 0
 	for _, x := range a {
-		k, ok := slices.BinarySearchFunc(b[j:], x.g, func(y ngw, g uint32) int { return cmp.Compare(y.g, g) })
-		j += k
-		if ok {
-			s += x.w * b[j].w
+		lo, hi := j, len(b) // the first of b[j:] at or after x.g
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if b[m].g < x.g {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
-		if j >= len(b) {
+		if j = lo; j >= len(b) {
 			break
+		}
+		if b[j].g == x.g {
+			s += x.w * b[j].w
 		}
 	}
 	return s

@@ -30,7 +30,7 @@ func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool
 	held := make([][]string, len(parts)) // the question's terms each part holds
 	df := make(map[string]int)
 	for i, p := range parts {
-		for _, t := range ix.analyzeTerms(p) {
+		for _, t := range ix.passageTerms(p) {
 			if q[t] {
 				held[i] = append(held[i], t)
 				df[t]++
@@ -56,4 +56,20 @@ func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool
 		return -1, false
 	}
 	return best, true
+}
+
+// maxPassagesKept bounds the passages whose terms are kept: the parts of
+// the FAQ's answers, which every answer quoting them would analyse again.
+const maxPassagesKept = 4096
+
+// passageTerms is analyzeTerms(p), kept for the FAQ's passages.
+func (ix *Index) passageTerms(p string) []string {
+	if ts, ok := ix.passages.Load(p); ok {
+		return ts.([]string)
+	}
+	ts := ix.analyzeTerms(p)
+	if ix.nPassages.Add(1) <= maxPassagesKept {
+		ix.passages.Store(p, ts)
+	}
+	return ts
 }
