@@ -63,7 +63,9 @@ type Store struct {
 	key []byte
 	now func() time.Time
 
-	getSession, putSession, firstSeen *sql.Stmt
+	// Prepared once: the driver parses a statement's SQL at every
+	// unprepared call, a good part of a chat turn's store work.
+	getSession, putSession, firstSeen, addUnanswered, addReview *sql.Stmt
 }
 
 // Open opens (creating if needed) the store in dir, which is created too.
@@ -116,6 +118,8 @@ func (s *Store) init(ctx context.Context) error {
 		// An expired key counts as new: the update runs only when it expired.
 		{&s.firstSeen, `INSERT INTO seen(key, expires) VALUES(?, ?)
 			ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE seen.expires <= ?`},
+		{&s.addUnanswered, `INSERT INTO unanswered(text, lang, at) VALUES(?, ?, ?)`},
+		{&s.addReview, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES(?, ?, ?, ?, ?)`},
 	} {
 		st, err := s.db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -311,7 +315,7 @@ func (s *Store) AddUnanswered(ctx context.Context, q conversation.Unanswered) er
 	if at.IsZero() {
 		at = s.now()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO unanswered(text, lang, at) VALUES(?, ?, ?)`, q.Text, q.Lang, at.UnixNano())
+	_, err := s.addUnanswered.ExecContext(ctx, q.Text, q.Lang, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("add unanswered: %w", err)
 	}
@@ -324,7 +328,7 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 	if at.IsZero() {
 		at = s.now()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES(?, ?, ?, ?, ?)`, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano())
+	_, err := s.addReview.ExecContext(ctx, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("add review: %w", err)
 	}

@@ -227,3 +227,31 @@ func TestFilesOwnerOnly(t *testing.T) {
 		t.Error("a data folder created by Open is open to others")
 	}
 }
+
+// BenchmarkChatTurnWrites is a chat turn's store work: read the session,
+// write it back, keep one review event.
+func BenchmarkChatTurnWrites(b *testing.B) {
+	s, err := Open(context.Background(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		key := fmt.Sprintf("web:s%d", i%64)
+		i++
+		sess, ver, err := s.GetSession(ctx, key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sess.Lang = "fr"
+		if _, err := s.PutSession(ctx, key, sess, ver, time.Hour); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.AddReview(ctx, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "contact", Band: 3}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
