@@ -26,6 +26,7 @@ type RuleSet struct {
 	verdictIdx map[string]*verdict
 	scenarios  []Scenario
 	maxNodes   int
+	cited      []string // CitedEntries, asked at every answer
 }
 
 // Fact is one question of the dialog.
@@ -138,7 +139,9 @@ func (rs *RuleSet) FallbackVerdict() string { return rs.fallback.code }
 
 // CitedEntries lists every FAQ entry id the rules cite, sorted, so that a
 // caller holding the FAQ can check they all exist.
-func (rs *RuleSet) CitedEntries() []string {
+func (rs *RuleSet) CitedEntries() []string { return slices.Clone(rs.cited) }
+
+func (rs *RuleSet) citedEntries() []string {
 	var all []string
 	for _, c := range rs.CitationSites() {
 		all = append(all, c.EntryID)

@@ -303,6 +303,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 		return nil, &ValidationError{l.problems}
 	}
 	l.rs.Digest = hex.EncodeToString(digest.Sum(nil)[:8])
+	l.rs.cited = l.rs.citedEntries()
 	return l.rs, nil
 }
 
