@@ -154,6 +154,7 @@ func TestServeBadDatabaseURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			cfg.DataDir = t.TempDir() // the content caches, not ./data of the source tree
 			var stderr strings.Builder
 			env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Config: cfg, Logger: discardLogger}
 			if code := runServe(context.Background(), env, []string{"--addr", "127.0.0.1:0"}); code != tt.code {

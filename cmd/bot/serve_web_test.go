@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qc-ia/conformbot/internal/browsertest"
+	"github.com/qc-ia/conformbot/internal/ratelimit"
 	"github.com/qc-ia/conformbot/internal/testlog"
 )
 
@@ -248,7 +249,13 @@ func TestWebChatInBrowser(t *testing.T) {
 // BenchmarkWebChat measures POST /api/chat through the whole `bot serve`
 // stack (middleware, adapter, engine, SQLite sessions), on parallel sessions.
 func BenchmarkWebChat(b *testing.B) {
-	app := newRealApp(b, io.Discard)
+	cfg, err := LoadConfig(func(string) (string, bool) { return "", false })
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Rate limits off: one loopback generator is not what this measures.
+	cfg.DataDir, cfg.RateSession, cfg.RateAddress = b.TempDir(), ratelimit.Limit{}, ratelimit.Limit{}
+	app := buildTestApp(context.Background(), b, cfg, io.Discard)
 	h := harden(webMux(app), app.Logger)
 	// The in-scope development questions in turn, so that the figure is not
 	// that of one question's cached path.
