@@ -36,7 +36,7 @@ func PrivacyNotice(lang string, k Kept) string {
 			s += "unanswered questions, redacted (e-mail addresses, numbers, names), and "
 		}
 		s += fmt.Sprintf("votes on answers, for %s, to improve the FAQ; an eligibility check's answers until %s of inactivity. "+
-			"It keeps no name or platform id in clear. ", durationEN(k.Retention), durationEN(k.SessionTTL))
+			"It keeps no person's name or id in clear; a Slack, Teams or Discord channel subscribed to updates (« abonner ») is kept, by its id, until unsubscribed. ", durationEN(k.Retention), durationEN(k.SessionTTL))
 		if k.LogText {
 			return s + "The operator has chosen to write message text to the logs."
 		}
@@ -50,7 +50,7 @@ func PrivacyNotice(lang string, k Kept) string {
 		s += "les questions restées sans réponse, caviardées (courriels, numéros, noms), et "
 	}
 	s += fmt.Sprintf("les votes sur les réponses, pendant %s, pour améliorer la FAQ ; les réponses d'une vérification en cours, jusqu'à %s d'inactivité. "+
-		"Il ne conserve ni nom ni identifiant de plateforme en clair. ", durationFR(k.Retention), durationFR(k.SessionTTL))
+		"Il ne conserve ni nom ni identifiant de personne en clair ; un canal Slack, Teams ou Discord abonné aux mises à jour (« abonner ») est conservé, par son identifiant, jusqu'au désabonnement. ", durationFR(k.Retention), durationFR(k.SessionTTL))
 	if k.LogText {
 		return s + "L'exploitant a choisi d'écrire le texte des messages dans les journaux."
 	}
