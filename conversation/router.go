@@ -347,12 +347,25 @@ func (t *turn) question(text string) Reply {
 		return t.keepDialog(t.fallback(text, f.ids))
 	}
 	if t.dialogOpen() {
-		// Mid-dialog, text near no FAQ entry is most likely a mistyped
-		// answer: say what is expected.
-		t.kind = "not-choice"
-		return t.keepDialog(Reply{Text: []string{t.ui().notChoice}})
+		if !questionLike(text) {
+			// Mid-dialog, a word or two near no FAQ entry is most likely a
+			// mistyped answer: say what is expected.
+			t.kind = "not-choice"
+			return t.keepDialog(Reply{Text: []string{t.ui().notChoice}})
+		}
+		// A real question about something else: said so, kept, and the
+		// dialog goes on where it was.
+		r := t.offTopic(text)
+		r.Text, r.Actions = r.Text[:1], nil
+		return t.keepDialog(r)
 	}
 	return t.offTopic(text)
+}
+
+// questionLike tells a question (a "?", or four words or more) from a
+// mistyped answer ("ouiii", "peut-être bien").
+func questionLike(text string) bool {
+	return strings.Contains(text, "?") || len(strings.Fields(text)) >= 4
 }
 
 // offTopic answers a message that has nothing to do with the directive:

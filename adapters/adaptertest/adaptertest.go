@@ -1,7 +1,7 @@
 // Package adaptertest is the conformance suite every platform adapter
 // passes (in the manner of testing/slogtest): one script of messages — a
-// question, the eligibility dialog with back and restart, a verdict, the
-// language commands, the escalation, a stale button, a long answer, a panic in the engine and a
+// question, the eligibility dialog with back and restart, questions asked
+// during it, a verdict, the language commands, the escalation, a stale button, a long answer, a panic in the engine and a
 // shutdown with work in flight — played through the adapter as its
 // platform would, on the real engine and the official content. An adapter
 // test only writes a Driver: how to deliver a message and read back what
@@ -293,6 +293,23 @@ func Run(t *testing.T, newDriver func(t *testing.T, h *Handler) Driver) {
 		if strings.Contains(o.Text, conversation.DefaultEscalationEmail) {
 			t.Errorf("off-topic reply offers the MCN's e-mail:\n%s", o.Text)
 		}
+	})
+
+	t.Run("questions during the check", func(t *testing.T) {
+		t.Parallel()
+		d, _ := start(t)
+		d.Send(t, user, "admissibilité")
+		o := d.Send(t, user, "Puis-je encore utiliser ChatGPT?")
+		want(t, o, "FAQ question mid-check", answerText, q1Text)
+		o = d.Send(t, user, "assistant IAG sanction disciplinaire")
+		want(t, o, "unanswered question mid-check", contact, q1Text)
+		o = d.Send(t, user, "Quelle est la météo demain ?")
+		want(t, o, "off-topic question mid-check", "Je réponds seulement aux questions", q1Text)
+		if strings.Contains(o.Text, contact) {
+			t.Errorf("off-topic question mid-check offers the MCN's e-mail:\n%s", o.Text)
+		}
+		o = d.Send(t, user, "oui")
+		want(t, o, "the check goes on", q2Text)
 	})
 
 	t.Run("language commands", func(t *testing.T) {
