@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -284,7 +286,7 @@ func (t *turn) action(id string) Reply {
 			t.kind = "stale"
 			r = Reply{Text: []string{t.ui().staleEntry}, Actions: []Action{t.btn(ActHelp)}}
 		} else {
-			t.review(Review{Kind: ReviewTaken, Entry: id})
+			t.taken(id)
 		}
 		return t.keepDialog(r)
 	case strings.HasPrefix(id, actReason):
@@ -538,9 +540,40 @@ func (t *turn) review(r Review) {
 	})
 }
 
+// maxOffers bounds the replies with choices a session remembers.
+const maxOffers = 4
+
+// offered keeps, for the report, the choices of this reply under one
+// random id, remembered by the session until one is taken.
 func (t *turn) offered(s []Suggestion) {
+	if len(s) == 0 {
+		return
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	o := Offer{ID: hex.EncodeToString(b[:])}
 	for _, x := range s {
-		t.review(Review{Kind: ReviewOffered, Entry: x.EntryID})
+		o.Entries = append(o.Entries, x.EntryID)
+		t.review(Review{Kind: ReviewOffered, Entry: x.EntryID, Offer: o.ID})
+	}
+	t.sess.Offers = append(slices.Clone(t.sess.Offers), o)
+	if len(t.sess.Offers) > maxOffers {
+		t.sess.Offers = t.sess.Offers[len(t.sess.Offers)-maxOffers:]
+	}
+	t.dirty = true
+}
+
+// taken counts entry id as the choice taken from the latest reply that
+// offered it; a follow-up or a citation opened is no choice taken.
+func (t *turn) taken(id string) {
+	for i := len(t.sess.Offers) - 1; i >= 0; i-- {
+		o := t.sess.Offers[i]
+		if slices.Contains(o.Entries, id) {
+			t.review(Review{Kind: ReviewTaken, Entry: id, Offer: o.ID})
+			t.sess.Offers = slices.Delete(slices.Clone(t.sess.Offers), i, i+1)
+			t.dirty = true
+			return
+		}
 	}
 }
 

@@ -53,6 +53,15 @@ type Session struct {
 	Voted      []string     `json:"voted,omitempty"`  // entries this session already rated
 	// Reasoned are the entries whose 👎 already got a reason.
 	Reasoned []string `json:"reasoned,omitempty"`
+	// Offers are the latest replies that offered choices, so that taking
+	// one counts for its reply (see Review.Offer).
+	Offers []Offer `json:"offers,omitempty"`
+}
+
+// Offer is a reply that offered entries as choices.
+type Offer struct {
+	ID      string   `json:"id"`
+	Entries []string `json:"entries"`
 }
 
 // DialogState is the eligibility dialog: the answers given so far, in the
@@ -115,7 +124,10 @@ type Review struct {
 	Entry  string
 	Band   int
 	Reason string
-	At     time.Time
+	// Offer is a random id of the reply that offered the choices (offered
+	// and taken events): the report sees which replies had none taken.
+	Offer string
+	At    time.Time
 }
 
 // ConfidenceBand rounds a confidence in [0, 1] down to a multiple of 5 %.

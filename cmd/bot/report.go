@@ -46,7 +46,20 @@ type report struct {
 	Below      int         `json:"below_percent"`
 	LowAnswers []lowRow    `json:"low_confidence"`
 	Choices    []choiceRow `json:"choices"`
-	Reasons    []reasonRow `json:"downvote_reasons"`
+	// ChoiceReplies counts the replies that offered choices, NoneTaken
+	// those where none was taken; Ignored groups the latter by the
+	// choices they offered, most frequent first.
+	ChoiceReplies int          `json:"choice_replies"`
+	NoneTaken     int          `json:"choice_replies_none_taken"`
+	Ignored       []ignoredRow `json:"choices_none_taken"`
+	Reasons       []reasonRow  `json:"downvote_reasons"`
+}
+
+// ignoredRow is a set of choices offered together, none taken, and how
+// many replies offered it.
+type ignoredRow struct {
+	Entries []string `json:"entries"`
+	Count   int      `json:"count"`
 }
 
 // lowRow is an entry given as the answer with a confidence under --below.
@@ -228,7 +241,21 @@ func reviewRows(rep *report, evs []conversation.Review, questions map[string]str
 	low := map[string]*lowRow{}
 	ch := map[string]*choiceRow{}
 	rs := map[string]*reasonRow{}
+	offers := map[string][]string{} // reply id -> entries it offered
+	var offerOrder []string
+	takenFrom := map[string]bool{}
 	for _, ev := range evs {
+		if ev.Offer != "" {
+			switch ev.Kind {
+			case conversation.ReviewOffered:
+				if offers[ev.Offer] == nil {
+					offerOrder = append(offerOrder, ev.Offer)
+				}
+				offers[ev.Offer] = append(offers[ev.Offer], ev.Entry)
+			case conversation.ReviewTaken:
+				takenFrom[ev.Offer] = true
+			}
+		}
 		switch ev.Kind {
 		case conversation.ReviewAnswer:
 			r := low[ev.Entry]
@@ -304,6 +331,28 @@ func reviewRows(rep *report, evs []conversation.Review, questions map[string]str
 		}
 		return a.Entry < b.Entry
 	})
+	ignored := map[string]*ignoredRow{}
+	var ignoredOrder []*ignoredRow
+	for _, id := range offerOrder {
+		rep.ChoiceReplies++
+		if takenFrom[id] {
+			continue
+		}
+		rep.NoneTaken++
+		key := strings.Join(offers[id], ",")
+		g := ignored[key]
+		if g == nil {
+			g = &ignoredRow{Entries: offers[id]}
+			ignored[key] = g
+			ignoredOrder = append(ignoredOrder, g)
+		}
+		g.Count++
+	}
+	sort.SliceStable(ignoredOrder, func(i, j int) bool { return ignoredOrder[i].Count > ignoredOrder[j].Count })
+	rep.Ignored = []ignoredRow{}
+	for _, g := range ignoredOrder[:min(len(ignoredOrder), limit)] {
+		rep.Ignored = append(rep.Ignored, *g)
+	}
 	rep.LowAnswers = rep.LowAnswers[:min(len(rep.LowAnswers), limit)]
 	rep.Choices = rep.Choices[:min(len(rep.Choices), limit)]
 	rep.Reasons = rep.Reasons[:min(len(rep.Reasons), limit)]
@@ -436,6 +485,13 @@ func printReport(w io.Writer, rep report) {
 		fmt.Fprintf(tw, "  %s\tproposé / offered %d\tretenu / taken %d\t%s\n", r.Entry, r.Offered, r.Taken, cut(r.Question, 60))
 	}
 	tw.Flush()
+	if rep.ChoiceReplies > 0 {
+		fmt.Fprintf(w, "  Réponses offrant des choix : %d, dont %d sans aucun choix retenu / replies offering choices: %d, none taken in %d\n",
+			rep.ChoiceReplies, rep.NoneTaken, rep.ChoiceReplies, rep.NoneTaken)
+		for _, g := range rep.Ignored {
+			fmt.Fprintf(w, "    ×%d  %s\n", g.Count, strings.Join(g.Entries, ", "))
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Questions sans réponse : %d, en %d groupes, les plus fréquentes d'abord (masqués : %s)\n", rep.Total, rep.Groups, conversation.RedactedKinds(conversation.LangFR))
 	fmt.Fprintf(w, "Unanswered questions: %d, in %d groups, most frequent first (redacted: %s)\n", rep.Total, rep.Groups, conversation.RedactedKinds(conversation.LangEN))

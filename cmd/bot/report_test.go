@@ -196,3 +196,34 @@ func TestReviewRows(t *testing.T) {
 		t.Errorf("limit 1: %d low rows", len(rep.LowAnswers))
 	}
 }
+
+// Choices are followed per reply: which replies offering choices had
+// none taken, grouped by the choices they offered.
+func TestReviewRowsPerReply(t *testing.T) {
+	t.Parallel()
+	var evs []conversation.Review
+	offer := func(id string, entries ...string) {
+		for _, e := range entries {
+			evs = append(evs, conversation.Review{Kind: conversation.ReviewOffered, Entry: e, Offer: id})
+		}
+	}
+	offer("r1", "a", "b", "c")
+	offer("r2", "a", "b", "c")
+	offer("r3", "a", "b")
+	offer("r4", "a", "b", "c")
+	evs = append(evs, conversation.Review{Kind: conversation.ReviewTaken, Entry: "b", Offer: "r3"},
+		conversation.Review{Kind: conversation.ReviewTaken, Entry: "c", Offer: "r4"})
+	rep := report{Below: 70}
+	reviewRows(&rep, evs, nil, 10)
+	if rep.ChoiceReplies != 4 || rep.NoneTaken != 2 {
+		t.Errorf("replies %d, none taken %d; want 4 and 2", rep.ChoiceReplies, rep.NoneTaken)
+	}
+	if len(rep.Ignored) != 1 || rep.Ignored[0].Count != 2 || strings.Join(rep.Ignored[0].Entries, ",") != "a,b,c" {
+		t.Errorf("ignored %+v; want a,b,c twice", rep.Ignored)
+	}
+	var b strings.Builder
+	printReport(&b, rep)
+	if !strings.Contains(b.String(), "Réponses offrant des choix : 4, dont 2 sans aucun choix retenu") || !strings.Contains(b.String(), "×2  a, b, c") {
+		t.Errorf("report text:\n%s", b.String())
+	}
+}

@@ -112,6 +112,7 @@ func clone(s conversation.Session) conversation.Session {
 	}
 	s.Voted = append([]string(nil), s.Voted...)
 	s.Reasoned = append([]string(nil), s.Reasoned...)
+	s.Offers = append([]conversation.Offer(nil), s.Offers...)
 	return s
 }
 

@@ -51,6 +51,7 @@ var migrations = []string{
 	CREATE TABLE deliveries (id bigserial PRIMARY KEY, platform text NOT NULL, channel text NOT NULL, body bytea NOT NULL,
 		due bigint NOT NULL, claimed bigint NOT NULL DEFAULT 0, at bigint NOT NULL);
 	CREATE INDEX deliveries_due ON deliveries (due);`,
+	`ALTER TABLE reviews ADD COLUMN offer text NOT NULL DEFAULT '';`,
 }
 
 // Advisory lock names, scoped by schema so that deployments sharing one
@@ -259,7 +260,7 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 	if at.IsZero() {
 		at = s.now()
 	}
-	if _, err := s.pool.Exec(ctx, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES($1, $2, $3, $4, $5)`, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano()); err != nil {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO reviews(kind, entry, band, reason, offer, at) VALUES($1, $2, $3, $4, $5, $6)`, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, at.UnixNano()); err != nil {
 		return fmt.Errorf("add review: %w", err)
 	}
 	return nil
@@ -267,14 +268,14 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 
 // Reviews implements conversation.Store.
 func (s *Store) Reviews(ctx context.Context, since time.Time) ([]conversation.Review, error) {
-	rows, err := s.pool.Query(ctx, `SELECT kind, entry, band, reason, at FROM reviews WHERE at >= $1 ORDER BY at, id`, since.UnixNano())
+	rows, err := s.pool.Query(ctx, `SELECT kind, entry, band, reason, offer, at FROM reviews WHERE at >= $1 ORDER BY at, id`, since.UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("reviews: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (conversation.Review, error) {
 		var v conversation.Review
 		var at int64
-		err := r.Scan(&v.Kind, &v.Entry, &v.Band, &v.Reason, &at)
+		err := r.Scan(&v.Kind, &v.Entry, &v.Band, &v.Reason, &v.Offer, &at)
 		v.At = time.Unix(0, at)
 		return v, err
 	})

@@ -55,6 +55,7 @@ var migrations = []string{
 	CREATE TABLE deliveries (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, channel TEXT NOT NULL, body BLOB NOT NULL,
 		due INTEGER NOT NULL, claimed INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);
 	CREATE INDEX deliveries_due ON deliveries(due);`,
+	`ALTER TABLE reviews ADD COLUMN offer TEXT NOT NULL DEFAULT '';`,
 }
 
 // Store is a conversation.Store in one SQLite database.
@@ -119,7 +120,7 @@ func (s *Store) init(ctx context.Context) error {
 		{&s.firstSeen, `INSERT INTO seen(key, expires) VALUES(?, ?)
 			ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE seen.expires <= ?`},
 		{&s.addUnanswered, `INSERT INTO unanswered(text, lang, at) VALUES(?, ?, ?)`},
-		{&s.addReview, `INSERT INTO reviews(kind, entry, band, reason, at) VALUES(?, ?, ?, ?, ?)`},
+		{&s.addReview, `INSERT INTO reviews(kind, entry, band, reason, offer, at) VALUES(?, ?, ?, ?, ?, ?)`},
 	} {
 		st, err := s.db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -328,7 +329,7 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 	if at.IsZero() {
 		at = s.now()
 	}
-	_, err := s.addReview.ExecContext(ctx, r.Kind, r.Entry, r.Band, r.Reason, at.UnixNano())
+	_, err := s.addReview.ExecContext(ctx, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("add review: %w", err)
 	}
@@ -337,7 +338,7 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 
 // Reviews implements conversation.Store.
 func (s *Store) Reviews(ctx context.Context, since time.Time) ([]conversation.Review, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, entry, band, reason, at FROM reviews WHERE at >= ? ORDER BY at, id`, since.UnixNano())
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, entry, band, reason, offer, at FROM reviews WHERE at >= ? ORDER BY at, id`, since.UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("reviews: %w", err)
 	}
@@ -346,7 +347,7 @@ func (s *Store) Reviews(ctx context.Context, since time.Time) ([]conversation.Re
 	for rows.Next() {
 		var r conversation.Review
 		var at int64
-		if err := rows.Scan(&r.Kind, &r.Entry, &r.Band, &r.Reason, &at); err != nil {
+		if err := rows.Scan(&r.Kind, &r.Entry, &r.Band, &r.Reason, &r.Offer, &at); err != nil {
 			return nil, fmt.Errorf("reviews: %w", err)
 		}
 		r.At = time.Unix(0, at)

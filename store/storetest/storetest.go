@@ -116,7 +116,7 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 		t0 := clk.Now()
 		in := []conversation.Review{
 			{Kind: conversation.ReviewAnswer, Entry: "contact", Band: 65},
-			{Kind: conversation.ReviewOffered, Entry: "exceptions"},
+			{Kind: conversation.ReviewOffered, Entry: "exceptions", Offer: "o1"},
 			{Kind: conversation.ReviewReason, Entry: "contact", Reason: conversation.ReasonUnclear},
 		}
 		for _, r := range in {
@@ -126,7 +126,7 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) store.Store
 			}
 		}
 		got, err := s.Reviews(ctx, t0.Add(2*time.Second))
-		if err != nil || len(got) != 2 || got[0].Kind != conversation.ReviewOffered || got[1].Reason != conversation.ReasonUnclear ||
+		if err != nil || len(got) != 2 || got[0].Kind != conversation.ReviewOffered || got[0].Offer != "o1" || got[1].Reason != conversation.ReasonUnclear ||
 			!got[1].At.Equal(clk.Now()) {
 			t.Errorf("Reviews(since 2 s) = %+v, %v; want the last two, oldest first", got, err)
 		}
