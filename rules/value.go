@@ -63,6 +63,69 @@ func ParseValue(s string) (Value, bool) {
 // punctuation into single spaces ("Don't know!" reads "don t know"); a lone
 // "?" is kept. The conversation's command words are matched the same way.
 func Normalize(s string) string {
+	if out, ok := normalizeLatin(s); ok {
+		return out
+	}
+	return normalizeNFD(s)
+}
+
+// latinNorm is what normalizeNFD makes of each rune below U+0180: a
+// lowercase letter or digit without its accents (> 0), a separator (0),
+// or -1 for anything else (a letter that stays non-ASCII: ß, æ…).
+var latinNorm = func() (t [0x180]int16) {
+	for r := rune(0); r < 0x180; r++ {
+		var kept []rune
+		sep := false
+		for _, x := range norm.NFD.String(strings.ToLower(string(r))) {
+			switch {
+			case unicode.Is(unicode.Mn, x):
+			case unicode.IsLetter(x) || unicode.IsDigit(x):
+				kept = append(kept, x)
+			default:
+				sep = true
+			}
+		}
+		switch {
+		case len(kept) == 0:
+			t[r] = 0
+		case len(kept) == 1 && kept[0] < 0x80 && !sep:
+			t[r] = int16(kept[0])
+		default:
+			t[r] = -1
+		}
+	}
+	return t
+}()
+
+// normalizeLatin is normalizeNFD for text of ASCII and Latin-1 /
+// Latin Extended-A runes (most messages), without decomposing it: each
+// rune maps alone, since no combining mark is present. ok is false for any
+// other rune.
+func normalizeLatin(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	space := false
+	for _, r := range s {
+		if r >= 0x180 || latinNorm[r] < 0 {
+			return "", false
+		}
+		c := latinNorm[r]
+		if c == 0 {
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, byte(c))
+	}
+	if len(b) == 0 && strings.TrimSpace(s) == "?" {
+		return "?", true
+	}
+	return string(b), true
+}
+
+func normalizeNFD(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
