@@ -1,9 +1,6 @@
 package index
 
-import (
-	"math"
-	"strings"
-)
+import "math"
 
 // passageLead is how much more of the question's information the best part
 // must hold than the runner-up to stand out.
@@ -18,12 +15,7 @@ const passageLead = 1.5
 // or when none stands out from the next best. It only reads the index:
 // which entry answers is never changed by it.
 func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool) {
-	q := make(map[string]bool)
-	for _, t := range ix.Terms(question) {
-		if !strings.HasSuffix(t, "?") {
-			q[t] = true
-		}
-	}
+	q := ix.knownTerms(question)
 	if len(q) == 0 || len(parts) < 2 {
 		return -1, false
 	}
@@ -72,4 +64,18 @@ func (ix *Index) passageTerms(p string) []string {
 		ix.passages.Store(p, ts)
 	}
 	return ts
+}
+
+// knownTerms is the set of the terms of Terms(text) the FAQ knows (those
+// without "?"), without the rest of a reading.
+func (ix *Index) knownTerms(text string) map[string]bool {
+	text, _ = clean(stripMentions(text))
+	toks, _ := ix.analyze(text)
+	q := make(map[string]bool, len(toks))
+	for _, t := range toks {
+		if ix.df[t.term] > 0 {
+			q[t.term] = true
+		}
+	}
+	return q
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -206,4 +207,21 @@ func smallKBFuzz(f *testing.F) *faq.KB {
 		f.Fatal(err)
 	}
 	return &faq.KB{Doc: def.Doc, Synonyms: def.Synonyms[:3], Entries: def.Entries[:2]}
+}
+
+// knownTerms is Terms without its unknown words, as a set.
+func TestKnownTermsAreTermsKnown(t *testing.T) {
+	t.Parallel()
+	ix := official(t)
+	for _, q := range append(index.ReadDevQuestions(t), "", "@bob suspention du moratoire ?? merci", "what's the MCN's email") {
+		want := map[string]bool{}
+		for _, term := range ix.Terms(q) {
+			if !strings.HasSuffix(term, "?") {
+				want[term] = true
+			}
+		}
+		if got := index.KnownTerms(ix, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: knownTerms %v, Terms %v", q, got, want)
+		}
+	}
 }
