@@ -153,6 +153,7 @@ func TestAnnouncementsEndToEnd(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	edit := time.Now()
 
 	wait := func(what string, got func() (string, bool)) string {
 		t.Helper()
@@ -202,6 +203,7 @@ func TestAnnouncementsEndToEnd(t *testing.T) {
 			return "", false
 		}
 	})
+	t.Logf("edit to the three announcements: %v (quiet time, reload with retraining, delivery)", time.Since(edit).Round(time.Millisecond))
 	for name, got := range map[string]string{"Slack": s, "Teams": tm, "Discord": d} {
 		for _, want := range []string{"Le contenu officiel a changé", "Réponse modifiée", newText} {
 			if !strings.Contains(got, want) {
