@@ -11,7 +11,9 @@ import (
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
+	"github.com/qc-ia/conformbot/internal/pgtest"
 	"github.com/qc-ia/conformbot/store"
+	"github.com/qc-ia/conformbot/store/postgres"
 	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
@@ -70,9 +72,36 @@ func openSQLite(t *testing.T, dir string) store.Store {
 // replica started later on the same content announces nothing again.
 func TestAnnounceOncePerChange(t *testing.T) {
 	t.Parallel()
+	for _, b := range []struct {
+		name string
+		open func(t *testing.T) func() store.Store // each call: another replica's handle
+	}{
+		{"sqlite", func(t *testing.T) func() store.Store {
+			dir := t.TempDir()
+			return func() store.Store { return openSQLite(t, dir) }
+		}},
+		{"postgres", func(t *testing.T) func() store.Store {
+			url := pgtest.URL(t)
+			return func() store.Store {
+				st, err := postgres.Open(context.Background(), url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				return st
+			}
+		}},
+	} {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			announceOncePerChange(t, b.open(t))
+		})
+	}
+}
+
+func announceOncePerChange(t *testing.T, replica func() store.Store) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st1, st2 := openSQLite(t, dir), openSQLite(t, dir)
+	st1, st2 := replica(), replica()
 	slack1, slack2, teams1, teams2 := &fakeOut{}, &fakeOut{}, &fakeOut{}, &fakeOut{}
 	r1 := newAnnouncer(st1, map[string]conversation.Announcer{"slack": slack1, "teams": teams1}, slog.New(slog.DiscardHandler))
 	r2 := newAnnouncer(st2, map[string]conversation.Announcer{"slack": slack2, "teams": teams2}, slog.New(slog.DiscardHandler))
@@ -117,7 +146,7 @@ func TestAnnounceOncePerChange(t *testing.T) {
 	}
 
 	// A restart on the same content: nothing new to say.
-	r3 := newAnnouncer(openSQLite(t, dir), map[string]conversation.Announcer{"slack": slack1, "teams": teams1}, slog.New(slog.DiscardHandler))
+	r3 := newAnnouncer(replica(), map[string]conversation.Announcer{"slack": slack1, "teams": teams1}, slog.New(slog.DiscardHandler))
 	if err := r3.publish(ctx, kb); err != nil {
 		t.Fatal(err)
 	}
