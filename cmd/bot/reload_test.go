@@ -18,16 +18,10 @@ import (
 	"github.com/qc-ia/conformbot/store/memstore"
 )
 
-// An edited answer is served after a reload; content that no longer loads
-// is refused and the last good content keeps answering, messages arriving
-// during the reload included.
-func TestLiveReload(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	if err := copyYAML("../../faq/data", dir); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{FAQDir: dir}
+// liveOn is bot serve's live content on cfg's FAQ and rules, closed at the
+// end of the test.
+func liveOn(t *testing.T, cfg Config) *liveContent {
+	t.Helper()
 	kb, err := loadKB(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +36,20 @@ func TestLiveReload(t *testing.T) {
 	}
 	live := newLive(conversation.Options{Store: memstore.New()}, kb, ix, rs)
 	t.Cleanup(func() { live.close() })
+	return live
+}
+
+// An edited answer is served after a reload; content that no longer loads
+// is refused and the last good content keeps answering, messages arriving
+// during the reload included.
+func TestLiveReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := copyYAML("../../faq/data", dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{FAQDir: dir}
+	live := liveOn(t, cfg)
 	reply := func(id string) conversation.Reply {
 		r, err := live.Handle(context.Background(), conversation.Message{Platform: "web", UserID: "u", ConversationID: "c",
 			Action: "faq:" + id})
@@ -178,20 +186,7 @@ func TestReloadKeepsDialogRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{RulesDir: dir}
-	kb, err := loadKB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := loadRules(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := newIndex(cfg, kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live := newLive(conversation.Options{Store: memstore.New()}, kb, ix, rs)
-	t.Cleanup(func() { live.close() })
+	live := liveOn(t, cfg)
 	say := func(user, text string) conversation.Reply {
 		t.Helper()
 		r, err := live.Handle(context.Background(), conversation.Message{Platform: "web", UserID: user, ConversationID: "c", Text: text})
