@@ -61,6 +61,7 @@ type holdout struct {
 type qterm struct {
 	term    string
 	weight  float64
+	share   float64
 	unknown bool
 }
 
@@ -76,6 +77,8 @@ type view struct {
 	terms []qterm
 	total float64 // information of all its terms
 	unk   float64 // share of it in words the FAQ does not know
+	known float64 // shares of its known terms
+	oosNB float64 // mean term log-ratio of the out-of-scope examples
 	vec   ngVec
 	n     int // terms
 	nUnk  int // unknown terms
@@ -90,14 +93,34 @@ func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout,
 		}
 		seen[t.term] = true
 		w, unknown := ix.termWeight(t.term, h)
-		v.terms = append(v.terms, qterm{term: t.term, weight: w * t.share, unknown: unknown})
+		v.terms = append(v.terms, qterm{term: t.term, weight: w * t.share, share: t.share, unknown: unknown})
 	}
+	nOOS := float64(ix.nOOS)
+	if h != nil && h.entry < 0 {
+		nOOS--
+	}
+	var oosShares float64
 	for _, t := range v.terms {
 		v.total += t.weight
+		c := float64(len(ix.oosPost[t.term]))
+		if h != nil && h.entry < 0 && h.terms[t.term] {
+			c--
+		}
 		if t.unknown {
 			v.unk += t.weight
 			v.nUnk++
+			if c <= 0 {
+				continue // a word of no item: the unknown-word evidence
+			}
+		} else {
+			v.known += t.share
 		}
+		all, n := ix.itemsHolding(t.term, h)
+		v.oosNB += t.share * ix.logRatio(c, nOOS, all, n)
+		oosShares += t.share
+	}
+	if oosShares > 0 {
+		v.oosNB /= oosShares
 	}
 	if v.total > 0 {
 		v.unk /= v.total
@@ -144,6 +167,29 @@ type viewEvidence struct {
 	ngram  float64 // character n-gram similarity with its phrasings' centroid
 	exAny  float64 // in one of its labelled examples, and not in full
 	exBest float64 // in its single closest example
+	nb     float64 // mean log-ratio of the view's known terms (logRatio)
+}
+
+// itemsHolding is how many items of the content hold t, and how many items
+// there are, without the held-out one.
+func (ix *Index) itemsHolding(t string, h *holdout) (float64, float64) {
+	all, n := float64(ix.itemsWith[t]), ix.nItems
+	if h != nil {
+		n--
+		if h.terms[t] {
+			all--
+		}
+	}
+	return all, n
+}
+
+// logRatio is how much likelier an item of a class (c of its n items hold
+// the term) holds a term than an item outside it (all of n in all do), in
+// log, smoothed: naive Bayes evidence, learned from the content, that a
+// word points to an entry or away from it.
+func (ix *Index) logRatio(c, n, all, nAll float64) float64 {
+	a := ix.params.Smoothing
+	return math.Log((c+a)/(n+2*a)) - math.Log((all-c+a)/(nAll-n+2*a))
 }
 
 func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidence {
@@ -156,11 +202,21 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	ownPhr, ownEx := own && h.phr >= 0, own && h.example >= 0
 	exAcc := acc[st.nPhr : st.nPhr+st.nEx]
 	clear(acc[:st.nPhr+st.nEx])
+	nOwn := float64(st.nPhr + st.nEx)
+	if own {
+		nOwn--
+	}
 	for _, t := range v.terms {
 		if t.unknown {
 			continue
 		}
 		ts := st.term(t.term)
+		c := float64(len(ts.post)) + float64(ts.ex)
+		if own && h.terms[t.term] {
+			c--
+		}
+		all, n := ix.itemsHolding(t.term, h)
+		e.nb += t.share * ix.logRatio(c, nOwn, all, n)
 		strong, alt, ex := ts.strong, ts.alt, ts.ex
 		if own && h.terms[t.term] {
 			switch {
@@ -206,6 +262,9 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	e.exAny /= v.total
 	e.phr = best / v.total
 	e.exBest = exBest / v.total
+	if v.known > 0 {
+		e.nb /= v.known
+	}
 	// Cosine with the centroid, without the held-out phrasing.
 	num, n2 := dotSparse(v.vec, st.cent), st.centN2
 	if ownPhr {
@@ -245,7 +304,7 @@ func (ix *Index) oosSimilarity(v *view, h *holdout, acc []float64) float64 {
 
 // Features, in this order; see featureNames.
 const (
-	nViewFeat = 15
+	nViewFeat = 18
 	nFeat     = 2*nViewFeat + 4
 )
 
@@ -255,8 +314,8 @@ const (
 // of unknown words; then the best single sentence, whether the question is
 // the whole message, and the message's length.
 var featureNames = [nFeat]string{
-	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known", "w_example_any", "w_example_best", "w_out_of_scope", "w_out_of_scope_margin",
-	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known", "q_example_any", "q_example_best", "q_out_of_scope", "q_out_of_scope_margin",
+	"w_full", "w_ans", "w_alt1", "w_phr", "w_ngram", "w_full_margin", "w_phr_margin", "w_ngram_margin", "w_unknown", "w_unknown_words", "w_phr_known", "w_example_any", "w_example_best", "w_out_of_scope", "w_out_of_scope_margin", "w_nb", "w_nb_margin", "w_nb_out_of_scope",
+	"q_full", "q_ans", "q_alt1", "q_phr", "q_ngram", "q_full_margin", "q_phr_margin", "q_ngram_margin", "q_unknown", "q_unknown_words", "q_phr_known", "q_example_any", "q_example_best", "q_out_of_scope", "q_out_of_scope_margin", "q_nb", "q_nb_margin", "q_nb_out_of_scope",
 	"s_phr", "s_full", "q_is_whole", "log_terms",
 }
 
@@ -365,10 +424,15 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 		for k := range cands {
 			e := ev[k]
 			var oFull, oPhr, oNg float64
+			oNB := math.Inf(-1)
 			for j := range cands {
 				if j != k {
 					oFull, oPhr, oNg = max(oFull, ev[j].full), max(oPhr, ev[j].phr), max(oNg, ev[j].ngram)
+					oNB = max(oNB, ev[j].nb)
 				}
+			}
+			if len(cands) == 1 {
+				oNB = v.oosNB
 			}
 			row := &rows[k]
 			row[off+0], row[off+1], row[off+2], row[off+3], row[off+4] = e.full, e.ans, e.alt1, e.phr, e.ngram
@@ -377,6 +441,7 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 			row[off+9] = math.Log1p(float64(v.nUnk))
 			row[off+10] = e.phr * (1 - v.unk)
 			row[off+11], row[off+12], row[off+13], row[off+14] = e.exAny, e.exBest, oos, oos-near
+			row[off+15], row[off+16], row[off+17] = e.nb, e.nb-oNB, v.oosNB
 		}
 	}
 	fill(0, w[:len(cands)], &r.whole, oosW)
@@ -536,6 +601,36 @@ func (ix *Index) buildStats() {
 			st.centN2 += x.w * x.w
 		}
 		ix.entries[i] = st
+	}
+	// The official text's own terms (question, keywords, answer) found in
+	// half the entries or more.
+	ix.topicTerms = map[string]bool{}
+	if n := len(kb.Entries); n >= 4 {
+		count := map[string]int{}
+		for i := range ix.entries {
+			for t, ts := range ix.entries[i].terms {
+				if ts.strong > 0 || ts.answer {
+					count[t]++
+				}
+			}
+		}
+		for t, c := range count {
+			if 2*c >= n {
+				ix.topicTerms[t] = true
+			}
+		}
+	}
+	ix.itemsWith = make(map[string]int32, len(ix.oosPost))
+	ix.nItems = float64(ix.nOOS)
+	for t, xs := range ix.oosPost {
+		ix.itemsWith[t] += int32(len(xs))
+	}
+	for i := range ix.entries {
+		st := &ix.entries[i]
+		ix.nItems += float64(st.nPhr + st.nEx)
+		for t, ts := range st.terms {
+			ix.itemsWith[t] += int32(len(ts.post)) + ts.ex
+		}
 	}
 }
 

@@ -49,9 +49,10 @@ type Params struct {
 	// SuggestMin: after a fallback, entries at least this probable are
 	// suggested.
 	SuggestMin float64
-	// OffTopicBelow: a fallback whose best entry is less probable than this
-	// is off-topic (nothing in the FAQ is near), rather than a question of
-	// the domain the FAQ does not answer.
+	// OffTopicBelow: a fallback whose best entry is less probable than this,
+	// and which has no term of half the entries or more, is off-topic
+	// (nothing in the FAQ is near), rather than a question of the domain
+	// the FAQ does not answer.
 	OffTopicBelow float64
 	// FocusMinTerms: a question sentence with fewer known terms is read
 	// with the sentences before it, until it has this many.
@@ -59,6 +60,10 @@ type Params struct {
 	// UnknownWeight: a word the FAQ does not know weighs this many times a
 	// word found in a single entry (it is a sign of another topic).
 	UnknownWeight float64
+	// Smoothing: the pseudo-count of the term log-ratios (how much likelier
+	// an entry's phrasings and examples hold a term than the rest of the
+	// content), so that one occurrence is evidence, not proof.
+	Smoothing float64
 
 	// Training of the decision.
 	L2                float64 // ridge penalty on the standardised weights
@@ -71,12 +76,13 @@ type Params struct {
 // DefaultParams are the measured defaults (see the closing notes of the
 // cross-validation: go test ./index -run CrossValidation -v).
 var DefaultParams = Params{
-	AnswerThreshold:    0.55,
+	AnswerThreshold:    0.6,
 	AmbiguousThreshold: 0.5,
 	ChoiceMin:          0.15,
 	SuggestMin:         0.05,
 	OffTopicBelow:      0.02,
 	UnknownWeight:      2,
+	Smoothing:          1,
 	FocusMinTerms:      1,
 	L2:                 5,
 	ContextShare:       0.5,
@@ -98,6 +104,7 @@ func (p Params) withDefaults() Params {
 	set(&p.SuggestMin, d.SuggestMin)
 	set(&p.OffTopicBelow, d.OffTopicBelow)
 	set(&p.UnknownWeight, d.UnknownWeight)
+	set(&p.Smoothing, d.Smoothing)
 	set(&p.L2, d.L2)
 	set(&p.ContextShare, d.ContextShare)
 	set(&p.ExampleWeight, d.ExampleWeight)
@@ -115,7 +122,7 @@ func (p Params) withDefaults() Params {
 
 // training is the part of the parameters the model depends on.
 func (p Params) training() Params {
-	return Params{UnknownWeight: p.UnknownWeight, FocusMinTerms: p.FocusMinTerms, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
+	return Params{UnknownWeight: p.UnknownWeight, Smoothing: p.Smoothing, FocusMinTerms: p.FocusMinTerms, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
 		MaxTrainPhrasings: p.MaxTrainPhrasings, Seed: p.Seed}
 }
 
@@ -201,9 +208,16 @@ type Index struct {
 	oos      []string   // out-of-scope examples
 	oosPost  map[string][]int32
 	nOOS     int
-	clauses  map[string][]query.Query // per term, its term queries on the fields that hold it
-	typos    *typoIndex               // over index terms (stemmed)
-	words    *typoIndex               // over the words of the FAQ and its synonyms, as typed
+	// itemsWith: phrasings and examples (out-of-scope ones included) holding
+	// the term, of nItems in all: the base of the term log-ratios.
+	itemsWith map[string]int32
+	nItems    float64
+	// topicTerms: the terms of half the entries or more, what the whole FAQ
+	// is about (none in a large FAQ of many topics).
+	topicTerms map[string]bool
+	clauses    map[string][]query.Query // per term, its term queries on the fields that hold it
+	typos      *typoIndex               // over index terms (stemmed)
+	words      *typoIndex               // over the words of the FAQ and its synonyms, as typed
 	// inflections: verb root -> a word of the FAQ or its synonyms with it.
 	inflections map[string]string
 	nEntry      float64
@@ -521,7 +535,7 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 		}
 		return 0
 	})
-	ix.decide(&res)
+	ix.decide(&res, ix.mentionsTopic(&r.whole))
 	return res, nil
 }
 
@@ -584,8 +598,19 @@ func isNumber(s string) bool {
 	return true
 }
 
-// decide turns the probabilities (Hits sorted, best first) into a decision.
-func (ix *Index) decide(res *Result) {
+// mentionsTopic reports a message with a term of the FAQ's topic.
+func (ix *Index) mentionsTopic(v *view) bool {
+	for _, t := range v.terms {
+		if ix.topicTerms[t.term] {
+			return true
+		}
+	}
+	return false
+}
+
+// decide turns the probabilities (Hits sorted, best first) into a decision;
+// topical says the message mentions the FAQ's topic.
+func (ix *Index) decide(res *Result, topical bool) {
 	p := ix.params
 	res.Confidence = res.Hits[0].Confidence
 	if res.Confidence >= p.AnswerThreshold {
@@ -605,7 +630,7 @@ func (ix *Index) decide(res *Result) {
 		return
 	}
 	res.Decision = Fallback
-	res.OffTopic = res.Confidence < p.OffTopicBelow
+	res.OffTopic = res.Confidence < p.OffTopicBelow && !topical
 	kept := res.Hits[:0]
 	for _, h := range res.Hits {
 		if h.Confidence >= p.SuggestMin && len(kept) < 3 {

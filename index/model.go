@@ -114,7 +114,37 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 		beta[nFeat] += start.Bias
 	}
 	p := make([]float64, 0, maxCandidates+1)
-	for iter := 0; iter < 30; iter++ {
+	// loss is the penalised negative log-likelihood, for the step control.
+	loss := func(beta *[d]float64) float64 {
+		var l float64
+		for q := 0; q+1 < len(groups); q++ {
+			lo, hi := groups[q], groups[q+1]
+			mx, picked := 0.0, 0.0 // "none" scores 0
+			s := p[:0]
+			for r := lo; r < hi; r++ {
+				var v float64
+				for k := range d {
+					v += beta[k] * z[r][k]
+				}
+				s = append(s, v)
+				mx = max(mx, v)
+				if y[r] > 0.5 {
+					picked = v
+				}
+			}
+			sum := math.Exp(-mx)
+			for _, v := range s {
+				sum += math.Exp(v - mx)
+			}
+			l += sw[q] * (mx + math.Log(sum) - picked)
+		}
+		for k := range nFeat {
+			l += l2 / 2 * beta[k] * beta[k]
+		}
+		return l
+	}
+	cur := loss(&beta)
+	for iter := 0; iter < 50; iter++ {
 		var g [d]float64
 		var hm [d][d]float64
 		for q := 0; q+1 < len(groups); q++ {
@@ -171,10 +201,23 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 		if err != nil {
 			return nil, err
 		}
+		// Newton's full step, halved while it does not lower the loss: far
+		// from the optimum (a warm start on other content) the full step
+		// can overshoot and diverge.
 		var change float64
-		for k := range d {
-			beta[k] -= step[k]
-			change = max(change, math.Abs(step[k]))
+		for t := 1.0; t > 1e-4; t /= 2 {
+			next := beta
+			for k := range d {
+				next[k] -= t * step[k]
+			}
+			if l := loss(&next); l <= cur || t/2 <= 1e-4 {
+				change = 0
+				for k := range d {
+					change = max(change, math.Abs(next[k]-beta[k]))
+				}
+				beta, cur = next, l
+				break
+			}
 		}
 		if change < 1e-6 {
 			break

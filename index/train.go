@@ -18,7 +18,7 @@ import (
 
 // modelVersion changes whenever the features or the training change, so
 // that no model trained by older code is reused.
-const modelVersion = "2"
+const modelVersion = "3"
 
 // ContentKey identifies the content and parameters a model is trained
 // from: the same key, the same model.
@@ -110,6 +110,29 @@ func (ix *Index) trainingQueries() []trainQuery {
 		}
 		sents = append(sents, ss)
 	}
+	// context is, for a share of the queries, one or two sentences of the
+	// answer of an entry other than i (any entry for i < 0), to set before
+	// the query: the situation an employee describes, in the FAQ's words,
+	// says nothing of what is asked.
+	context := func(i int) string {
+		n := len(ix.kb.Entries)
+		if n < 2 || rng.Float64() >= p.ContextShare {
+			return ""
+		}
+		ctx := ""
+		for range 1 + rng.IntN(2) {
+			j := rng.IntN(n)
+			if i >= 0 {
+				if j = rng.IntN(n - 1); j >= i {
+					j++
+				}
+			}
+			if len(sents[j]) > 0 {
+				ctx += sents[j][rng.IntN(len(sents[j]))] + " "
+			}
+		}
+		return ctx
+	}
 	var total int
 	for _, e := range ix.kb.Entries {
 		total += 1 + len(e.Alternates)
@@ -128,20 +151,9 @@ func (ix *Index) trainingQueries() []trainQuery {
 				h.terms[t] = true
 			}
 			qs = append(qs, trainQuery{text: s, entry: i, h: h, weight: 1})
-			if len(ix.kb.Entries) < 2 || rng.Float64() >= p.ContextShare {
-				continue
+			if ctx := context(i); ctx != "" {
+				qs = append(qs, trainQuery{text: ctx + s, entry: i, h: h, weight: 1})
 			}
-			ctx := ""
-			for range 1 + rng.IntN(2) {
-				j := rng.IntN(len(ix.kb.Entries) - 1)
-				if j >= i {
-					j++
-				}
-				if len(sents[j]) > 0 {
-					ctx += sents[j][rng.IntN(len(sents[j]))] + " "
-				}
-			}
-			qs = append(qs, trainQuery{text: ctx + s, entry: i, h: h, weight: 1})
 		}
 	}
 	nth := map[int]int{} // examples seen per entry (-1: out of scope)

@@ -25,6 +25,8 @@ var xvalSets = []string{
 	"../testdata/chat_round6.jsonl",
 	"../testdata/chat_round7.jsonl",
 	"../testdata/chat_round8.jsonl",
+	"../testdata/chat_round9.jsonl",
+	"../testdata/chat_round10.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
@@ -63,6 +65,8 @@ func xvalParams() Params {
 			p.FocusMinTerms = int(f)
 		case "UnknownWeight":
 			p.UnknownWeight = f
+		case "Smoothing":
+			p.Smoothing = f
 		case "L2":
 			p.L2 = f
 		case "ExampleWeight":
