@@ -140,7 +140,9 @@ func (m *metrics) handler(token string) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	}))
-	return mux
+	// The metrics listener's errors (401, unknown path) have the one error
+	// shape too.
+	return jsonErrors(mux)
 }
 
 // serveMetrics runs the metrics listener until ctx ends.

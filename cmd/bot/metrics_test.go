@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qc-ia/conformbot/conversation"
 )
 
 // The metrics count what happened by route, status, platform, decision and
@@ -47,6 +50,14 @@ func TestMetrics(t *testing.T) {
 	mh.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("/metrics without the token: %d; want 401", rec.Code)
+	}
+	for path, code := range map[string]int{"/metrics": 401, "/nope": 404} {
+		rec := httptest.NewRecorder()
+		mh.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		var e conversation.ErrorJSON
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); rec.Code != code || err != nil || e.ErrorFR == "" || e.ErrorEN == "" {
+			t.Errorf("metrics listener %s: %d %q; want %d and the bilingual JSON", path, rec.Code, rec.Body, code)
+		}
 	}
 	req := httptest.NewRequest("GET", "/metrics", nil)
 	req.Header.Set("Authorization", "Bearer s3cret")
