@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/ratelimit"
 	"github.com/qc-ia/conformbot/store"
 	"github.com/qc-ia/conformbot/store/postgres"
 	"github.com/qc-ia/conformbot/store/sqlite"
@@ -120,7 +121,7 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 	if replica == "" {
 		replica = defaultReplicaID()
 	}
-	app := &App{Config: cfg, Logger: env.Logger, Handler: live, Deduper: st, live: live,
+	app := &App{Config: cfg, Logger: env.Logger, Handler: live, Deduper: st, live: live, userLimits: ratelimit.NewKeyed(cfg.RateUser),
 		Engine: eng, Store: st, Metrics: m, Replica: replica, KB: kb, Index: ix, Rules: rs}
 	var once sync.Once
 	var cerr error

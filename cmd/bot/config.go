@@ -44,6 +44,8 @@ type Config struct {
 	RateSession    ratelimit.Limit
 	RateAddress    ratelimit.Limit
 	TrustedProxies ratelimit.Proxies
+	// RATE_LIMIT_USER[_BURST]: each person on Slack, Teams or Discord.
+	RateUser ratelimit.Limit
 
 	// Slack
 	SlackBotToken      string // SLACK_BOT_TOKEN
@@ -194,6 +196,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.RateSession = limit("RATE_LIMIT_SESSION", web.DefaultSessionLimit)
 	c.RateAddress = limit("RATE_LIMIT_ADDRESS", web.DefaultAddressLimit)
+	c.RateUser = limit("RATE_LIMIT_USER", DefaultUserLimit)
 	if v := get("TRUSTED_PROXIES", ""); v != "" {
 		p, err := ratelimit.ParsePrefixes(v)
 		if err != nil {
@@ -209,6 +212,10 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	}
 	return c, nil
 }
+
+// DefaultUserLimit is a chat platform user's: the pace of the web chat's
+// sessions (a person, one message at a time).
+var DefaultUserLimit = web.DefaultSessionLimit
 
 // WebLimits are the web chat's rate limits.
 func (c Config) WebLimits() web.Limits {

@@ -45,6 +45,7 @@ func TestRateLimitConfig(t *testing.T) {
 		session ratelimit.Limit
 		address ratelimit.Limit
 		proxies string
+		user    *ratelimit.Limit // nil: DefaultUserLimit
 		wantErr string
 	}{
 		{name: "defaults", session: web.DefaultSessionLimit, address: web.DefaultAddressLimit},
@@ -55,6 +56,8 @@ func TestRateLimitConfig(t *testing.T) {
 		{name: "burst alone tunes the default", env: map[string]string{"RATE_LIMIT_ADDRESS_BURST": "50"},
 			session: web.DefaultSessionLimit, address: ratelimit.Limit{Events: 600, Per: time.Minute, Burst: 50}},
 		{name: "off", env: map[string]string{"RATE_LIMIT_SESSION": "off", "RATE_LIMIT_ADDRESS": "off"}},
+		{name: "user limit", env: map[string]string{"RATE_LIMIT_USER": "10/1m", "RATE_LIMIT_USER_BURST": "4"},
+			session: web.DefaultSessionLimit, address: web.DefaultAddressLimit, user: &ratelimit.Limit{Events: 10, Per: time.Minute, Burst: 4}},
 		{name: "trusted proxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"},
 			session: web.DefaultSessionLimit, address: web.DefaultAddressLimit, proxies: "[10.0.0.0/8 192.0.2.1/32]"},
 		{name: "bad limit", env: map[string]string{"RATE_LIMIT_SESSION": "lots"}, wantErr: "RATE_LIMIT_SESSION=\"lots\": nombre/durée"},
@@ -74,6 +77,13 @@ func TestRateLimitConfig(t *testing.T) {
 		}
 		if cfg.RateSession != tt.session || cfg.RateAddress != tt.address {
 			t.Errorf("%s: session %+v, address %+v; want %+v, %+v", tt.name, cfg.RateSession, cfg.RateAddress, tt.session, tt.address)
+		}
+		wantUser := DefaultUserLimit
+		if tt.user != nil {
+			wantUser = *tt.user
+		}
+		if cfg.RateUser != wantUser {
+			t.Errorf("%s: user limit %+v, want %+v", tt.name, cfg.RateUser, wantUser)
 		}
 		if tt.proxies != "" && fmt.Sprint(cfg.TrustedProxies) != tt.proxies {
 			t.Errorf("%s: proxies %v, want %s", tt.name, cfg.TrustedProxies, tt.proxies)

@@ -7,6 +7,7 @@ import (
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/internal/ratelimit"
 	"github.com/qc-ia/conformbot/rules"
 	"github.com/qc-ia/conformbot/store"
 )
@@ -27,9 +28,17 @@ type App struct {
 	Index   *index.Index
 	Rules   *rules.RuleSet
 
+	userLimits *ratelimit.Keyed // RATE_LIMIT_USER, shared by the chat platforms; nil: off
+
 	draining atomic.Bool               // set at shutdown: /readyz says 503
 	live     *liveContent              // what Handler answers from, swapped by reloads
 	announce atomic.Pointer[announcer] // set by bot serve once its adapters run
+}
+
+// platformHandler is what Slack, Teams and Discord talk to: the engine,
+// with RATE_LIMIT_USER per person (the web chat has its own limits).
+func (a *App) platformHandler() conversation.Handler {
+	return conversation.LimitPerUser(a.Handler, a.userLimits)
 }
 
 // mount plugs one platform into `bot serve`. Each platform registers its

@@ -39,7 +39,7 @@ func buildDiscord(app *App) (conversation.Adapter, error) {
 	}
 	return discord.New(discord.Options{
 		Lease:     lease,
-		Handler:   app.Handler,
+		Handler:   app.platformHandler(),
 		Logger:    app.Logger,
 		Deduper:   app.Deduper,
 		Token:     c.DiscordBotToken,

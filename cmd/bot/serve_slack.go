@@ -28,7 +28,7 @@ func buildSlack(app *App) (conversation.Adapter, error) {
 		AppToken:       c.SlackAppToken,
 		Command:        c.SlackCommand,
 		APIURL:         c.SlackAPIURL,
-		Handler:        app.Handler,
+		Handler:        app.platformHandler(),
 		Deduper:        app.Deduper,
 		Shares:         app.Store,
 		Logger:         app.Logger,

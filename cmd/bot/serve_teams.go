@@ -23,7 +23,7 @@ func buildTeams(app *App) (conversation.Adapter, error) {
 		TenantID:       c.TeamsTenantID,
 		OpenIDURL:      c.TeamsOpenIDURL,
 		TokenURL:       c.TeamsTokenURL,
-		Handler:        app.Handler,
+		Handler:        app.platformHandler(),
 		Deduper:        app.Deduper,
 		Logger:         app.Logger,
 		LogMessageText: c.LogMessageText,

@@ -22,6 +22,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/internal/browsertest"
 	"github.com/qc-ia/conformbot/internal/ratelimit"
 	"github.com/qc-ia/conformbot/internal/testlog"
@@ -396,5 +397,33 @@ func TestServeAppliesRateLimits(t *testing.T) {
 		if c.want == 429 && rec.Header().Get("Retry-After") == "" {
 			t.Errorf("request %d: 429 without Retry-After", i+1)
 		}
+	}
+}
+
+// RATE_LIMIT_USER reaches what the chat platforms talk to, and one
+// person's bucket is shared by the platform's mounts, not by other people.
+func TestPlatformHandlerLimitsPerUser(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"RATE_LIMIT_USER": "2/1h"}
+	cfg, err := LoadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	app := buildTestApp(context.Background(), t, cfg, nil)
+	m := conversation.Message{Platform: conversation.PlatformSlack, UserID: "U1", ConversationID: "D1", Text: "aide"}
+	for i, want := range []string{"", "", "Trop de messages"} {
+		r, err := app.platformHandler().Handle(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(r.Text, " ")
+		if limited := strings.HasPrefix(got, "Trop de messages"); limited != (want != "") {
+			t.Fatalf("message %d: %q; limited %v, want %v", i+1, got, limited, want != "")
+		}
+	}
+	m.UserID = "U2"
+	if r, _ := app.platformHandler().Handle(context.Background(), m); strings.HasPrefix(strings.Join(r.Text, " "), "Trop") {
+		t.Error("another person was limited")
 	}
 }
