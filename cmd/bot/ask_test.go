@@ -118,12 +118,14 @@ func TestAskQuestionSets(t *testing.T) {
 
 // setAsker returns how a question set is asked: the development set goes
 // through the whole of `bot ask --json` (FAQ load and index build included,
-// as the evaluation runs it); the larger sets share one index built by the
+// from the data directory's caches after the first question, as repeated
+// runs of the evaluation do); the larger sets share one index built by the
 // same loaders and go through the same engine, which keeps the race
 // run of this package in minutes rather than tens of minutes.
 func setAsker(t *testing.T, whole bool) func(q string) askOutput {
 	if whole {
-		return func(q string) askOutput { return askJSON(t, Config{}, q) }
+		cfg := Config{DataDir: t.TempDir()}
+		return func(q string) askOutput { return askJSON(t, cfg, q) }
 	}
 	a, err := newAsker(Config{}, nil)
 	if err != nil {
