@@ -142,7 +142,15 @@ func TestAnnouncementsEndToEnd(t *testing.T) {
 		t.Fatalf("Discord /abonner: %s", got)
 	}
 
-	// The officer edits an official answer in the FAQ folder.
+	// The officer edits an official answer in the FAQ folder, once bot
+	// serve watches it.
+	for !strings.Contains(logs.String(), "watching the content directories") {
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			t.Fatal("cancelled")
+		}
+	}
 	file := filepath.Join(faqDir, "08-duree-suspension.yaml")
 	orig, _ := os.ReadFile(file)
 	const newText = "La suspension demeure active jusqu'à nouvel avis du MCN (texte modifié pour l'essai)."
@@ -157,7 +165,9 @@ func TestAnnouncementsEndToEnd(t *testing.T) {
 
 	wait := func(what string, got func() (string, bool)) string {
 		t.Helper()
-		deadline := time.After(60 * time.Second)
+		// The reload retrains the model: seconds, a minute or more under
+		// -race on a loaded machine.
+		deadline := time.After(3 * time.Minute)
 		for {
 			if s, ok := got(); ok {
 				return s

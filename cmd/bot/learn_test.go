@@ -169,22 +169,22 @@ func TestLearnByReportNumber(t *testing.T) {
 		unchanged(c.name)
 	}
 
-	out, code := run(runLearn, cfg, "#1", "exceptions", "2", "hors_sujet")
-	if code != exitOK || !strings.Contains(out, "2 exemples ajoutés") || !strings.Contains(out, "après / after") {
-		t.Fatalf("bot learn #1 exceptions 2 hors_sujet: exit %d\n%s", code, out)
+	// What #1 and #2 become; writing and evaluating them is the labelled
+	// file's path (TestLearn), which trains the model.
+	last, err := loadLastReport(dataDir, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
 	}
 	kb, err := faq.LoadDir(faqDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, x := range kb.Examples {
-		got[x.Text] = x.Entry
-	}
+	adds, err := reportedAdds(last, kb, []string{"#1", "exceptions", "2", "hors_sujet"})
 	// #1 is the group's latest wording.
-	oos, ok := got["Où se garer au bureau ?"] // the out-of-scope bank: no entry
-	if got["puis-je demander une dérogation pour notre agent"] != "exceptions" || !ok || oos != "" {
-		t.Errorf("examples after learn: #1 under %q, #2 under %q", got["puis-je demander une dérogation pour notre agent"], got["Où se garer au bureau ?"])
+	want := []faq.Example{{Text: "puis-je demander une dérogation pour notre agent", Entry: "exceptions"},
+		{Text: "Où se garer au bureau ?", Entry: faq.OutOfScope}}
+	if err != nil || len(adds) != 2 || adds[0] != want[0] || adds[1] != want[1] {
+		t.Errorf("#1 exceptions #2 hors_sujet = %+v, %v; want %+v", adds, err, want)
 	}
 
 	// Someone else edits the FAQ after the report: its numbers are refused.

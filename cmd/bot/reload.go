@@ -249,6 +249,7 @@ func watchContent(ctx context.Context, cfg Config, log *slog.Logger, reload func
 					log.Warn("cannot watch a content directory; reload with SIGHUP", "dir", d, "err", err)
 				}
 			}
+			log.Info("watching the content directories: a change reloads them", "dirs", dirs)
 			events, errs = w.Events, w.Errors
 		}
 	}
