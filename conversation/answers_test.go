@@ -136,7 +136,7 @@ func TestPassageAfterSuggestion(t *testing.T) {
 	t.Parallel()
 	const want = "qu'il a mis en place des mécanismes assurant la qualité des données pouvant être utilisée par le système IAG ;"
 	c, _ := newChat(t)
-	r := c.say("qualité des données")
+	r := c.say("données de qualité pour le système")
 	var id string
 	for _, s := range r.Suggestions {
 		if s.EntryID == "demarche-structuree" {

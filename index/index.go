@@ -86,7 +86,7 @@ var DefaultParams = Params{
 	FocusMinTerms:      1,
 	L2:                 5,
 	ContextShare:       0.5,
-	ExampleWeight:      6,
+	ExampleWeight:      12,
 	MaxTrainPhrasings:  1500,
 	Seed:               1,
 }
