@@ -114,27 +114,33 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 		beta[nFeat] += start.Bias
 	}
 	p := make([]float64, 0, maxCandidates+1)
+	// utilities fills p with the scores of rows lo..hi-1 and returns the
+	// largest of them and of "none" (0).
+	utilities := func(beta *[d]float64, lo, hi int) float64 {
+		p = p[:0]
+		mx := 0.0
+		for r := lo; r < hi; r++ {
+			var v float64
+			for k := range d {
+				v += beta[k] * z[r][k]
+			}
+			p = append(p, v)
+			mx = max(mx, v)
+		}
+		return mx
+	}
 	// loss is the penalised negative log-likelihood, for the step control.
 	loss := func(beta *[d]float64) float64 {
 		var l float64
 		for q := 0; q+1 < len(groups); q++ {
 			lo, hi := groups[q], groups[q+1]
-			mx, picked := 0.0, 0.0 // "none" scores 0
-			s := p[:0]
-			for r := lo; r < hi; r++ {
-				var v float64
-				for k := range d {
-					v += beta[k] * z[r][k]
-				}
-				s = append(s, v)
-				mx = max(mx, v)
-				if y[r] > 0.5 {
+			mx, picked := utilities(beta, lo, hi), 0.0 // "none" scores 0
+			sum := math.Exp(-mx)
+			for k, v := range p {
+				sum += math.Exp(v - mx)
+				if y[lo+k] > 0.5 {
 					picked = v
 				}
-			}
-			sum := math.Exp(-mx)
-			for _, v := range s {
-				sum += math.Exp(v - mx)
 			}
 			l += sw[q] * (mx + math.Log(sum) - picked)
 		}
@@ -149,16 +155,7 @@ func fitConditional(x [][nFeat]float64, y []float64, groups []int, sw []float64,
 		var hm [d][d]float64
 		for q := 0; q+1 < len(groups); q++ {
 			lo, hi := groups[q], groups[q+1]
-			p = p[:0]
-			mx := 0.0
-			for r := lo; r < hi; r++ {
-				var s float64
-				for k := range d {
-					s += beta[k] * z[r][k]
-				}
-				p = append(p, s)
-				mx = max(mx, s)
-			}
+			mx := utilities(&beta, lo, hi)
 			sum := math.Exp(-mx)
 			for k := range p {
 				p[k] = math.Exp(p[k] - mx)
