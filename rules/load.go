@@ -273,7 +273,7 @@ func LoadFS(fsys fs.FS, name string) (*RuleSet, error) {
 		digest.Write(data)
 		l.sources[display] = strings.Split(string(data), "\n")
 		var src fileSrc
-		if err := yaml.UnmarshalWithOptions(data, &src, yaml.DisallowUnknownField()); err != nil {
+		if err := unmarshal(data, &src); err != nil {
 			var ye yaml.Error
 			line := 0
 			msg := err.Error()
@@ -791,4 +791,16 @@ func (l *loader) playScenario(sc Scenario) {
 		l.add(sc.File, sc.Line, "scénario en échec / failing scenario (%d question(s) : %s) : %s", len(asked), strings.Join(asked, ", "), msg)
 	}
 	rs.scenarios = append(rs.scenarios, sc)
+}
+
+// unmarshal decodes a rules file; the YAML library panics on some malformed
+// input (a tag on an empty sequence, found by FuzzLoadRules), which is an
+// invalid file like any other, not a crash of bot validate or a reload.
+func unmarshal(data []byte, src *fileSrc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, src, yaml.DisallowUnknownField())
 }
