@@ -121,8 +121,10 @@ func interactionMessage(i *discordgo.Interaction) (conversation.Message, bool) {
 		switch d.Name {
 		case CommandAsk:
 			for _, o := range d.Options {
-				if o.Name == optionQuestion && o.Type == discordgo.ApplicationCommandOptionString {
-					m.Text = strings.TrimSpace(o.StringValue())
+				// The value is read as it came: StringValue panics on an
+				// option without one (a malformed payload, found by fuzzing).
+				if v, ok := o.Value.(string); ok && o.Name == optionQuestion && o.Type == discordgo.ApplicationCommandOptionString {
+					m.Text = strings.TrimSpace(v)
 				}
 			}
 		case CommandEligibility:
