@@ -110,11 +110,11 @@ func (ix *Index) trainingQueries() []trainQuery {
 		}
 		sents = append(sents, ss)
 	}
-	// context is, for a share of the queries, one or two sentences of the
+	// situation is, for a share of the queries, one or two sentences of the
 	// answer of an entry other than i (any entry for i < 0), to set before
 	// the query: the situation an employee describes, in the FAQ's words,
 	// says nothing of what is asked.
-	context := func(i int) string {
+	situation := func(i int) string {
 		n := len(ix.kb.Entries)
 		if n < 2 || rng.Float64() >= p.ContextShare {
 			return ""
@@ -151,7 +151,7 @@ func (ix *Index) trainingQueries() []trainQuery {
 				h.terms[t] = true
 			}
 			qs = append(qs, trainQuery{text: s, entry: i, h: h, weight: 1})
-			if ctx := context(i); ctx != "" {
+			if ctx := situation(i); ctx != "" {
 				qs = append(qs, trainQuery{text: ctx + s, entry: i, h: h, weight: 1})
 			}
 		}
