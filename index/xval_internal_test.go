@@ -28,6 +28,8 @@ var xvalSets = []string{
 	"../testdata/chat_round9.jsonl",
 	"../testdata/chat_round10.jsonl",
 	"../testdata/chat_round11_sealed.jsonl",
+	"../testdata/chat_round12.jsonl",
+	"../testdata/chat_round14.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
