@@ -70,6 +70,7 @@ type Engine struct {
 
 	opts     Options
 	variants sync.Map // rules digest -> *Engine on those prior rules
+	quotes   sync.Map // quoteKey -> *Answer (see answerOf)
 }
 
 var _ Handler = (*Engine)(nil)

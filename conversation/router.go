@@ -425,7 +425,7 @@ func (t *turn) answer(id string) (Reply, bool) {
 		r.Actions = append(r.Actions, rel.Action)
 	}
 	// An entry the eligibility rules cite leads to the check of one's case.
-	if t.e.rules != nil && !t.dialogOpen() && slices.Contains(t.e.rules.CitedEntries(), id) {
+	if t.e.rules != nil && !t.dialogOpen() && t.e.rules.Cites(id) {
 		r.Actions = append(r.Actions, t.btn(ActEligStart))
 	}
 	for _, k := range a.Links {
@@ -597,11 +597,22 @@ func (t *turn) escalate() Reply {
 // btn is one of the bot's fixed buttons in the reply's language.
 func (t *turn) btn(id string) Action {
 	u := t.ui()
-	label := map[string]string{ActHelp: u.btnHelp, ActEligStart: u.btnElig, ActEligBack: u.btnBack,
-		ActEligRestart: u.btnRestart, ActEligCancel: u.btnCancel, ActEscalate: u.btnEsc, ActEligReceipt: u.btnReceipt}[id]
-	style := ""
-	if id == ActEligStart {
-		style = "primary"
+	var label, style string
+	switch id {
+	case ActHelp:
+		label = u.btnHelp
+	case ActEligStart:
+		label, style = u.btnElig, "primary"
+	case ActEligBack:
+		label = u.btnBack
+	case ActEligRestart:
+		label = u.btnRestart
+	case ActEligCancel:
+		label = u.btnCancel
+	case ActEscalate:
+		label = u.btnEsc
+	case ActEligReceipt:
+		label = u.btnReceipt
 	}
 	return Action{ID: id, Label: label, Style: style}
 }

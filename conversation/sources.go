@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -70,14 +71,27 @@ func emphasis(s string) []string {
 	return out
 }
 
-// answerOf quotes entry id verbatim, with its source line in lang.
+// answerOf quotes entry id verbatim, with its source line in lang. An
+// engine's FAQ never changes (a reload builds another engine), so each
+// entry is quoted once per language: removing the markup takes regular
+// expressions over the whole answer, a good part of a turn otherwise. The
+// slices are clipped, so a caller that appends to them copies first.
 func (e *Engine) answerOf(id, lang string) (Answer, bool) {
+	key := quoteKey{id, lang}
+	if a, ok := e.quotes.Load(key); ok {
+		return *a.(*Answer), true
+	}
 	en, ok := e.kb.Entry(id)
 	if !ok {
 		return Answer{}, false
 	}
-	return Quote(e.kb, en, lang), true
+	a := Quote(e.kb, en, lang)
+	a.Links, a.Related, a.Emphasis = slices.Clip(a.Links), slices.Clip(a.Related), slices.Clip(a.Emphasis)
+	e.quotes.Store(key, &a)
+	return a, true
 }
+
+type quoteKey struct{ id, lang string }
 
 // found is the search's verdict on a message, in the engine's terms.
 type found struct {

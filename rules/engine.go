@@ -141,6 +141,12 @@ func (rs *RuleSet) FallbackVerdict() string { return rs.fallback.code }
 // caller holding the FAQ can check they all exist.
 func (rs *RuleSet) CitedEntries() []string { return slices.Clone(rs.cited) }
 
+// Cites reports whether the rules cite FAQ entry id, without copying the list.
+func (rs *RuleSet) Cites(id string) bool {
+	_, found := slices.BinarySearch(rs.cited, id)
+	return found
+}
+
 func (rs *RuleSet) citedEntries() []string {
 	var all []string
 	for _, c := range rs.CitationSites() {

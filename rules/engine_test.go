@@ -346,3 +346,26 @@ func TestCitationSites(t *testing.T) {
 		t.Errorf("no site for fact organisme_public at %s:%d in %+v", f.File, f.Line, sites)
 	}
 }
+
+// Cites says what CitedEntries lists, entry by entry.
+func TestCites(t *testing.T) {
+	t.Parallel()
+	rs, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := rs.CitedEntries()
+	if len(cited) == 0 {
+		t.Fatal("the default rules cite no entry")
+	}
+	for _, id := range cited {
+		if !rs.Cites(id) {
+			t.Errorf("Cites(%q) = false; it is in CitedEntries", id)
+		}
+	}
+	for _, id := range []string{"", "no-such-entry", cited[0] + "x", "zzz"} {
+		if rs.Cites(id) {
+			t.Errorf("Cites(%q) = true; it is not in CitedEntries %v", id, cited)
+		}
+	}
+}
