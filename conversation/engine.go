@@ -2,10 +2,7 @@ package conversation
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"hash/fnv"
 	"log/slog"
 	mrand "math/rand/v2"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/qc-ia/conformbot/faq"
 	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/internal/keyed"
 	"github.com/qc-ia/conformbot/rules"
 )
 
@@ -63,7 +61,7 @@ type Engine struct {
 	log    *slog.Logger
 	logTxt bool
 	noUnan bool
-	logKey []byte
+	logKey *keyed.Hash
 	onTurn func(TurnStats)
 	subs   Subscriptions
 	locks  [64]sync.Mutex // per-session serialization, striped to bound memory
@@ -89,8 +87,9 @@ func New(o Options) *Engine {
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	e.log = e.log.With("component", "conversation")
-	e.logKey = make([]byte, 32)
-	_, _ = rand.Read(e.logKey)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	e.logKey = keyed.New(key)
 	e.opts = o
 	return e
 }
@@ -103,9 +102,7 @@ func sessionKey(m Message) string {
 // logID is a short keyed hash of a session key, so that logs can relate the
 // lines of one user without holding their id.
 func (e *Engine) logID(key string) string {
-	h := hmac.New(sha256.New, e.logKey)
-	h.Write([]byte(key))
-	return hex.EncodeToString(h.Sum(nil)[:6])
+	return e.logKey.Hex(key, 6)
 }
 
 func (e *Engine) lock(key string) func() {

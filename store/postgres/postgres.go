@@ -10,10 +10,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/keyed"
 	"github.com/qc-ia/conformbot/store"
 )
 
@@ -65,7 +63,7 @@ const (
 // Store is a conversation.Store in one PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
-	key  []byte
+	key  *keyed.Hash
 	now  func() time.Time
 }
 
@@ -105,9 +103,10 @@ func (s *Store) init(ctx context.Context) error {
 	if _, err := s.pool.Exec(ctx, `INSERT INTO settings(name, value) VALUES('hash_key', $1) ON CONFLICT (name) DO NOTHING`, key); err != nil {
 		return fmt.Errorf("hash key: %w", err)
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE name = 'hash_key'`).Scan(&s.key); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE name = 'hash_key'`).Scan(&key); err != nil {
 		return fmt.Errorf("hash key: %w", err)
 	}
+	s.key = keyed.New(key)
 	return nil
 }
 
@@ -159,9 +158,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // HashKey is the keyed hash under which key is stored.
 func (s *Store) HashKey(key string) string {
-	h := hmac.New(sha256.New, s.key)
-	h.Write([]byte(key))
-	return hex.EncodeToString(h.Sum(nil))
+	return s.key.Hex(key, 0)
 }
 
 // GetSession implements conversation.Store.

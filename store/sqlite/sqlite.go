@@ -7,11 +7,8 @@ package sqlite
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/internal/keyed"
 	"github.com/qc-ia/conformbot/store"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -61,7 +59,7 @@ var migrations = []string{
 // Store is a conversation.Store in one SQLite database.
 type Store struct {
 	db  *sql.DB
-	key []byte
+	key *keyed.Hash
 	now func() time.Time
 
 	// Prepared once: the driver parses a statement's SQL at every
@@ -92,7 +90,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", DBFile, err)
 	}
-	s := &Store{db: db, key: key, now: time.Now}
+	s := &Store{db: db, key: keyed.New(key), now: time.Now}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite store in %s: %w", dir, err)
@@ -226,9 +224,7 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // HashKey is the keyed hash under which key is stored.
 func (s *Store) HashKey(key string) string {
-	h := hmac.New(sha256.New, s.key)
-	h.Write([]byte(key))
-	return hex.EncodeToString(h.Sum(nil))
+	return s.key.Hex(key, 0)
 }
 
 // GetSession implements conversation.Store.
