@@ -74,9 +74,20 @@ func buildApp(ctx context.Context, env *Env) (*App, func() error, error) {
 	var m *metrics
 	if cfg.MetricsAddr != "" {
 		m = newMetrics()
-		st = measuredStore{Store: st, m: m}
 	}
 	log := env.Logger.With("component", "store")
+	// Review events and unanswered questions need no answer back: a turn
+	// queues them and they are written many turns to a commit (see
+	// store.Grouped); the cleanup below writes what waits.
+	st = store.GroupEvents(st, store.GroupOptions{OnError: func(n int, err error) {
+		log.Error("review events or unanswered questions not kept", "events", n, "err", err)
+		if m != nil {
+			m.storeErrors.WithLabelValues("add_events").Add(float64(n))
+		}
+	}})
+	if m != nil {
+		st = measuredStore{Store: st, m: m}
+	}
 	if cfg.DatabaseURL == "" && sqlite.DirOpenToOthers(cfg.DataDir) {
 		log.Warn("BOT_DATA_DIR is open to other users of this machine (files inside are 0600); chmod 700 it", "dir", cfg.DataDir)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/store/memstore"
+	"github.com/qc-ia/conformbot/store/sqlite"
 )
 
 // On SIGTERM (ctx ends) a request in flight still gets its answer, the
@@ -83,5 +84,56 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	}
 	if took := time.Since(stopped); took > shutdownTimeout {
 		t.Errorf("stopping took %v; want within %v", took, shutdownTimeout)
+	}
+}
+
+// The report's events and the unanswered questions wait for their group
+// (store.Grouped); stopping the app writes them, so a clean stop keeps
+// every one: the store reopened after it holds them all.
+func TestStopKeepsGroupedEvents(t *testing.T) {
+	t.Parallel()
+	cfg, err := LoadConfig(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Config: cfg, Logger: slog.New(slog.DiscardHandler)}
+	app, closeApp, err := buildApp(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := harden(webMux(app), app.Logger)
+	const n = 5
+	for i := range n {
+		for _, q := range []string{officialQuestion, "Quel temps fera-t-il demain à Québec ?"} {
+			if rec := serveChat(h, map[string]string{"session": newSession(t), "text": q}); rec.Code != 200 {
+				t.Fatalf("#%d %q: status %d", i, q, rec.Code)
+			}
+		}
+	}
+	if err := closeApp(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rs, err := st.Reviews(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := 0
+	for _, r := range rs {
+		if r.Kind == conversation.ReviewAnswer {
+			answers++
+		}
+	}
+	qs, err := st.Unanswered(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answers != n || len(qs) != n {
+		t.Errorf("after stopping: %d answer events and %d unanswered questions kept; want %d and %d", answers, len(qs), n, n)
 	}
 }

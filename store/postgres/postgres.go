@@ -24,7 +24,10 @@ import (
 	"github.com/qc-ia/conformbot/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.EventWriter = (*Store)(nil)
+)
 
 // migrations are applied in order, each once, recorded in
 // schema_migrations. Never edit one that shipped: add the next.
@@ -259,6 +262,30 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 	}
 	if _, err := s.pool.Exec(ctx, `INSERT INTO reviews(kind, entry, band, reason, offer, at) VALUES($1, $2, $3, $4, $5, $6)`, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, at.UnixNano()); err != nil {
 		return fmt.Errorf("add review: %w", err)
+	}
+	return nil
+}
+
+// AddEvents implements store.EventWriter: one transaction, one round trip
+// for the inserts.
+func (s *Store) AddEvents(ctx context.Context, reviews []conversation.Review, unanswered []conversation.Unanswered) error {
+	now := s.now()
+	stamp := func(t time.Time) int64 {
+		if t.IsZero() {
+			t = now
+		}
+		return t.UnixNano()
+	}
+	var b pgx.Batch
+	for _, r := range reviews {
+		b.Queue(`INSERT INTO reviews(kind, entry, band, reason, offer, at) VALUES($1, $2, $3, $4, $5, $6)`, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, stamp(r.At))
+	}
+	for _, q := range unanswered {
+		b.Queue(`INSERT INTO unanswered(text, lang, at) VALUES($1, $2, $3)`, q.Text, q.Lang, stamp(q.At))
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	if err != nil {
+		return fmt.Errorf("add events: %w", err)
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/qc-ia/conformbot/conversation"
 	"github.com/qc-ia/conformbot/internal/pgtest"
 	"github.com/qc-ia/conformbot/store"
 	"github.com/qc-ia/conformbot/store/storetest"
@@ -33,6 +35,36 @@ func TestConformance(t *testing.T) {
 		s := open(t, testURL(t))
 		s.now = now
 		return s
+	})
+}
+
+// Grouped writes on PostgreSQL: the suite, and a group of reviews and
+// questions in one transaction.
+func TestGrouped(t *testing.T) {
+	testURL(t)
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		s := open(t, testURL(t))
+		s.now = now
+		g := store.GroupEvents(s, store.GroupOptions{Delay: time.Hour, Now: now})
+		t.Cleanup(func() { _ = g.Flush(context.Background()) }) // before open's Close
+		return g
+	})
+	t.Run("one group", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		s := open(t, testURL(t))
+		t0 := time.Now()
+		var rs []conversation.Review
+		for i := range 50 {
+			rs = append(rs, conversation.Review{Kind: conversation.ReviewOffered, Entry: fmt.Sprint("e", i), Offer: "o", At: t0.Add(time.Duration(i))})
+		}
+		if err := s.AddEvents(ctx, rs, []conversation.Unanswered{{Text: "q", Lang: "en", At: t0}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Reviews(ctx, t0)
+		if err != nil || len(got) != 50 || got[49].Entry != "e49" {
+			t.Fatalf("Reviews = %d, %v; want the 50 in order", len(got), err)
+		}
 	})
 }
 

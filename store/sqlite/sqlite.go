@@ -23,7 +23,10 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.EventWriter = (*Store)(nil)
+)
 
 // File names inside the data directory.
 const (
@@ -328,6 +331,42 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 	_, err := s.addReview.ExecContext(ctx, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("add review: %w", err)
+	}
+	return nil
+}
+
+// AddEvents implements store.EventWriter: one transaction, one commit.
+func (s *Store) AddEvents(ctx context.Context, reviews []conversation.Review, unanswered []conversation.Unanswered) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	defer tx.Rollback()
+	now := s.now()
+	stamp := func(t time.Time) int64 {
+		if t.IsZero() {
+			t = now
+		}
+		return t.UnixNano()
+	}
+	if len(reviews) > 0 {
+		st := tx.StmtContext(ctx, s.addReview)
+		for _, r := range reviews {
+			if _, err := st.ExecContext(ctx, r.Kind, r.Entry, r.Band, r.Reason, r.Offer, stamp(r.At)); err != nil {
+				return fmt.Errorf("add review: %w", err)
+			}
+		}
+	}
+	if len(unanswered) > 0 {
+		st := tx.StmtContext(ctx, s.addUnanswered)
+		for _, q := range unanswered {
+			if _, err := st.ExecContext(ctx, q.Text, q.Lang, stamp(q.At)); err != nil {
+				return fmt.Errorf("add unanswered: %w", err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add events: %w", err)
 	}
 	return nil
 }

@@ -33,6 +33,43 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// Grouped writes on SQLite: the suite, then a clean stop that keeps every
+// waiting event, written in one transaction.
+func TestGrouped(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		s := open(t, t.TempDir())
+		s.now = now
+		g := store.GroupEvents(s, store.GroupOptions{Delay: time.Hour, Now: now})
+		t.Cleanup(func() { g.Close() })
+		return g
+	})
+
+	t.Run("close keeps what waits", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		dir := t.TempDir()
+		g := store.GroupEvents(open(t, dir), store.GroupOptions{Delay: time.Hour})
+		for i := range 100 {
+			if err := g.AddReview(ctx, conversation.Review{Kind: conversation.ReviewAnswer, Entry: fmt.Sprint("e", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := g.AddUnanswered(ctx, conversation.Unanswered{Text: "[courriel] ?", Lang: "fr"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s := open(t, dir)
+		defer s.Close()
+		rs, err := s.Reviews(ctx, time.Time{})
+		qs, err2 := s.Unanswered(ctx, 10)
+		if err != nil || err2 != nil || len(rs) != 100 || len(qs) != 1 || rs[99].Entry != "e99" {
+			t.Fatalf("after restart: %d reviews (%v), %d questions (%v); want 100 in order and 1", len(rs), err, len(qs), err2)
+		}
+	})
+}
+
 // A session survives a restart, and the file never holds the raw key.
 func TestRestartAndHashedKeys(t *testing.T) {
 	t.Parallel()
