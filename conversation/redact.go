@@ -16,6 +16,27 @@ type redaction struct {
 	keep func(s string, start, end int) bool
 	// kind names what it redacts, for the operator (bot report's header).
 	kind [2]string // French, English
+	// need is false for a text re cannot match (it lacks every literal a
+	// match holds; lower is the text in lower case): most messages hold
+	// nothing to redact, and the expressions are most of a fallback's cost.
+	need func(s, lower string) bool
+}
+
+// hasDigit: \d is ASCII in Go's regexps.
+func hasDigit(s, _ string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// anyCue reports whether lower holds one of cues (lower case). Under (?i)
+// a letter matches its case variants, which strings.ToLower maps to it,
+// except « ſ » for s: Redact skips the cues when the text has one.
+func anyCue(cues ...string) func(s, lower string) bool {
+	return func(_, lower string) bool {
+		for _, c := range cues {
+			if strings.Contains(lower, c) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // E-mail parts: letters of any script (prénom.nom-accentué@…, an accented
@@ -35,22 +56,27 @@ const (
 // numbers before North American ones, and both before social insurance
 // numbers, so that a 10-digit number is not half taken as a SIN.
 var redactions = []redaction{
-	{re: regexp.MustCompile(mailLocal + mailAt + mailLabel + `(?:` + mailDot + mailLabel + `)*` + mailDot + `\p{L}{2,}`), with: "[courriel]", kind: [2]string{"courriels", "e-mail addresses"}},
+	{re: regexp.MustCompile(mailLocal + mailAt + mailLabel + `(?:` + mailDot + mailLabel + `)*` + mailDot + `\p{L}{2,}`), with: "[courriel]", kind: [2]string{"courriels", "e-mail addresses"},
+		need: func(s, _ string) bool { return strings.ContainsAny(s, "@([{") }},
 	{re: regexp.MustCompile(`(?i)(\b(?:matricule|(?:n[o°º]\.?|num[ée]ro|#)\s*(?:d['’]\s*employ[ée]e?|de\s+dossier|du\s+dossier|de\s+badge)|dossier|employee\s+(?:number|no\.?|id|#)|employee|staff\s+(?:number|id)|file\s+(?:number|no\.?|#)|badge)\s*(?:n[o°º]\.?\s*|#\s*|:\s*|-\s*|(?:est|is)\s+)?)[a-z]{0,3}-?\d(?:[\d\-]*\d)?`),
-		with: "${1}[numéro]", keep: func(s string, start, end int) bool { return digits(s[start:end]) < 4 }, kind: [2]string{"numéros d'employé et de dossier", "employee and file numbers"}},
+		with: "${1}[numéro]", keep: func(s string, start, end int) bool { return digits(s[start:end]) < 4 }, kind: [2]string{"numéros d'employé et de dossier", "employee and file numbers"}, need: hasDigit},
 	{re: regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(\d{1,4}\))?(?:[ .\-]?\d{1,4}){2,6}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]",
-		keep: func(s string, start, end int) bool { n := digits(s[start:end]); return n < 8 || n > 21 }, kind: [2]string{"numéros de téléphone", "phone numbers"}},
-	{re: regexp.MustCompile(`(?:\b1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]", keep: partOfAmount, kind: [2]string{"numéros de téléphone", "phone numbers"}},
-	{re: regexp.MustCompile(`\b\d{3}[ .\-]?\d{3}[ .\-]?\d{3}\b`), with: "[NAS]", keep: partOfAmount, kind: [2]string{"NAS", "SINs"}},
+		keep: func(s string, start, end int) bool { n := digits(s[start:end]); return n < 8 || n > 21 }, kind: [2]string{"numéros de téléphone", "phone numbers"},
+		need: func(s, _ string) bool { return strings.Contains(s, "+") && hasDigit(s, "") }},
+	{re: regexp.MustCompile(`(?:\b1[ .\-]?)?(?:\(\d{3}\)|\b\d{3})[ .\-]?\d{3}[ .\-]?\d{4}\b(?:\s*(?:poste|ext\.?|x)\s*\d{1,6})?`), with: "[téléphone]", keep: partOfAmount, kind: [2]string{"numéros de téléphone", "phone numbers"}, need: hasDigit},
+	{re: regexp.MustCompile(`\b\d{3}[ .\-]?\d{3}[ .\-]?\d{3}\b`), with: "[NAS]", keep: partOfAmount, kind: [2]string{"NAS", "SINs"}, need: hasDigit},
 	// Any other run of 7 digits or more: a file, badge or account number.
-	{re: regexp.MustCompile(`\b\d{7,}\b`), with: "[numéro]", keep: partOfAmount, kind: [2]string{"longues suites de chiffres", "long digit runs"}},
+	{re: regexp.MustCompile(`\b\d{7,}\b`), with: "[numéro]", keep: partOfAmount, kind: [2]string{"longues suites de chiffres", "long digit runs"}, need: hasDigit},
 	// The writer's own name, after the words that introduce it. « je
 	// suis » and "I am" need a first and a last name (« je suis Analyste »
 	// is a job); the explicit cues take one word.
-	{re: regexp.MustCompile(`((?i:je\s+m['’]\s*appelle|mon\s+nom\s+est|my\s+name\s+is|moi,?\s+c['’]est)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
-	{re: regexp.MustCompile(`((?i:je\s+suis|i\s+am|i['’]m|ici)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){1,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
+	{re: regexp.MustCompile(`((?i:je\s+m['’]\s*appelle|mon\s+nom\s+est|my\s+name\s+is|moi,?\s+c['’]est)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"},
+		need: anyCue("appelle", "nom", "name", "moi")},
+	{re: regexp.MustCompile(`((?i:je\s+suis|i\s+am|i['’]m|ici)\s+)` + nameWord + `(?:[ \t]+` + nameWord + `){1,2}`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"},
+		need: anyCue("suis", "am", "i'm", "i’m", "ici")},
 	// A signature: a closing word, then a name ending the message.
-	{re: regexp.MustCompile(`((?i:merci|cordialement|salutations|bonne\s+journ[ée]e|thanks|thank\s+you|regards|best)[,.!]?\s+(?:-+\s*|—\s*)?)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}\s*$`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"}},
+	{re: regexp.MustCompile(`((?i:merci|cordialement|salutations|bonne\s+journ[ée]e|thanks|thank\s+you|regards|best)[,.!]?\s+(?:-+\s*|—\s*)?)` + nameWord + `(?:[ \t]+` + nameWord + `){0,2}\s*$`), with: "${1}[nom]", kind: [2]string{"nom de la personne qui écrit", "the writer's own name"},
+		need: anyCue("merci", "cordialement", "salutations", "bonne", "thank", "regards", "best")},
 }
 
 // digits counts the ASCII digits in s.
@@ -108,8 +134,21 @@ func RedactedKinds(lang string) string {
 // and file numbers, long digit runs and the names a writer gives as their
 // own. It errs towards redacting: an unanswered question is kept to improve
 // the FAQ, and needs none of these.
-func Redact(s string) string {
+func Redact(s string) string { return redact(s, true) }
+
+// redact is Redact; without cues it tries every expression on every text.
+func redact(s string, cues bool) string {
+	cues = cues && !strings.ContainsRune(s, 'ſ')
+	lower, lowerOf := "", ""
 	for _, r := range redactions {
+		if cues && r.need != nil {
+			if lowerOf != s {
+				lower, lowerOf = strings.ToLower(s), s
+			}
+			if !r.need(s, lower) {
+				continue
+			}
+		}
 		if r.keep == nil {
 			s = r.re.ReplaceAllString(s, r.with)
 			continue

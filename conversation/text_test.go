@@ -1,7 +1,10 @@
 package conversation
 
 import (
+	"encoding/json"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -175,6 +178,45 @@ func TestButtons(t *testing.T) {
 	}
 }
 
+// The cues that spare most texts the expressions skip none that one of
+// them matches: on the development questions, with names and numbers
+// added, and a few cases, Redact gives what trying every expression gives.
+func TestRedactCuesSkipNothing(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "dev_questions*.jsonl"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("question banks: %v %v", files, err)
+	}
+	texts := []string{"BEſT, Julie Gagnon", "Mon nom est Côté", "I AM John Smith", "joe@x.ca"}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(raw)) {
+			var q struct {
+				Q string `json:"q"`
+			}
+			if json.Unmarshal([]byte(line), &q) == nil && q.Q != "" {
+				texts = append(texts, q.Q, "Je m'appelle Marie. "+q.Q+" 418 555-0199. Merci, Julie Gagnon")
+			}
+		}
+	}
+	redacted := 0
+	for _, s := range texts {
+		got, all := Redact(s), redact(s, false)
+		if got != all {
+			t.Errorf("Redact(%q) = %q; every expression gives %q", s, got, all)
+		}
+		if all != s {
+			redacted++
+		}
+	}
+	if redacted < len(texts)/2 {
+		t.Errorf("only %d of %d texts had something to redact: the cases lost their names and numbers", redacted, len(texts))
+	}
+}
+
 // Every redaction names what it removes in both languages, and every
 // placeholder Redact writes is named, so bot report's header lists it all.
 func TestRedactedKinds(t *testing.T) {
@@ -197,5 +239,36 @@ func TestRedactedKinds(t *testing.T) {
 	}
 	if strings.Count(fr, ",") != 5 || strings.Count(en, ",") != 5 {
 		t.Errorf("want the 6 kinds once each: %q / %q", fr, en)
+	}
+}
+
+// BenchmarkRedact: the development questions, most of which hold nothing
+// to redact, as a fallback keeps them; "every" tries every expression.
+func BenchmarkRedact(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "dev_questions_chat.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for line := range strings.Lines(string(raw)) {
+		var q struct {
+			Q string `json:"q"`
+		}
+		if json.Unmarshal([]byte(line), &q) == nil && q.Q != "" {
+			qs = append(qs, q.Q)
+		}
+	}
+	for _, cues := range []bool{true, false} {
+		name := "cues"
+		if !cues {
+			name = "every"
+		}
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				redact(qs[i%len(qs)], cues)
+				i++
+			}
+		})
 	}
 }
