@@ -268,7 +268,7 @@ func (t *turn) replyLang() string {
 	if l := detectLang(t.m.Text); l != "" {
 		return l
 	}
-	if c, ok := commandWords[normalize(t.m.Text)]; ok && c.lang != "" {
+	if c, ok := commandWords[t.normalize(t.m.Text)]; ok && c.lang != "" {
 		return c.lang
 	}
 	if t.sess.Lang != "" {
@@ -283,7 +283,7 @@ func (t *turn) langCommand() (string, bool) {
 	c, ok := actionCommands[t.m.Action]
 	if t.m.Action == "" {
 		var w commandWord
-		w, ok = commandWords[normalize(t.m.Text)]
+		w, ok = commandWords[t.normalize(t.m.Text)]
 		c = w.cmd
 	}
 	if !ok {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 
@@ -33,7 +34,7 @@ func wordSet(s string) map[string]bool {
 // It returns "" when the text gives no clue either way (a number, a name).
 func detectLang(text string) string {
 	fr, en := 0, 0
-	for _, w := range words(strings.ToLower(text)) {
+	for w := range words(strings.ToLower(text)) {
 		// Words that are in both lists ("a") are skipped by the lists themselves.
 		if frWords[w] && !enWords[w] {
 			fr++
@@ -57,10 +58,10 @@ func detectLang(text string) string {
 	return ""
 }
 
-// words splits lower-case text into words, keeping apostrophes out
+// words yields the words of lower-case text, keeping apostrophes out
 // ("l'indication" gives "l", "indication"; "don't" gives "don", "t").
-func words(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
+func words(s string) iter.Seq[string] {
+	return strings.FieldsFuncSeq(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	})
 }

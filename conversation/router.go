@@ -149,9 +149,21 @@ type turn struct {
 	// rulesChanged: the dialog's rules were gone and it goes on with the
 	// current ones (the reply says so).
 	rulesChanged bool
+
+	normIn, normOut string // see normalize
+	normOK          bool
 }
 
 func (t *turn) ui() *ui { return textFor(t.lang) }
+
+// normalize is normalize(s), once per turn: the language, the command
+// words, small talk and the dialog's answers all read the same text.
+func (t *turn) normalize(s string) string {
+	if t.normIn != s || !t.normOK {
+		t.normIn, t.normOut, t.normOK = s, normalize(s), true
+	}
+	return t.normOut
+}
 
 func (t *turn) route() Reply {
 	if t.m.Action != "" {
@@ -174,14 +186,14 @@ func (t *turn) route() Reply {
 }
 
 func (t *turn) text(text string) Reply {
-	n := normalize(text)
+	n := t.normalize(text)
 	if c, ok := commandWords[n]; ok {
 		return t.command(c.cmd)
 	}
 	if c, ok := smallTalk(n); ok {
 		return t.command(c)
 	}
-	if v, ok := rules.ParseValue(text); ok {
+	if v, ok := rules.ParseNormalized(n); ok {
 		// "oui", "3"... answer the dialog; with none to answer, they are no
 		// FAQ question either (and must not be kept as unanswered).
 		if t.sess.Dialog != nil && t.e.rules != nil {

@@ -54,8 +54,11 @@ func init() {
 // "oui", "non", "je ne sais pas", "yes", "no", "unknown", "I don't know",
 // the choice numbers 1, 2, 3 and common short forms, whatever the case,
 // accents, apostrophes and punctuation around them ("Je ne sais pas.").
-func ParseValue(s string) (Value, bool) {
-	v, ok := valueWords[Normalize(s)]
+func ParseValue(s string) (Value, bool) { return ParseNormalized(Normalize(s)) }
+
+// ParseNormalized is ParseValue on text already through Normalize.
+func ParseNormalized(n string) (Value, bool) {
+	v, ok := valueWords[n]
 	return v, ok
 }
 

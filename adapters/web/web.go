@@ -11,12 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qc-ia/conformbot/conversation"
@@ -288,15 +288,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 			"The body must be JSON (Content-Type: application/json).")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	var req chatRequest
-	dec := json.NewDecoder(r.Body)
-	err := dec.Decode(&req)
+	body := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(body)
+	_, err := body.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err == nil {
-		// Anything after the object is a malformed body, not a second request.
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("trailing data")
-		}
+		// Anything after the object is a malformed body, not a second
+		// request: Unmarshal refuses it.
+		err = json.Unmarshal(body.Bytes(), &req)
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -370,9 +369,29 @@ func writeError(w http.ResponseWriter, status int, fr, en string) {
 	conversation.WriteError(w, status, fr, en)
 }
 
+// writeJSON sends v whole, with its length: one write, no chunked framing.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	b := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(b)
+	if err := json.NewEncoder(b).Encode(v); err != nil {
+		fr, en := conversation.StatusText(http.StatusInternalServerError)
+		writeError(w, http.StatusInternalServerError, fr, en)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b.Bytes())
+}
+
+// buffers hold request and reply bodies between requests.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 2*MaxBody { // a rare huge reply is not kept
+		b.Reset()
+		buffers.Put(b)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,11 @@ func TestChatRequests(t *testing.T) {
 			}
 			if len(got) != 1 {
 				t.Fatalf("engine called %d times, want 1", len(got))
+			}
+			// A reply goes whole, with its length (buffers are reused
+			// between requests: a reply is never another's).
+			if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) || !json.Valid(rec.Body.Bytes()) {
+				t.Errorf("Content-Length %q for a body of %d bytes (valid JSON: %v)", cl, rec.Body.Len(), json.Valid(rec.Body.Bytes()))
 			}
 			want := *tt.wantMsg
 			want.Platform = conversation.PlatformWeb
