@@ -230,11 +230,27 @@ func (s *Store) HashKey(key string) string {
 	return s.key.Hex(key, 0)
 }
 
+// brief is ctx for a statement of a turn (microseconds): once started, it
+// runs to its end rather than watching ctx, which the driver does with a
+// goroutine and a progress handler per statement (GetSession took 17 µs
+// instead of 7). A lock wait stays bounded by busy_timeout (5 s); a
+// context already done starts nothing.
+func brief(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // GetSession implements conversation.Store.
 func (s *Store) GetSession(ctx context.Context, key string) (conversation.Session, int64, error) {
+	ctx, err := brief(ctx)
+	if err != nil {
+		return conversation.Session{}, 0, fmt.Errorf("get session: %w", err)
+	}
 	var data string
 	var version int64
-	err := s.getSession.QueryRowContext(ctx, s.HashKey(key), s.now().UnixNano()).Scan(&data, &version)
+	err = s.getSession.QueryRowContext(ctx, s.HashKey(key), s.now().UnixNano()).Scan(&data, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return conversation.Session{}, 0, nil
 	}
@@ -252,6 +268,10 @@ func (s *Store) GetSession(ctx context.Context, key string) (conversation.Sessio
 
 // PutSession implements conversation.Store.
 func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Session, version int64, ttl time.Duration) (bool, error) {
+	ctx, err := brief(ctx)
+	if err != nil {
+		return false, fmt.Errorf("put session: %w", err)
+	}
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return false, fmt.Errorf("put session: %w", err)
@@ -270,6 +290,10 @@ func (s *Store) PutSession(ctx context.Context, key string, sess conversation.Se
 
 // FirstSeen implements conversation.Deduper.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ctx, err := brief(ctx)
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", err)
+	}
 	now := s.now()
 	res, err := s.firstSeen.ExecContext(ctx, s.HashKey(key), now.Add(ttl).UnixNano(), now.UnixNano())
 	if err != nil {
@@ -337,6 +361,10 @@ func (s *Store) AddReview(ctx context.Context, r conversation.Review) error {
 
 // AddEvents implements store.EventWriter: one transaction, one commit.
 func (s *Store) AddEvents(ctx context.Context, reviews []conversation.Review, unanswered []conversation.Unanswered) error {
+	ctx, err := brief(ctx)
+	if err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("add events: %w", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -290,5 +291,33 @@ func BenchmarkChatTurnWrites(b *testing.B) {
 		if err := s.AddReview(ctx, conversation.Review{Kind: conversation.ReviewAnswer, Entry: "contact", Band: 3}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A turn's statements do not watch their context once started (see
+// brief), but a context already done starts none.
+func TestDoneContextStartsNothing(t *testing.T) {
+	t.Parallel()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := s.GetSession(ctx, "k"); !errors.Is(err, context.Canceled) {
+		t.Errorf("GetSession(done) = %v; want context.Canceled", err)
+	}
+	if _, err := s.PutSession(ctx, "k", conversation.Session{Lang: "en"}, 0, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("PutSession(done) = %v; want context.Canceled", err)
+	}
+	if _, err := s.FirstSeen(ctx, "e", time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("FirstSeen(done) = %v; want context.Canceled", err)
+	}
+	if err := s.AddEvents(ctx, []conversation.Review{{Kind: conversation.ReviewAnswer, Entry: "x"}}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("AddEvents(done) = %v; want context.Canceled", err)
+	}
+	if _, v, _ := s.GetSession(context.Background(), "k"); v != 0 {
+		t.Error("a session was written under a done context")
+	}
+	if rs, _ := s.Reviews(context.Background(), time.Time{}); len(rs) != 0 {
+		t.Error("an event was written under a done context")
 	}
 }
