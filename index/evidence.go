@@ -193,6 +193,12 @@ func (ix *Index) logRatio(c, n, all, nAll float64) float64 {
 }
 
 func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidence {
+	return ix.evidenceDot(i, v, h, acc, dotSparse(v.vec, ix.entries[i].cent))
+}
+
+// evidenceDot is evidence, given the dot product of the view's n-grams with
+// the entry's centroid (ngramDots).
+func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot float64) viewEvidence {
 	var e viewEvidence
 	if v.total == 0 {
 		return e
@@ -206,6 +212,7 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 	if own {
 		nOwn--
 	}
+	best, exBest := 0.0, 0.0
 	for _, t := range v.terms {
 		if t.unknown {
 			continue
@@ -238,22 +245,19 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 		case ex > 0:
 			e.exAny += t.weight
 		}
+		// Weights are positive: a sum only grows, so the largest sum is
+		// the largest value any of them takes on the way.
 		for _, p := range ts.post {
 			acc[p] += t.weight
+			if !(ownPhr && int(p) == h.phr) {
+				best = max(best, acc[p])
+			}
 		}
 		for _, x := range ts.expost {
 			exAcc[x] += t.weight
-		}
-	}
-	best, exBest := 0.0, 0.0
-	for p, x := range acc[:st.nPhr] {
-		if !(ownPhr && p == h.phr) {
-			best = max(best, x)
-		}
-	}
-	for x, w := range exAcc {
-		if !(ownEx && x == h.example) {
-			exBest = max(exBest, w)
+			if !(ownEx && int(x) == h.example) {
+				exBest = max(exBest, exAcc[x])
+			}
 		}
 	}
 	e.full /= v.total
@@ -266,7 +270,7 @@ func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidenc
 		e.nb /= v.known
 	}
 	// Cosine with the centroid, without the held-out phrasing.
-	num, n2 := dotSparse(v.vec, st.cent), st.centN2
+	num, n2 := dot, st.centN2
 	if ownPhr {
 		cv := dotSparse(h.vec, st.cent)
 		num -= dotVec(v.vec, h.vec)
@@ -393,17 +397,22 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 	if !r.qIsWhole {
 		oosQ = ix.oosSimilarity(&r.question, h, acc)
 	}
+	var dotW, dotQ [maxCandidates]float64
+	ix.ngramDots(&r.whole, cands, dotW[:len(cands)])
+	if !r.qIsWhole {
+		ix.ngramDots(&r.question, cands, dotQ[:len(cands)])
+	}
 	var w, q [maxCandidates]viewEvidence
 	for k, i := range cands {
-		w[k] = ix.evidence(i, &r.whole, h, acc)
+		w[k] = ix.evidenceDot(i, &r.whole, h, acc, dotW[k])
 		if r.qIsWhole {
 			q[k] = w[k]
 		} else {
-			q[k] = ix.evidence(i, &r.question, h, acc)
+			q[k] = ix.evidenceDot(i, &r.question, h, acc, dotQ[k])
 		}
 		var sPhr, sFull float64
 		for s := range r.sentences {
-			e := ix.evidence(i, &r.sentences[s], h, acc)
+			e := ix.evidenceDot(i, &r.sentences[s], h, acc, 0) // no n-grams
 			sPhr, sFull = max(sPhr, e.phr), max(sFull, e.full)
 		}
 		if r.sentences == nil {
@@ -517,7 +526,7 @@ func (ix *Index) buildStats() {
 	}
 	ix.nOOS = len(ix.oos)
 	ix.entries = make([]entryStats, len(kb.Entries))
-	ix.ngIDF = map[uint32]float64{}
+	ix.ngIDF = map[uint32]ngInfo{}
 	// n-gram document frequencies over phrasings, then vectors.
 	type phr struct {
 		entry  int
@@ -539,7 +548,7 @@ func (ix *Index) buildStats() {
 	}
 	n := float64(len(all))
 	for g, d := range df {
-		ix.ngIDF[g] = math.Log(1 + n/float64(d))
+		ix.ngIDF[g] = ngInfo{idf: math.Log(1 + n/float64(d)), id: int32(len(ix.ngIDF))}
 	}
 	cents := make([]map[uint32]float64, len(kb.Entries))
 	for _, p := range all {
@@ -594,7 +603,7 @@ func (ix *Index) buildStats() {
 		}
 		st.cent = make(ngVec, 0, len(cents[i]))
 		for g, w := range cents[i] {
-			st.cent = append(st.cent, ngw{g, w})
+			st.cent = append(st.cent, ngw{g: g, id: ix.ngIDF[g].id, w: w})
 		}
 		slices.SortFunc(st.cent, func(a, b ngw) int { return cmp.Compare(a.g, b.g) })
 		for _, x := range st.cent {
@@ -602,6 +611,7 @@ func (ix *Index) buildStats() {
 		}
 		ix.entries[i] = st
 	}
+	ix.ngPost = newNgPostings(ix.entries, len(ix.ngIDF))
 	// The official text's own terms (question, keywords, answer) found in
 	// half the entries or more.
 	ix.topicTerms = map[string]bool{}

@@ -202,10 +202,11 @@ type Index struct {
 	totalOcc map[string]int // items of the whole FAQ holding the term
 	ansCap   int            // answer-field clauses only for terms in at most ansCap answers
 	entries  []entryStats
-	ngIDF    map[uint32]float64
-	maxPhr   int        // phrasings and examples of an entry, at most
-	examples [][]string // per entry, its labelled examples
-	oos      []string   // out-of-scope examples
+	ngIDF    map[uint32]ngInfo
+	ngPost   *ngPostings // nil for a large FAQ
+	maxPhr   int         // phrasings and examples of an entry, at most
+	examples [][]string  // per entry, its labelled examples
+	oos      []string    // out-of-scope examples
 	oosPost  map[string][]int32
 	nOOS     int
 	// itemsWith: phrasings and examples (out-of-scope ones included) holding
