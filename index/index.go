@@ -374,7 +374,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			if fb.field == fieldAnswer && ix.dfAns[t] > ix.ansCap {
 				continue
 			}
-			ix.clauses[t] = append(ix.clauses[t], &query.TermQuery{Term: t, FieldVal: fb.field, BoostVal: &fieldBoost[f]})
+			ix.clauses[t] = append(ix.clauses[t], &clauseQuery{term: t, field: fb.field, boost: &fieldBoost[f]})
 		}
 	}
 	// One batch makes one segment: no background merging competing with
@@ -394,6 +394,10 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	ix.buildStats()
 	ix.typos = <-typos
 	if err := <-batchErr; err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if err := readPostings(bi, ix.clauses, len(kb.Entries)); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}

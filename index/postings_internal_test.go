@@ -1,0 +1,68 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestClausePostingsScoreAsTermQueries: with the clauses' postings read
+// once, Bleve returns the hits and scores of its own term queries, to the
+// bit, for disjunctions (the search) and conjunctions (which skip with
+// Advance), so retrieval decides exactly as it did by reading the index.
+func TestClausePostingsScoreAsTermQueries(t *testing.T) {
+	ix := defaultIndex(t)
+	defer ix.Close()
+	ctx := context.Background()
+	run := func(q query.Query) *bleve.SearchResult {
+		t.Helper()
+		sr, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, len(ix.kb.Entries), 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sr
+	}
+	same := func(text string, a, b *bleve.SearchResult) {
+		t.Helper()
+		if len(a.Hits) != len(b.Hits) {
+			t.Fatalf("%q: %d hits replayed, %d read", text, len(a.Hits), len(b.Hits))
+		}
+		for k := range a.Hits {
+			if a.Hits[k].ID != b.Hits[k].ID || a.Hits[k].Score != b.Hits[k].Score {
+				t.Fatalf("%q: hit %d is %s %v replayed, %s %v read", text, k, a.Hits[k].ID, a.Hits[k].Score, b.Hits[k].ID, b.Hits[k].Score)
+			}
+		}
+	}
+	replayed, searches := 0, 0
+	for _, q := range readDevSet(t) {
+		text, _ := clean(stripMentions(q.Q))
+		r := ix.read(text, nil)
+		for _, v := range []*view{&r.whole, &r.question} {
+			var clauses, terms []query.Query
+			for _, tt := range v.terms {
+				if tt.unknown {
+					continue
+				}
+				for _, c := range ix.clauses[tt.term] {
+					cq := c.(*clauseQuery)
+					if cq.post != nil {
+						replayed++
+					}
+					clauses = append(clauses, c)
+					terms = append(terms, &query.TermQuery{Term: cq.term, FieldVal: cq.field, BoostVal: cq.boost})
+				}
+			}
+			if len(clauses) < 2 {
+				continue
+			}
+			searches++
+			same(text, run(query.NewDisjunctionQuery(clauses)), run(query.NewDisjunctionQuery(terms)))
+			same(text, run(query.NewConjunctionQuery(clauses[:2])), run(query.NewConjunctionQuery(terms[:2])))
+		}
+	}
+	if replayed == 0 || searches < 50 {
+		t.Fatalf("%d clauses replayed in %d searches: the official FAQ's postings were not read", replayed, searches)
+	}
+}
