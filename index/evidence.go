@@ -86,38 +86,40 @@ type view struct {
 
 func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout, ngrams bool) view {
 	var v view
-	seen := map[string]bool{}
-	for _, t := range toks {
-		if t.start < start || t.start >= end || seen[t.term] {
-			continue
-		}
-		seen[t.term] = true
-		w, unknown := ix.termWeight(t.term, h)
-		v.terms = append(v.terms, qterm{term: t.term, weight: w * t.share, share: t.share, unknown: unknown})
-	}
-	nOOS := float64(ix.nOOS)
-	if h != nil && h.entry < 0 {
-		nOOS--
+	// A short view finds its repeats by scanning its terms, a long one by
+	// a set.
+	var seen map[string]bool
+	if len(toks) > 32 {
+		seen = map[string]bool{}
 	}
 	var oosShares float64
-	for _, t := range v.terms {
-		v.total += t.weight
-		c := float64(len(ix.oosPost[t.term]))
-		if h != nil && h.entry < 0 && h.terms[t.term] {
-			c--
+	for _, t := range toks {
+		if t.start < start || t.start >= end {
+			continue
 		}
-		if t.unknown {
-			v.unk += t.weight
+		if seen != nil {
+			if seen[t.term] {
+				continue
+			}
+			seen[t.term] = true
+		} else if slices.ContainsFunc(v.terms, func(q qterm) bool { return q.term == t.term }) {
+			continue
+		}
+		ti := ix.termInfo(t.term, h)
+		q := qterm{term: t.term, weight: ti.w * t.share, share: t.share, unknown: ti.unknown}
+		v.terms = append(v.terms, q)
+		v.total += q.weight
+		if q.unknown {
+			v.unk += q.weight
 			v.nUnk++
-			if c <= 0 {
+			if ti.noItem {
 				continue // a word of no item: the unknown-word evidence
 			}
 		} else {
-			v.known += t.share
+			v.known += q.share
 		}
-		all, n := ix.itemsHolding(t.term, h)
-		v.oosNB += t.share * ix.logRatio(c, nOOS, all, n)
-		oosShares += t.share
+		v.oosNB += q.share * ti.lr
+		oosShares += q.share
 	}
 	if oosShares > 0 {
 		v.oosNB /= oosShares
@@ -137,6 +139,47 @@ func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout,
 	}
 	v.vec = tfidf(ngramHashes(ws, nil), ix.ngIDF)
 	return v
+}
+
+// termInfo is what a view needs of one of its terms: its weight
+// (termWeight), whether the FAQ knows it, and its log-ratio in the
+// out-of-scope examples (noItem: an unknown word no item holds, which has
+// none).
+type termInfo struct {
+	w, lr           float64
+	unknown, noItem bool
+}
+
+// termInfo is computeTermInfo, read from the table of the FAQ's terms when
+// nothing is held out.
+func (ix *Index) termInfo(t string, h *holdout) termInfo {
+	if h != nil {
+		return ix.computeTermInfo(t, h)
+	}
+	if ti, ok := ix.infos[t]; ok {
+		return ti
+	}
+	return ix.noInfo
+}
+
+func (ix *Index) computeTermInfo(t string, h *holdout) termInfo {
+	var ti termInfo
+	ti.w, ti.unknown = ix.termWeight(t, h)
+	nOOS := float64(ix.nOOS)
+	c := float64(len(ix.oosPost[t]))
+	if h != nil && h.entry < 0 {
+		nOOS--
+		if h.terms[t] {
+			c--
+		}
+	}
+	if ti.unknown && c <= 0 {
+		ti.noItem = true
+		return ti
+	}
+	all, n := ix.itemsHolding(t, h)
+	ti.lr = ix.logRatio(c, nOOS, all, n)
+	return ti
 }
 
 // termWeight is the information of a term (idf over entries); a word the
@@ -481,7 +524,17 @@ func (ix *Index) analyze(s string) (terms []qtok, words []qtok) {
 		}
 		toks = f.Filter(toks)
 	}
-	for _, t := range toks {
+	// Tokens of one synonym expansion carry the span of the whole phrase:
+	// they share their start, and the stream is in order of start, so
+	// they are neighbours (counted by pairs when the order is broken).
+	ordered := true
+	for k := 1; k < len(toks); k++ {
+		if toks[k].Start < toks[k-1].Start {
+			ordered = false
+			break
+		}
+	}
+	for k, t := range toks {
 		if len(t.Term) == 0 {
 			continue
 		}
@@ -493,11 +546,25 @@ func (ix *Index) analyze(s string) (terms []qtok, words []qtok) {
 				continue // "0 $", "~2": no information, known or not
 			}
 		}
-		// Tokens of one synonym expansion carry the span of the whole phrase.
 		n := 0
-		for _, u := range toks {
-			if u.Start == t.Start && u.End == t.End {
-				n++
+		if ordered {
+			lo, hi := k, k+1
+			for lo > 0 && toks[lo-1].Start == t.Start {
+				lo--
+			}
+			for hi < len(toks) && toks[hi].Start == t.Start {
+				hi++
+			}
+			for _, u := range toks[lo:hi] {
+				if u.End == t.End {
+					n++
+				}
+			}
+		} else {
+			for _, u := range toks {
+				if u.Start == t.Start && u.End == t.End {
+					n++
+				}
 			}
 		}
 		terms = append(terms, qtok{term: term, share: 1 / math.Sqrt(float64(n)), start: t.Start})
@@ -642,6 +709,14 @@ func (ix *Index) buildStats() {
 			ix.itemsWith[t] += int32(len(ts.post)) + ts.ex
 		}
 	}
+	ix.infos = make(map[string]termInfo, len(ix.df)+len(ix.oosPost))
+	for t := range ix.df {
+		ix.infos[t] = ix.computeTermInfo(t, nil)
+	}
+	for t := range ix.oosPost {
+		ix.infos[t] = ix.computeTermInfo(t, nil)
+	}
+	ix.noInfo = ix.computeTermInfo("", nil)
 }
 
 // surface is a text's words as typed (folded, stop words aside), for the

@@ -212,6 +212,8 @@ type Index struct {
 	// itemsWith: phrasings and examples (out-of-scope ones included) holding
 	// the term, of nItems in all: the base of the term log-ratios.
 	itemsWith map[string]int32
+	infos     map[string]termInfo // of every term of an entry or an out-of-scope example
+	noInfo    termInfo            // of any other
 	nItems    float64
 	// topicTerms: the terms of half the entries or more, what the whole FAQ
 	// is about (none in a large FAQ of many topics).
