@@ -15,6 +15,7 @@ type entryStats struct {
 	terms  map[string]*termStat
 	nPhr   int
 	nEx    int
+	exLen  []int32 // terms of each example
 	cent   ngVec   // sum of the phrasings' n-gram vectors
 	centN2 float64 // its squared norm
 }
@@ -250,7 +251,8 @@ func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot floa
 	own := h != nil && h.entry == i
 	ownPhr, ownEx := own && h.phr >= 0, own && h.example >= 0
 	exAcc := acc[st.nPhr : st.nPhr+st.nEx]
-	clear(acc[:st.nPhr+st.nEx])
+	exCnt := acc[st.nPhr+st.nEx : st.nPhr+2*st.nEx]
+	clear(acc[:st.nPhr+2*st.nEx])
 	nOwn := float64(st.nPhr + st.nEx)
 	if own {
 		nOwn--
@@ -298,8 +300,11 @@ func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot floa
 		}
 		for _, x := range ts.expost {
 			exAcc[x] += t.weight
+			exCnt[x]++
+			// An example is as close as it is covered too: a long message
+			// that holds a short question's words is not that question.
 			if !(ownEx && int(x) == h.example) {
-				exBest = max(exBest, exAcc[x])
+				exBest = max(exBest, exAcc[x]*math.Sqrt(exCnt[x]/float64(st.exLen[x])))
 			}
 		}
 	}
@@ -331,19 +336,22 @@ func (ix *Index) oosSimilarity(v *view, h *holdout, acc []float64) float64 {
 	if v.total == 0 || ix.nOOS == 0 {
 		return 0
 	}
+	cnt := acc[ix.nOOS : 2*ix.nOOS]
 	acc = acc[:ix.nOOS]
 	clear(acc)
+	clear(cnt)
 	for _, t := range v.terms {
 		if !t.unknown {
 			for _, x := range ix.oosPost[t.term] {
 				acc[x] += t.weight
+				cnt[x]++
 			}
 		}
 	}
 	best := 0.0
 	for x, w := range acc {
-		if !(h != nil && h.entry < 0 && h.example == x) {
-			best = max(best, w)
+		if !(h != nil && h.entry < 0 && h.example == x) && w > 0 {
+			best = max(best, w*math.Sqrt(cnt[x]/float64(ix.oosLen[x])))
 		}
 	}
 	return best / v.total
@@ -431,10 +439,10 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 		accp = new([]float64)
 	}
 	defer accPool.Put(accp)
-	if n := max(ix.maxPhr, ix.nOOS); cap(*accp) < n {
+	if n := 2 * max(ix.maxPhr, ix.nOOS); cap(*accp) < n {
 		*accp = make([]float64, n)
 	}
-	acc := (*accp)[:max(ix.maxPhr, ix.nOOS)]
+	acc := (*accp)[:2*max(ix.maxPhr, ix.nOOS)]
 	oosW := ix.oosSimilarity(&r.whole, h, acc)
 	oosQ := oosW
 	if !r.qIsWhole {
@@ -580,7 +588,9 @@ func (ix *Index) buildStats() {
 	ix.oosPost = map[string][]int32{}
 	for _, x := range kb.Examples {
 		if x.Entry == "" {
-			for _, t := range ix.terms(x.Text) {
+			terms := ix.terms(x.Text)
+			ix.oosLen = append(ix.oosLen, int32(len(terms)))
+			for _, t := range terms {
 				ix.oosPost[t] = append(ix.oosPost[t], int32(len(ix.oos)))
 				ix.totalOcc[t]++
 			}
@@ -656,7 +666,9 @@ func (ix *Index) buildStats() {
 			ts.occ++
 		}
 		for _, x := range ix.examples[i] {
-			for _, t := range ix.terms(x) {
+			terms := ix.terms(x)
+			st.exLen = append(st.exLen, int32(len(terms)))
+			for _, t := range terms {
 				ts := st.add(t)
 				ts.ex++
 				ts.occ++

@@ -207,6 +207,7 @@ type Index struct {
 	maxPhr   int         // phrasings and examples of an entry, at most
 	examples [][]string  // per entry, its labelled examples
 	oos      []string    // out-of-scope examples
+	oosLen   []int32     // terms of each
 	oosPost  map[string][]int32
 	nOOS     int
 	// itemsWith: phrasings and examples (out-of-scope ones included) holding

@@ -154,8 +154,8 @@ func TestSearchLongInput(t *testing.T) {
 func TestSearchAmbiguous(t *testing.T) {
 	t.Parallel()
 	ix := official(t)
-	// Words shared by several entries: ask which one.
-	res, err := ix.Search(context.Background(), "suspension IAG")
+	// Words shared by several entries, none leaning to one: ask which one.
+	res, err := ix.Search(context.Background(), "assistant virtuel IAG suspension")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func TestHoldoutIsExact(t *testing.T) {
 			if math.Abs(a.whole.oosNB-b.whole.oosNB) > 1e-9 {
 				t.Errorf("out-of-scope log-ratio %v held out, %v without", a.whole.oosNB, b.whole.oosNB)
 			}
-			accA, accB := make([]float64, full.maxPhr+full.nOOS), make([]float64, without.maxPhr+without.nOOS)
+			accA, accB := make([]float64, 2*max(full.maxPhr, full.nOOS)), make([]float64, 2*max(without.maxPhr, without.nOOS))
 			for i := range kb.Entries {
 				ea, eb := full.evidence(i, &a.whole, tt.h, accA), without.evidence(i, &b.whole, nil, accB)
 				if math.Abs(ea.nb-eb.nb) > 1e-9 {

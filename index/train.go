@@ -18,7 +18,7 @@ import (
 
 // modelVersion changes whenever the features or the training change, so
 // that no model trained by older code is reused.
-const modelVersion = "3"
+const modelVersion = "4"
 
 // ContentKey identifies the content and parameters a model is trained
 // from: the same key, the same model.

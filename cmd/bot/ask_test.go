@@ -154,7 +154,7 @@ func TestAskJSONContract(t *testing.T) {
 	if fb.Status != "fallback" || fb.Entry != nil || fb.Answer != nil || fb.Contact != conversation.DefaultEscalationEmail {
 		t.Errorf("fallback: %+v", fb)
 	}
-	amb := askJSON(t, Config{}, "suspension IAG")
+	amb := askJSON(t, Config{}, "assistant virtuel IAG suspension")
 	if amb.Status != "fallback" || amb.Decision != "ambiguous" || len(amb.Suggestions) < 2 || len(amb.Suggestions) > 3 {
 		t.Errorf("ambiguous: %+v, want status fallback with 2–3 suggestions", amb)
 	}
@@ -177,7 +177,7 @@ func TestAskHumanOutput(t *testing.T) {
 		{"fallback en", []string{"--lang=en", "assistant IAG sanction disciplinaire"}, []string{"I found no answer to this question", "To reach the MCN: encadrement.ia@mcn.gouv.qc.ca"}},
 		{"off-topic fr", []string{"raconte-moi une blague"}, []string{"Je réponds seulement aux questions sur l'indication d'application IA-RI-2025-001-OP"}},
 		{"off-topic en", []string{"--lang=en", "tell me a joke"}, []string{"I only answer questions about directive IA-RI-2025-001-OP"}},
-		{"ambiguous", []string{"suspension IAG"}, []string{"plus d'une réponse de la FAQ", "Vouliez-vous dire :\n- ", "\n- "}},
+		{"ambiguous", []string{"assistant virtuel IAG suspension"}, []string{"plus d'une réponse de la FAQ", "Vouliez-vous dire :\n- ", "\n- "}},
 		// The same engine as every surface: commands work here too.
 		{"command", []string{"aide"}, []string{"« admissibilité »"}},
 		{"the check is bot check's", []string{"admissibilité"}, []string{"bot check"}},
