@@ -31,6 +31,7 @@ var xvalSets = []string{
 	"../testdata/chat_round12.jsonl",
 	"../testdata/chat_round14.jsonl",
 	"../testdata/chat_round15.jsonl",
+	"../testdata/chat_round16.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
