@@ -171,21 +171,25 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	if e.onTurn != nil {
 		e.onTurn(TurnStats{Platform: m.Platform, Kind: t.kind, Verdict: verdictCode(reply), Conflicts: conflicts, Duration: time.Since(start)})
 	}
-	attrs := []any{"platform", m.Platform, "session", e.logID(key), "kind", t.kind,
-		"lang", t.lang, "dur", time.Since(start)}
-	if t.entry != "" {
-		attrs = append(attrs, "entry", t.entry)
+	if e.log.Enabled(ctx, slog.LevelInfo) {
+		// Attrs, not key-value pairs: nothing is boxed (a line a message).
+		var buf [9]slog.Attr
+		attrs := append(buf[:0], slog.String("platform", m.Platform), slog.String("session", e.logID(key)),
+			slog.String("kind", t.kind), slog.String("lang", t.lang), slog.Duration("dur", time.Since(start)))
+		if t.entry != "" {
+			attrs = append(attrs, slog.String("entry", t.entry))
+		}
+		if m.Action != "" {
+			attrs = append(attrs, slog.String("action", actionKind(m.Action)))
+		}
+		if conflicts > 0 {
+			attrs = append(attrs, slog.Int("conflicts", conflicts))
+		}
+		if e.logTxt {
+			attrs = append(attrs, slog.String("text", m.Text))
+		}
+		e.log.LogAttrs(ctx, slog.LevelInfo, "message", attrs...)
 	}
-	if m.Action != "" {
-		attrs = append(attrs, "action", actionKind(m.Action))
-	}
-	if conflicts > 0 {
-		attrs = append(attrs, "conflicts", conflicts)
-	}
-	if e.logTxt {
-		attrs = append(attrs, "text", m.Text)
-	}
-	e.log.InfoContext(ctx, "message", attrs...)
 	return reply, nil
 }
 

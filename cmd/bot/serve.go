@@ -270,12 +270,13 @@ func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
 			if route == "" {
 				route = "(none)"
 			}
-			attrs := []any{"method", r.Method, "route", route, "status", sw.code(), "bytes", sw.bytes,
-				"duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+			var buf [6]slog.Attr
+			attrs := append(buf[:0], slog.String("method", r.Method), slog.String("route", route), slog.Int("status", sw.code()),
+				slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
 			if aborted != nil {
-				attrs = append(attrs, "aborted", true)
+				attrs = append(attrs, slog.Bool("aborted", true))
 			}
-			logger.Log(r.Context(), level, "http request", attrs...)
+			logger.LogAttrs(r.Context(), level, "http request", attrs...)
 			if aborted != nil {
 				panic(aborted)
 			}
