@@ -32,6 +32,8 @@ var xvalSets = []string{
 	"../testdata/chat_round14.jsonl",
 	"../testdata/chat_round15.jsonl",
 	"../testdata/chat_round16.jsonl",
+	"../testdata/chat_round17.jsonl",
+	"../testdata/chat_round18.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
