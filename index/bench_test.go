@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -42,6 +43,27 @@ func BenchmarkSearchOfficial(b *testing.B) {
 	var qs []string
 	for _, q := range index.ReadDevQuestions(b) {
 		qs = append(qs, q)
+	}
+	searchLatencies(b, ix, qs)
+}
+
+// BenchmarkSearchChat: the official FAQ, the chat-style development
+// messages (context before the question, several sentences), whose
+// sentences are each a view of the decision.
+func BenchmarkSearchChat(b *testing.B) {
+	ix := official(b)
+	f, err := os.Open("../testdata/dev_questions_chat.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	set, err := index.ReadQuestions(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, q := range set {
+		qs = append(qs, q.Q)
 	}
 	searchLatencies(b, ix, qs)
 }

@@ -64,6 +64,7 @@ type qterm struct {
 	weight  float64
 	share   float64
 	unknown bool
+	wi      int32 // its place among the whole message's terms
 }
 
 // qtok is an analyzed token of a message and where it starts.
@@ -71,6 +72,7 @@ type qtok struct {
 	term  string
 	share float64 // a synonym phrase's terms share its weight
 	start int
+	wi    int32 // its term's place among the whole message's terms
 }
 
 // view is one reading of a message: the whole of it, or one sentence.
@@ -107,7 +109,7 @@ func (ix *Index) makeView(toks []qtok, words []qtok, start, end int, h *holdout,
 			continue
 		}
 		ti := ix.termInfo(t.term, h)
-		q := qterm{term: t.term, weight: ti.w * t.share, share: t.share, unknown: ti.unknown}
+		q := qterm{term: t.term, weight: ti.w * t.share, share: t.share, unknown: ti.unknown, wi: t.wi}
 		v.terms = append(v.terms, q)
 		v.total += q.weight
 		if q.unknown {
@@ -237,12 +239,21 @@ func (ix *Index) logRatio(c, n, all, nAll float64) float64 {
 }
 
 func (ix *Index) evidence(i int, v *view, h *holdout, acc []float64) viewEvidence {
-	return ix.evidenceDot(i, v, h, acc, dotSparse(v.vec, ix.entries[i].cent))
+	return ix.evidenceDot(i, v, h, acc, dotSparse(v.vec, ix.entries[i].cent), nil)
+}
+
+// entryTerms is, for one candidate, what evidence reads of each term of
+// the whole message (by qterm.wi), kept for its other views: the term's
+// statistics in the entry and its log-ratio there.
+type entryTerms struct {
+	ts []*termStat // nil: not read yet
+	lr []float64
 }
 
 // evidenceDot is evidence, given the dot product of the view's n-grams with
-// the entry's centroid (ngramDots).
-func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot float64) viewEvidence {
+// the entry's centroid (ngramDots), and the candidate's entryTerms (nil:
+// none kept).
+func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot float64, et *entryTerms) viewEvidence {
 	var e viewEvidence
 	if v.total == 0 {
 		return e
@@ -262,13 +273,23 @@ func (ix *Index) evidenceDot(i int, v *view, h *holdout, acc []float64, dot floa
 		if t.unknown {
 			continue
 		}
-		ts := st.term(t.term)
-		c := float64(len(ts.post)) + float64(ts.ex)
-		if own && h.terms[t.term] {
-			c--
+		var ts *termStat
+		var lr float64
+		if et != nil && et.ts[t.wi] != nil {
+			ts, lr = et.ts[t.wi], et.lr[t.wi]
+		} else {
+			ts = st.term(t.term)
+			c := float64(len(ts.post)) + float64(ts.ex)
+			if own && h.terms[t.term] {
+				c--
+			}
+			all, n := ix.itemsHolding(t.term, h)
+			lr = ix.logRatio(c, nOwn, all, n)
+			if et != nil {
+				et.ts[t.wi], et.lr[t.wi] = ts, lr
+			}
 		}
-		all, n := ix.itemsHolding(t.term, h)
-		e.nb += t.share * ix.logRatio(c, nOwn, all, n)
+		e.nb += t.share * lr
 		strong, alt, ex := ts.strong, ts.alt, ts.ex
 		if own && h.terms[t.term] {
 			switch {
@@ -385,6 +406,7 @@ type reading struct {
 // read analyses a cleaned message.
 func (ix *Index) read(text string, h *holdout) reading {
 	toks, words := ix.analyze(text)
+	numberTerms(toks)
 	var r reading
 	r.whole = ix.makeView(toks, words, 0, len(text), h, true)
 	spans := sentences(text)
@@ -428,21 +450,71 @@ func (ix *Index) read(text string, h *holdout) reading {
 	return r
 }
 
-// accPool holds the scratch of features.
-var accPool sync.Pool
+// numberTerms sets each token's wi: the place of its term among the
+// message's distinct terms, in order of first occurrence (as the whole
+// view lists them).
+func numberTerms(toks []qtok) {
+	var at map[string]int32
+	if len(toks) > 32 {
+		at = make(map[string]int32, len(toks))
+	}
+	n := int32(0)
+	for k := range toks {
+		t := &toks[k]
+		if at != nil {
+			wi, ok := at[t.term]
+			if !ok {
+				wi, n = n, n+1
+				at[t.term] = wi
+			}
+			t.wi = wi
+			continue
+		}
+		t.wi = n
+		for _, u := range toks[:k] {
+			if u.term == t.term {
+				t.wi = u.wi
+				break
+			}
+		}
+		if t.wi == n {
+			n++
+		}
+	}
+}
+
+// featPool holds the scratch of features.
+var featPool sync.Pool
+
+type featScratch struct {
+	acc []float64
+	et  entryTerms
+}
 
 // features fills one row per candidate entry.
 func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]float64) {
 	// Scratch, cleared by each use of the part it needs.
-	accp, _ := accPool.Get().(*[]float64)
-	if accp == nil {
-		accp = new([]float64)
+	fs, _ := featPool.Get().(*featScratch)
+	if fs == nil {
+		fs = new(featScratch)
 	}
-	defer accPool.Put(accp)
-	if n := 2 * max(ix.maxPhr, ix.nOOS); cap(*accp) < n {
-		*accp = make([]float64, n)
+	defer featPool.Put(fs)
+	if n := 2 * max(ix.maxPhr, ix.nOOS); cap(fs.acc) < n {
+		fs.acc = make([]float64, n)
 	}
-	acc := (*accp)[:2*max(ix.maxPhr, ix.nOOS)]
+	acc := fs.acc[:2*max(ix.maxPhr, ix.nOOS)]
+	et := &fs.et
+	if nt := len(r.whole.terms); cap(et.ts) < nt {
+		et.ts, et.lr = make([]*termStat, nt), make([]float64, nt)
+	}
+	et.ts, et.lr = et.ts[:len(r.whole.terms)], et.lr[:len(r.whole.terms)]
+	defer clear(et.ts[:cap(et.ts)]) // no pointers kept into an index
+	for k, t := range r.whole.terms {
+		if int(t.wi) != k {
+			et = nil // not numbered as the whole view lists them
+			break
+		}
+	}
 	oosW := ix.oosSimilarity(&r.whole, h, acc)
 	oosQ := oosW
 	if !r.qIsWhole {
@@ -455,15 +527,18 @@ func (ix *Index) features(r *reading, cands []int, h *holdout, rows [][nFeat]flo
 	}
 	var w, q [maxCandidates]viewEvidence
 	for k, i := range cands {
-		w[k] = ix.evidenceDot(i, &r.whole, h, acc, dotW[k])
+		if et != nil {
+			clear(et.ts)
+		}
+		w[k] = ix.evidenceDot(i, &r.whole, h, acc, dotW[k], et)
 		if r.qIsWhole {
 			q[k] = w[k]
 		} else {
-			q[k] = ix.evidenceDot(i, &r.question, h, acc, dotQ[k])
+			q[k] = ix.evidenceDot(i, &r.question, h, acc, dotQ[k], et)
 		}
 		var sPhr, sFull float64
 		for s := range r.sentences {
-			e := ix.evidenceDot(i, &r.sentences[s], h, acc, 0) // no n-grams
+			e := ix.evidenceDot(i, &r.sentences[s], h, acc, 0, et) // no n-grams
 			sPhr, sFull = max(sPhr, e.phr), max(sFull, e.full)
 		}
 		if r.sentences == nil {
