@@ -560,7 +560,7 @@ func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, 
 		if len(clauses) == 0 {
 			return &bleve.SearchResult{}, nil
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxCandidates, 0, false)
+		req := bleve.NewSearchRequestOptions(leanDisjunction{bleve.NewDisjunctionQuery(clauses...)}, maxCandidates, 0, false)
 		sr, err := ix.bi.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)

@@ -170,3 +170,27 @@ func readPostings(bi bleve.Index, clauses map[string][]query.Query, nEntries int
 	}
 	return nil
 }
+
+// leanDisjunction is Bleve's disjunction of the clauses, whose pool of
+// document matches is sized to what it holds at once: each clause's
+// current match and the one it returns (Bleve reserves two a clause, most
+// of a search's allocation). The pool only lends matches, and makes one
+// when short, so hits and scores are the same.
+type leanDisjunction struct{ *query.DisjunctionQuery }
+
+func (q leanDisjunction) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.DisjunctionQuery.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &leanSearcher{Searcher: s, pool: len(q.Disjuncts) + 1}, nil
+}
+
+type leanSearcher struct {
+	search.Searcher
+	pool int
+}
+
+func (s *leanSearcher) DocumentMatchPoolSize() int {
+	return min(s.pool, s.Searcher.DocumentMatchPoolSize())
+}
