@@ -34,6 +34,8 @@ var xvalSets = []string{
 	"../testdata/chat_round16.jsonl",
 	"../testdata/chat_round17.jsonl",
 	"../testdata/chat_round18.jsonl",
+	"../testdata/chat_round19.jsonl",
+	"../testdata/chat_round20.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
