@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -62,14 +63,18 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 			best, bestDF = t, df
 		}
 	}
-	// w has one extra rune: a deletion of w is known.
-	for _, d := range deletions(w) {
-		if _, ok := ti.known[d]; ok {
-			consider(d)
+	// w has one extra rune: a deletion of w is known. The deletions are
+	// built in one buffer: most are looked up and dropped.
+	var buf [64]byte
+	nw := utf8.RuneCountInString(w)
+	for i, r := range w {
+		d := append(append(buf[:0], w[:i]...), w[i+utf8.RuneLen(r):]...)
+		if _, ok := ti.known[string(d)]; ok {
+			consider(string(d))
 		}
 		// substitution: same deletion on both sides.
-		for _, t := range ti.deletes[d] {
-			if utf8.RuneCountInString(t) == utf8.RuneCountInString(w) {
+		for _, t := range ti.deletes[string(d)] {
+			if utf8.RuneCountInString(t) == nw {
 				consider(t)
 			}
 		}
@@ -188,7 +193,8 @@ func inflectionsOf(words map[string]int, stop map[string]bool) map[string]string
 // substitution or swap of adjacent runes apart. Shared deletions alone also
 // pair words two edits apart ("fetes" and "etees" both give "etes").
 func oneEdit(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
+	var bufA, bufB [32]rune
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
 	if len(ra) < len(rb) {
 		ra, rb = rb, ra
 	}
@@ -216,7 +222,16 @@ func oneEdit(a, b string) bool {
 		for i < len(rb) && ra[i] == rb[i] {
 			i++
 		}
-		return string(ra[i+1:]) == string(rb[i:])
+		return slices.Equal(ra[i+1:], rb[i:]) // runes decoded from strings: equal as the strings
 	}
 	return false
+}
+
+// appendRunes is append(buf, []rune(s)...), without the conversion's
+// allocation when buf holds them.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }
