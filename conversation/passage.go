@@ -11,7 +11,7 @@ import (
 // passageFinder is what the search offers to pick the passage of a long
 // answer; *index.Index has it, a test's fake Searcher may not.
 type passageFinder interface {
-	BestPassage(question string, parts []string) (int, bool)
+	BestPassage(question, topic string, parts []string) (int, bool)
 }
 
 // An answer of fewer parts than minPassageParts is short enough to read
@@ -25,13 +25,13 @@ const (
 // passage is the part of text (a list item, a paragraph, or a sentence of
 // a long paragraph) that best answers question, verbatim (an exact
 // substring of text), or "" when the answer is short or no part stands out.
-func (e *Engine) passage(question, text string) string {
-	_, p := e.passagePart(question, text)
+func (e *Engine) passage(question, topic, text string) string {
+	_, p := e.passagePart(question, topic, text)
 	return p
 }
 
 // passagePart is passage with its index in passageParts(text), -1 when none.
-func (e *Engine) passagePart(question, text string) (int, string) {
+func (e *Engine) passagePart(question, topic, text string) (int, string) {
 	pf, ok := e.index.(passageFinder)
 	if !ok || strings.TrimSpace(question) == "" {
 		return -1, ""
@@ -40,7 +40,7 @@ func (e *Engine) passagePart(question, text string) (int, string) {
 	if len(parts) < minPassageParts {
 		return -1, ""
 	}
-	if i, ok := pf.BestPassage(question, parts); ok && i >= 0 && i < len(parts) {
+	if i, ok := pf.BestPassage(question, topic, parts); ok && i >= 0 && i < len(parts) {
 		return i, parts[i]
 	}
 	return -1, ""

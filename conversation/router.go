@@ -343,7 +343,7 @@ func (t *turn) question(text string) Reply {
 	case index.Answer:
 		if len(f.ids) > 0 {
 			if r, ok := t.answer(f.ids[0]); ok {
-				r.Answer.Passage = t.e.passage(text, r.Answer.Text)
+				r.Answer.Passage = t.e.passage(text, r.Answer.Question, r.Answer.Text)
 				t.review(Review{Kind: ReviewAnswer, Entry: f.ids[0], Band: ConfidenceBand(f.conf)})
 				return t.keepDialog(r)
 			}
@@ -462,7 +462,7 @@ func (t *turn) suggestions(question string, ids []string) []Suggestion {
 			continue
 		}
 		act, ok := action(actFAQ+id, SentenceCase(a.Question))
-		if i, p := t.e.passagePart(question, a.Text); i >= 0 {
+		if i, p := t.e.passagePart(question, a.Question, a.Text); i >= 0 {
 			if withPassage, fits := action(actFAQ+id+":"+passageRef(i, p), SentenceCase(a.Question)); fits {
 				act, ok = withPassage, true
 			}

@@ -199,6 +199,7 @@ type Index struct {
 	byID     map[string]int
 	df       map[string]int // entries holding the term, in any field
 	dfAns    map[string]int // entries whose answer holds the term
+	dfOff    map[string]int // entries whose official text (not examples) holds the term
 	totalOcc map[string]int // items of the whole FAQ holding the term
 	ansCap   int            // answer-field clauses only for terms in at most ansCap answers
 	entries  []entryStats
@@ -292,7 +293,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, totalOcc: map[string]int{}, buildTerms: map[string][]string{},
+	ix := &Index{kb: kb, params: p, bi: bi, byID: make(map[string]int, len(kb.Entries)), df: map[string]int{}, dfAns: map[string]int{}, dfOff: map[string]int{}, totalOcc: map[string]int{}, buildTerms: map[string][]string{},
 		nEntry: float64(len(kb.Entries))}
 	memo, ok := m.AnalyzerNamed(analyzerName).(*memoAnalyzer)
 	if !ok || len(memo.TokenFilters) != nPreFilters+4 {
@@ -342,6 +343,14 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		for _, t := range ix.terms(e.Answer) {
 			a[t] = true
 			inField[3][t] = true
+		}
+		for t := range q {
+			ix.dfOff[t]++
+		}
+		for t := range a {
+			if !q[t] {
+				ix.dfOff[t]++
+			}
 		}
 		// Examples are evidence, not retrieval: their words count as known,
 		// but Bleve does not index them (half the text of the official FAQ).

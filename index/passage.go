@@ -1,6 +1,9 @@
 package index
 
-import "math"
+import (
+	"maps"
+	"math"
+)
 
 // passageLead is how much more of the question's information the best part
 // must hold than the runner-up to stand out.
@@ -9,13 +12,22 @@ const passageLead = 1.5
 // BestPassage returns which of parts (the items and sentences of a long
 // official answer) best matches question: the part holding the most
 // information of the question's terms, read with the search's own
-// analysis. A term weighs its idf over the FAQ times its idf over the
+// analysis. A term weighs its idf over the FAQ's official text times its idf over the
 // parts, so that the words the whole answer shares (its topic) count less
-// than those that set one part apart. ok is false when no part holds any,
+// than those that set one part apart; the terms of topic (the entry's
+// question: what the whole answer is about) set no part apart, unless
+// the question holds nothing else. ok is false when no part holds any,
 // or when none stands out from the next best. It only reads the index:
 // which entry answers is never changed by it.
-func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool) {
+func (ix *Index) BestPassage(question, topic string, parts []string) (best int, ok bool) {
 	q := ix.knownTerms(question)
+	if rest := maps.Clone(q); len(rest) > 0 {
+		top := ix.knownTerms(topic)
+		maps.DeleteFunc(rest, func(t string, _ bool) bool { return top[t] })
+		if len(rest) > 0 { // a question of only the topic's words keeps them
+			q = rest
+		}
+	}
 	if len(q) == 0 || len(parts) < 2 {
 		return -1, false
 	}
@@ -34,7 +46,9 @@ func (ix *Index) BestPassage(question string, parts []string) (best int, ok bool
 	for i := range parts {
 		s := 0.0
 		for _, t := range held[i] {
-			w, _ := ix.termWeight(t, nil)
+			// The official text's idf: the employees' examples say how
+			// people ask, not which part of an answer says what.
+			w := math.Log(1 + ix.nEntry/float64(max(1, ix.dfOff[t])))
 			s += w * math.Log(1+float64(len(parts))/float64(df[t]))
 		}
 		switch {

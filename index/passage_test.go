@@ -30,13 +30,13 @@ func TestBestPassage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
 			t.Parallel()
-			got, ok := ix.BestPassage(tc.q, parts)
+			got, ok := ix.BestPassage(tc.q, "", parts)
 			if (tc.want >= 0) != ok || (ok && got != tc.want) {
 				t.Fatalf("BestPassage(%q) = %d, %v; want %d", tc.q, got, ok, tc.want)
 			}
 		})
 	}
-	if _, ok := ix.BestPassage("formation des employés", parts[3:4]); ok {
+	if _, ok := ix.BestPassage("formation des employés", "", parts[3:4]); ok {
 		t.Error("one part: want no passage (the whole answer is the passage)")
 	}
 }
