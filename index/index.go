@@ -345,10 +345,13 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 			inField[3][t] = true
 		}
 		for t := range q {
+			ix.df[t]++
 			ix.dfOff[t]++
 		}
 		for t := range a {
+			ix.dfAns[t]++
 			if !q[t] {
+				ix.df[t]++
 				ix.dfOff[t]++
 			}
 		}
@@ -356,16 +359,10 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		// but Bleve does not index them (half the text of the official FAQ).
 		for _, x := range examples[e.ID] {
 			for _, t := range ix.terms(x) {
-				q[t] = true
-			}
-		}
-		for t := range q {
-			ix.df[t]++
-		}
-		for t := range a {
-			ix.dfAns[t]++
-			if !q[t] {
-				ix.df[t]++
+				if !q[t] && !a[t] {
+					q[t] = true
+					ix.df[t]++
+				}
 			}
 		}
 		if err := batch.Index(e.ID, doc{e.Question, e.Alternates, e.Keywords, e.Answer}); err != nil {

@@ -21,12 +21,12 @@ const passageLead = 1.5
 // which entry answers is never changed by it.
 func (ix *Index) BestPassage(question, topic string, parts []string) (best int, ok bool) {
 	q := ix.knownTerms(question)
-	if rest := maps.Clone(q); len(rest) > 0 {
-		top := ix.knownTerms(topic)
-		maps.DeleteFunc(rest, func(t string, _ bool) bool { return top[t] })
-		if len(rest) > 0 { // a question of only the topic's words keeps them
-			q = rest
-		}
+	rest := maps.Clone(q)
+	for _, t := range ix.passageTerms(topic) {
+		delete(rest, t)
+	}
+	if len(rest) > 0 { // a question of only the topic's words keeps them
+		q = rest
 	}
 	if len(q) == 0 || len(parts) < 2 {
 		return -1, false
