@@ -204,12 +204,19 @@ func (p page) shot(name string) {
 
 func (p page) open(url string) {
 	p.t.Helper()
-	p.do("open page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	p.do("open page", chromedp.Navigate(url), visible(`body[data-ready="true"]`))
 }
 
 // waitFor polls a JavaScript condition.
 func waitFor(cond string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// visible waits, for a bounded time, until an element matching the CSS
+// selector is shown: a reply that never comes fails its own step, not the
+// whole test's budget.
+func visible(sel string) chromedp.Action[chromedp.Void] {
+	return waitFor(`(e => !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden")(document.querySelector(` + strconv.Quote(sel) + `))`)
 }
 
 func botCount(n int) chromedp.Action[chromedp.Void] {
@@ -241,7 +248,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 	p.js(`document.getElementById('text').value = ""`)
 	// Sending nothing says what to do.
-	p.do("send nothing", chromedp.Click(chromedp.CSS("#send")))
+	p.do("send nothing", browsertest.Click("#send"))
 	if got := plain(p.str(`document.getElementById('status').textContent`)); got != "Écrivez d'abord votre question dans la zone de saisie." {
 		t.Errorf("status after an empty send = %q", got)
 	}
@@ -253,7 +260,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 
 	// A typed question, sent with the Enter key.
-	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "Puis-je utiliser ChatGPT ?\n"), chromedp.WaitVisible(chromedp.CSS(".answer h3")))
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "Puis-je utiliser ChatGPT ?\n"), visible(".answer h3"))
 	p.shot("answer")
 	if got := p.str(`document.querySelector('.answer h3').textContent`); got != "PUIS-JE ENCORE UTILISER CHATGPT\u202f?" {
 		t.Errorf("answer title = %q, want the question with a narrow no-break space before ?", got)
@@ -289,21 +296,21 @@ func TestBrowserPage(t *testing.T) {
 	}
 
 	// Suggestions are buttons, each shown once, and a click asks for that entry.
-	p.do("vague question", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), chromedp.WaitVisible(chromedp.CSS(".suggestions button")))
+	p.do("vague question", chromedp.SendKeys(chromedp.CSS("#text"), "outil\n"), visible(".suggestions button"))
 	if got := plain(p.str(`Array.from(document.querySelectorAll('#log .msg:last-child button')).map(b => b.textContent).join('|')`)); got != "Puis-je encore utiliser ChatGPT ?|Qu'est-ce qui est touché ?|Joindre le MCN" {
 		t.Errorf("suggestion buttons = %v", got)
 	}
-	p.do("pick a suggestion", chromedp.Click(chromedp.CSS(`.suggestions button[data-action="faq:e1"]`)), botCount(4))
+	p.do("pick a suggestion", browsertest.Click(`.suggestions button[data-action="faq:e1"]`), botCount(4))
 	if got := plain(p.str(`document.querySelector('#log .msg.bot:last-child .answer h3').textContent`)); got != "PUIS-JE ENCORE UTILISER CHATGPT ?" {
 		t.Errorf("after the suggestion: %v", got)
 	}
-	p.do("feedback", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="fb:up"]`)), botCount(5))
+	p.do("feedback", browsertest.Click(`#log .msg:last-child button[data-action="fb:up"]`), botCount(5))
 	if got := p.str(`document.querySelector('#log .msg.bot:last-child').textContent`); !strings.Contains(got, "Merci pour votre avis!") {
 		t.Errorf("after feedback: %q", got)
 	}
 
 	// The check: progress, the first choice focused, Enter on it answers.
-	p.do("start check", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), chromedp.WaitVisible(chromedp.CSS(".question .choices button")))
+	p.do("start check", browsertest.Click(`button[data-cmd="check"]`), visible(".question .choices button"))
 	if got := p.js(`document.activeElement.dataset.action`); got != "individual:yes" {
 		t.Errorf("focus on %v, want the first choice", got)
 	}
@@ -329,7 +336,7 @@ func TestBrowserPage(t *testing.T) {
 	if got := p.str(`document.querySelector('#log .msg:last-child .step').textContent`); got != "Question 2 — dernière question" {
 		t.Errorf("progress = %q", got)
 	}
-	p.do("answer yes", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="approved:yes"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict")))
+	p.do("answer yes", browsertest.Click(`#log .msg:last-child button[data-action="approved:yes"]`), visible(".verdict"))
 	p.shot("verdict")
 	if got := p.str(`(v => v.className + "|" + v.querySelector('.kind').textContent + "|" + !!v.querySelector('.kind svg[aria-hidden="true"]'))(document.querySelector('.verdict'))`); plain(got) != "verdict ok|Résultat : Une exception s'applique|true" {
 		t.Errorf("verdict = %q, want the ok style with an icon and words", got)
@@ -346,10 +353,10 @@ func TestBrowserPage(t *testing.T) {
 	// The other verdicts look different, and say so in words.
 	styles := map[string]string{}
 	for _, path := range [][]string{{"individual:no"}, {"individual:yes", "approved:no"}, {"individual:unknown"}} {
-		p.do("restart check", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), waitFor(`!!document.querySelector('#log .msg:last-child .choices')`))
+		p.do("restart check", browsertest.Click(`button[data-cmd="check"]`), waitFor(`!!document.querySelector('#log .msg:last-child .choices')`))
 		for _, a := range path {
 			n := int(p.js(`document.querySelectorAll('#log .msg.bot').length`).(float64))
-			p.do("answer "+a, chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="`+a+`"]`)), botCount(n+1))
+			p.do("answer "+a, browsertest.Click(`#log .msg:last-child button[data-action="`+a+`"]`), botCount(n+1))
 		}
 		got := plain(p.str(`(v => v.dataset.code + "=" + v.className + "|" + v.querySelector('.kind').textContent + "|" + getComputedStyle(v).borderColor)(document.querySelector('#log .msg:last-child .verdict'))`))
 		code, rest, _ := strings.Cut(got, "=")
@@ -374,7 +381,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 
 	// English switch: interface and requests.
-	p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "en"`))
+	p.do("switch", browsertest.Click("#lang"), waitFor(`document.documentElement.lang === "en"`))
 	if got := p.js(`document.querySelector('label[for=text]').textContent`); got != "Your question" {
 		t.Errorf("label = %v", got)
 	}
@@ -382,7 +389,7 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("English privacy notice = %q", got)
 	}
 	n := int(p.js(`document.querySelectorAll('#log .msg.bot').length`).(float64))
-	p.do("check in English", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), botCount(n+1))
+	p.do("check in English", browsertest.Click(`button[data-cmd="check"]`), botCount(n+1))
 	if got := p.str(`document.querySelector('#log .msg:last-child .step').textContent`); got != "Question 1 — at most 3 to go" {
 		t.Errorf("English progress = %q", got)
 	}
@@ -402,7 +409,7 @@ func TestBrowserPage(t *testing.T) {
 func TestBrowserOfficialText(t *testing.T) {
 	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 60*time.Second)
 	p.open(srv.URL)
-	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "long\n"), chromedp.WaitVisible(chromedp.CSS(".answer")))
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "long\n"), visible(".answer"))
 	o := `document.querySelector('.answer .official')`
 	if got := p.str(o + `.querySelector('em').textContent`); got != "En quoi consiste une démarche structurée\u202f?" {
 		t.Errorf("emphasis = %q", got)
@@ -470,7 +477,7 @@ func TestBrowserLayout(t *testing.T) {
 			p.shot("long-answers")
 			word := strings.Repeat(longWord, 400)
 			p.js(`document.getElementById('text').value = "` + word + `"`)
-			p.do("long word", chromedp.Click(chromedp.CSS("#send")), botCount(5))
+			p.do("long word", browsertest.Click("#send"), botCount(5))
 			p.shot("long-word")
 			if bad := p.str(overflow); bad != "" {
 				t.Errorf("horizontal overflow with a 400-character word: %s", bad)
@@ -524,7 +531,7 @@ func TestBrowserFailures(t *testing.T) {
 					t.Errorf("send enabled while a request is pending")
 				}
 				// Another click meanwhile is not dropped in silence.
-				p.do("click while waiting", chromedp.Click(chromedp.CSS(`button[data-cmd="help"]`)))
+				p.do("click while waiting", browsertest.Click(`button[data-cmd="help"]`))
 				if got := plain(p.str(status)); got != "Patientez : l'assistant répond encore à votre message précédent." && !strings.HasPrefix(got, "L'assistant met plus de temps") {
 					t.Errorf("status after a click while waiting = %q", got)
 				}
@@ -555,7 +562,7 @@ func TestBrowserFailures(t *testing.T) {
 			}
 			before := len(fake.Messages())
 			f.set("")
-			p.do("retry", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(errors+" === 0"), waitFor(`!!document.querySelector('#log .msg.bot:last-child .answer')`))
+			p.do("retry", browsertest.Click(`#log .msg.error button.retry`), waitFor(errors+" === 0"), waitFor(`!!document.querySelector('#log .msg.bot:last-child .answer')`))
 			if got := p.str(status); got != "Réponse reçue." {
 				t.Errorf("status after the retry = %q", got)
 			}
@@ -573,15 +580,15 @@ func TestBrowserFailures(t *testing.T) {
 	}
 
 	// A click on a choice that fails gives the buttons back; the retry answers.
-	p.do("start check", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)), waitFor(`!!document.querySelector('#log .msg:last-child .choices')`))
+	p.do("start check", browsertest.Click(`button[data-cmd="check"]`), waitFor(`!!document.querySelector('#log .msg:last-child .choices')`))
 	f.set("502")
-	p.do("answer", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="individual:yes"]`)), waitFor(errors+" === 1"))
+	p.do("answer", browsertest.Click(`#log .msg:last-child button[data-action="individual:yes"]`), waitFor(errors+" === 1"))
 	q := `document.querySelector('#log .msg.bot:not(.error):nth-last-child(3) .choices')`
 	if got := p.js(q + `.querySelectorAll('button:disabled, button.chosen').length`); got != float64(0) {
 		t.Errorf("after a failed answer %v buttons are disabled or chosen, want the question open again", got)
 	}
 	f.set("")
-	p.do("retry the answer", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!!document.querySelector('#log .msg.bot:last-child .step')`))
+	p.do("retry the answer", browsertest.Click(`#log .msg.error button.retry`), waitFor(`!!document.querySelector('#log .msg.bot:last-child .step')`))
 	if got := p.str(`Array.from(document.querySelectorAll('#log .choices')[0].querySelectorAll('button')).map(b => (b.disabled ? "off" : "on") + (b.classList.contains("chosen") ? "*" : "")).join(",")`); got != "off*,off,off" {
 		t.Errorf("answered question after the retry = %s, want disabled with the choice marked", got)
 	}
@@ -628,7 +635,7 @@ func TestBrowserServerStopped(t *testing.T) {
 
 	serve(addr) // back on the same address
 	n := len(fake.Messages())
-	p.do("retry", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!document.querySelector('#log .msg.error') && !!document.querySelector('#log .msg.bot:last-child .answer')`))
+	p.do("retry", browsertest.Click(`#log .msg.error button.retry`), waitFor(`!document.querySelector('#log .msg.error') && !!document.querySelector('#log .msg.bot:last-child .answer')`))
 	if got := p.str(`document.getElementById('status').textContent`); got != "Réponse reçue." {
 		t.Errorf("status after the retry = %q", got)
 	}
@@ -658,7 +665,7 @@ func TestBrowserOffline(t *testing.T) {
 	}
 	f.set("")
 	p.do("online", browsertest.Offline(false), waitFor(status+` === "Connexion rétablie."`))
-	p.do("retry", chromedp.Click(chromedp.CSS(`#log .msg.error button.retry`)), waitFor(`!!document.querySelector('#log .msg.bot:last-child .answer')`))
+	p.do("retry", browsertest.Click(`#log .msg.error button.retry`), waitFor(`!!document.querySelector('#log .msg.bot:last-child .answer')`))
 	if msgs := fake.Messages(); len(msgs) != 1 || msgs[0].Text != "Puis-je utiliser Copilot ?" {
 		t.Errorf("engine got %d messages, want the one sent after the retry", len(msgs))
 	}
@@ -680,7 +687,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			p.do("scheme", browsertest.Viewport(tc.w, tc.h), browsertest.Media("prefers-color-scheme", scheme))
 			p.open(srv.URL)
 			if p.js(`document.documentElement.lang`) != lang { // the choice outlives a reload
-				p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "`+lang+`"`))
+				p.do("switch", browsertest.Click("#lang"), waitFor(`document.documentElement.lang === "`+lang+`"`))
 			}
 			check := func(state string) {
 				t.Helper()
@@ -698,7 +705,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			check("answer")
 			p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), cmd+"\n"), botCount(3))
 			check("question")
-			p.do("answer", chromedp.Click(chromedp.CSS(`#log .msg:last-child button[data-action="individual:no"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict")))
+			p.do("answer", browsertest.Click(`#log .msg:last-child button[data-action="individual:no"]`), visible(".verdict"))
 			check("verdict")
 			p.shot("verdict")
 			// The focus ring stands out at least 3:1 from what surrounds it.
@@ -757,7 +764,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	if got := focused(); got != "individual:no" {
 		t.Fatalf("Tab from the first choice reaches %q", got)
 	}
-	p.do("answer", chromedp.KeyEvent(" "), chromedp.WaitVisible(chromedp.CSS(".verdict")))
+	p.do("answer", chromedp.KeyEvent(" "), visible(".verdict"))
 	if got := p.str(`Array.from(document.querySelectorAll('#log .choices button')).map(b => (b.disabled ? "off" : "on") + (b.classList.contains("chosen") ? "*" : "")).join(",")`); got != "off,off*,off" {
 		t.Errorf("answered by keyboard: buttons %s, want the second chosen", got)
 	}
@@ -790,7 +797,7 @@ func TestBrowserShowsErrors(t *testing.T) {
 		return conversation.Reply{}, context.DeadlineExceeded
 	}), nil), 60*time.Second)
 	p.open(srv.URL)
-	p.do("send", chromedp.SendKeys(chromedp.CSS("#text"), "bonjour\n"), chromedp.WaitVisible(chromedp.CSS(".msg.error")))
+	p.do("send", chromedp.SendKeys(chromedp.CSS("#text"), "bonjour\n"), visible(".msg.error"))
 	if got := plain(p.str(`document.querySelector('.msg.error').textContent`)); !strings.Contains(got, "problème technique. (code 500)") {
 		t.Errorf("error shown as %q", got)
 	}
@@ -829,7 +836,7 @@ func TestBrowserLanguageChoice(t *testing.T) {
 	if len(msgs) != 3 || msgs[0].Lang != "" || msgs[1].Lang != "" || msgs[2].Lang != "en" {
 		t.Fatalf("languages sent %+v; want none before the choice, then en", msgs)
 	}
-	p.do("switch", chromedp.Click(chromedp.CSS("#lang")), waitFor(`document.documentElement.lang === "fr"`))
+	p.do("switch", browsertest.Click("#lang"), waitFor(`document.documentElement.lang === "fr"`))
 	ask("ask in French", "outil", 5)
 	msgs = fake.Messages()
 	if len(msgs) != 4 || msgs[3].Lang != "fr" {
@@ -871,7 +878,7 @@ func TestBrowserEmphasisAndLinks(t *testing.T) {
 	}
 	p, srv := openPage(t, newMux(&recorder{Reply: engine}, nil), 60*time.Second)
 	p.open(srv.URL)
-	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "exceptions\n"), chromedp.WaitVisible(chromedp.CSS(".answer .passage")))
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "exceptions\n"), visible(".answer .passage"))
 	for _, where := range []string{".official", ".passage"} {
 		if got := plain(p.str(`document.querySelector('.answer ` + where + ` em').textContent`)); got != exc.Emphasis[0] {
 			t.Errorf("%s italics = %q; want %q", where, got, exc.Emphasis[0])
@@ -898,7 +905,7 @@ func TestBrowserEmphasisAndLinks(t *testing.T) {
 func TestBrowserPassageAndReceipt(t *testing.T) {
 	p, srv := openPage(t, newMux(&recorder{Reply: scripted}, nil), 60*time.Second)
 	p.open(srv.URL)
-	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "passage\n"), chromedp.WaitVisible(chromedp.CSS(".answer .passage")))
+	p.do("ask", chromedp.SendKeys(chromedp.CSS("#text"), "passage\n"), visible(".answer .passage"))
 	if got := plain(p.str(`document.querySelector('.answer .passage').textContent`)); got != "deuxième critère, celui qui répond;" {
 		t.Errorf("passage = %q", got)
 	}
@@ -908,8 +915,8 @@ func TestBrowserPassageAndReceipt(t *testing.T) {
 	if got := p.str(`document.querySelector('.answer .passage-label').textContent`); !strings.Contains(got, "Le passage qui répond") {
 		t.Errorf("passage label = %q", got)
 	}
-	p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), "admissibilite\n"), chromedp.WaitVisible(chromedp.CSS(".choices button")))
-	p.do("unknown", chromedp.Click(chromedp.CSS(`button[data-action="individual:unknown"]`)), chromedp.WaitVisible(chromedp.CSS(".verdict a.receipt-download")))
+	p.do("check", chromedp.SendKeys(chromedp.CSS("#text"), "admissibilite\n"), visible(".choices button"))
+	p.do("unknown", browsertest.Click(`button[data-action="individual:unknown"]`), visible(".verdict a.receipt-download"))
 	if got := p.str(`document.querySelector('.verdict a.receipt-download').getAttribute('download')`); !strings.HasSuffix(got, ".txt") {
 		t.Errorf("download name = %q", got)
 	}

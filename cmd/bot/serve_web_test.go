@@ -204,7 +204,7 @@ func TestWebChatInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatal(err)
 	}
-	act("ask", chromedp.SendKeys(chromedp.CSS("#text"), officialQuestion), chromedp.Click(chromedp.CSS("#send")))
+	act("ask", chromedp.SendKeys(chromedp.CSS("#text"), officialQuestion), browsertest.Click("#send"))
 	title := js(`(document.querySelector('` + last + ` .answer h3') || {}).textContent || ""`).(string)
 	official := js(`(document.querySelector('` + last + ` .answer .official') || {}).textContent || ""`).(string)
 	squash := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
@@ -218,7 +218,7 @@ func TestWebChatInBrowser(t *testing.T) {
 		t.Errorf("source line = %q", src)
 	}
 
-	act("start the check", chromedp.Click(chromedp.CSS(`button[data-cmd="check"]`)))
+	act("start the check", browsertest.Click(`button[data-cmd="check"]`))
 	steps := 0
 	for js(`!!document.querySelector('`+last+` .verdict')`) == false {
 		if steps++; steps > 15 {
@@ -227,13 +227,13 @@ func TestWebChatInBrowser(t *testing.T) {
 		if js(`!!document.querySelector('`+last+` .question .choices button')`) == false {
 			t.Fatalf("step %d: neither a question nor a verdict: %v", steps, js(`document.querySelector('`+last+`').textContent`))
 		}
-		act("answer", chromedp.Click(chromedp.CSS(last+` .question .choices button`)))
+		act("answer", browsertest.Click(last+` .question .choices button`))
 	}
 	if v := js(`document.querySelector('` + last + ` .verdict h3').textContent`).(string); strings.TrimSpace(v) == "" {
 		t.Error("verdict without a title")
 	}
 
-	act("ask for a human", chromedp.Click(chromedp.CSS(`button[data-cmd="contact"]`)))
+	act("ask for a human", browsertest.Click(`button[data-cmd="contact"]`))
 	href := js(`(document.querySelector('` + last + ` a[href^="mailto:"]') || {}).href || ""`).(string)
 	if !strings.HasPrefix(href, "mailto:"+app.Config.EscalationEmail+"?") {
 		t.Errorf("escalation link = %q, want a mailto: to %s", href, app.Config.EscalationEmail)

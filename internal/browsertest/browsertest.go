@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,6 +84,11 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 			sctx, cancel := context.WithTimeout(bctx, 10*time.Second)
 			defer cancel()
 			Save(t, sctx, "failure")
+			// What the page said last tells a timeout in CI apart: an
+			// error reply, a reply still awaited, or a click gone astray.
+			if text, err := chromedp.Run(sctx, chromedp.Evaluate[string](`(document.body.innerText || "").slice(-800)`)); err == nil {
+				t.Logf("page text at failure (end):\n%s", text)
+			}
 		}
 	})
 	return ctx
@@ -110,6 +117,33 @@ func Save(t testing.TB, ctx context.Context, name string) {
 	}
 	t.Logf("screenshot %s not written: %v", name, err)
 }
+
+// Click clicks the first element matching the CSS selector sel once it
+// holds still and is what the browser would hit at its centre. chromedp
+// aims at the box it measured: an element still being laid out, scrolled
+// or covered takes a click meant for it elsewhere, and the test then
+// waits for an effect that never comes.
+func Click(sel string) chromedp.Action[chromedp.Void] {
+	key := fmt.Sprintf("__steady%d", clicks.Add(1))
+	steady := fmt.Sprintf(`(() => {
+	const e = document.querySelector(%[1]s);
+	if (!e) return false;
+	e.scrollIntoView({block: "nearest"});
+	const r = e.getBoundingClientRect();
+	const k = [r.x, r.y, r.width, r.height].join();
+	const same = window[%[2]q] === k;
+	window[%[2]q] = k;
+	if (!same || r.width === 0 || r.height === 0) return false;
+	const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+	return !!hit && (hit === e || e.contains(hit));
+})()`, strconv.Quote(sel), key)
+	return chromedp.Steps(
+		chromedp.Poll[chromedp.Void](steady, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Click(chromedp.CSS(sel)),
+	)
+}
+
+var clicks atomic.Int64
 
 // Viewport sets the page's size in CSS pixels.
 func Viewport(w, h int64) chromedp.Action[chromedp.Void] {
