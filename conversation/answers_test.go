@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/qc-ia/conformbot/conversation"
+	"github.com/qc-ia/conformbot/index"
+	"github.com/qc-ia/conformbot/store/memstore"
 )
 
 // unmarked is an official answer without the FAQ's markup, written out by
@@ -135,7 +137,17 @@ func TestPassageThatAnswers(t *testing.T) {
 func TestPassageAfterSuggestion(t *testing.T) {
 	t.Parallel()
 	const want = "qu'il a mis en place des mécanismes assurant la qualité des données pouvant être utilisée par le système IAG ;"
-	c, _ := newChat(t)
+	// An index that answers only when certain: whatever the trained model
+	// makes of the question, it is offered as a suggestion.
+	f := load(t)
+	ix, err := index.New(f.kb, index.Options{Params: index.Params{AnswerThreshold: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	st := memstore.New()
+	e := conversation.New(conversation.Options{KB: f.kb, Index: ix, Rules: f.rs, Store: st})
+	c := &chat{t: t, e: e, store: st, m: conversation.Message{Platform: conversation.PlatformWeb, UserID: "U-SECRET-42", ConversationID: "C-SECRET-7"}}
 	r := c.say("données de qualité pour le système")
 	var id string
 	for _, s := range r.Suggestions {
