@@ -409,7 +409,7 @@ func (ix *Index) read(text string, h *holdout) reading {
 	numberTerms(toks)
 	var r reading
 	r.whole = ix.makeView(toks, words, 0, len(text), h, true)
-	spans := sentences(text)
+	spans := sentences(text, ix.params.ClauseWords)
 	q := -1
 	for k := len(spans) - 1; k >= 0 && q < 0; k-- {
 		if spans[k].mark {

@@ -33,9 +33,13 @@ type span struct {
 
 // sentences cuts text into sentences at . ! ? ; … and line breaks. A dot
 // between two letters or digits ("ia.gouv", "2.0") does not end a sentence.
-func sentences(text string) []span {
+// With clauseWords > 0, a comma before a space also ends one that already
+// holds that many words: a run-on message ("je travaille dans un CHU et
+// ici tout le monde pense que…, alors… est-ce que ça inclut…?") is read as
+// clauses, so that its question is found apart from its context.
+func sentences(text string, clauseWords int) []span {
 	var out []span
-	start := 0
+	start, words, inWord := 0, 0, false
 	flush := func(end int, mark bool) {
 		s := strings.TrimSpace(text[start:end])
 		if s != "" {
@@ -45,8 +49,19 @@ func sentences(text string) []span {
 		}
 	}
 	for i, r := range text {
+		if sp := unicode.IsSpace(r); sp == inWord {
+			inWord = !sp
+			if inWord {
+				words++
+			}
+		}
 		switch r {
 		case '?', '!', ';', '\n', '…':
+		case ',':
+			next, _ := utf8.DecodeRuneInString(text[i+1:])
+			if clauseWords <= 0 || words < clauseWords || !unicode.IsSpace(next) {
+				continue
+			}
 		case '.':
 			next, _ := utf8.DecodeRuneInString(text[i+1:])
 			if i+1 < len(text) && !unicode.IsSpace(next) {
@@ -64,7 +79,7 @@ func sentences(text string) []span {
 			continue
 		}
 		flush(end, strings.ContainsRune(text[i:end], '?'))
-		start = end
+		start, words = end, 0
 	}
 	if start < len(text) {
 		flush(len(text), false)

@@ -57,6 +57,10 @@ type Params struct {
 	// FocusMinTerms: a question sentence with fewer known terms is read
 	// with the sentences before it, until it has this many.
 	FocusMinTerms int
+	// ClauseWords: a sentence of at least this many words also ends at a
+	// comma (negative: never), so that the question clause of a run-on message
+	// is read apart from its context.
+	ClauseWords int
 	// UnknownWeight: a word the FAQ does not know weighs this many times a
 	// word found in a single entry (it is a sign of another topic).
 	UnknownWeight float64
@@ -84,6 +88,7 @@ var DefaultParams = Params{
 	UnknownWeight:      2,
 	Smoothing:          1,
 	FocusMinTerms:      1,
+	ClauseWords:        20,
 	L2:                 5,
 	ContextShare:       0.5,
 	ExampleWeight:      12,
@@ -111,6 +116,9 @@ func (p Params) withDefaults() Params {
 	if p.FocusMinTerms <= 0 {
 		p.FocusMinTerms = d.FocusMinTerms
 	}
+	if p.ClauseWords == 0 {
+		p.ClauseWords = d.ClauseWords
+	}
 	if p.MaxTrainPhrasings <= 0 {
 		p.MaxTrainPhrasings = d.MaxTrainPhrasings
 	}
@@ -122,7 +130,7 @@ func (p Params) withDefaults() Params {
 
 // training is the part of the parameters the model depends on.
 func (p Params) training() Params {
-	return Params{UnknownWeight: p.UnknownWeight, Smoothing: p.Smoothing, FocusMinTerms: p.FocusMinTerms, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
+	return Params{UnknownWeight: p.UnknownWeight, Smoothing: p.Smoothing, FocusMinTerms: p.FocusMinTerms, ClauseWords: p.ClauseWords, L2: p.L2, ContextShare: p.ContextShare, ExampleWeight: p.ExampleWeight,
 		MaxTrainPhrasings: p.MaxTrainPhrasings, Seed: p.Seed}
 }
 

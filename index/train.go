@@ -102,7 +102,7 @@ func (ix *Index) trainingQueries() []trainQuery {
 	var sents [][]string // per entry, its answer's sentences
 	for _, e := range ix.kb.Entries {
 		var ss []string
-		for _, sp := range sentences(e.Answer) {
+		for _, sp := range sentences(e.Answer, 0) {
 			// A context sentence as an employee writes one, not a page.
 			if !sp.mark && sp.end-sp.start <= maxContextSentence {
 				ss = append(ss, e.Answer[sp.start:sp.end])

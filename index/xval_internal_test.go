@@ -76,6 +76,8 @@ func xvalParams() Params {
 		switch k {
 		case "FocusMinTerms":
 			p.FocusMinTerms = int(f)
+		case "ClauseWords":
+			p.ClauseWords = int(f)
 		case "UnknownWeight":
 			p.UnknownWeight = f
 		case "Smoothing":
