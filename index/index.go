@@ -26,6 +26,7 @@ import (
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -201,6 +202,7 @@ type Index struct {
 	params   Params
 	model    *Model
 	bi       bleve.Index
+	coll     *collect // runs the searches on bi
 	analyzer analysis.Analyzer
 	chain    *analysis.DefaultAnalyzer // the same, run step by step on questions
 	analysis *Analysis
@@ -249,6 +251,11 @@ type doc struct {
 	Answer     string   `json:"answer"`
 }
 
+// fieldNames are the indexed fields.
+func fieldNames() []string {
+	return []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer}
+}
+
 func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomTokenFilter(kbSynonymsName, synonymConfig(kb.Synonyms)); err != nil {
@@ -270,7 +277,7 @@ func buildMapping(kb *faq.KB) (*mapping.IndexMappingImpl, error) {
 	m.DefaultAnalyzer = analyzerName
 	m.ScoringModel = "bm25"
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{fieldQuestion, fieldAlternates, fieldKeywords, fieldAnswer} {
+	for _, f := range fieldNames() {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = analyzerName
 		fm.Store = false
@@ -418,6 +425,10 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
+	if ix.coll, err = newCollect(bi, fieldNames()); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	defer func() { ix.buildTerms, ix.buildFull, ix.buildPre = nil, nil, nil }()
 	switch def := embeddedModel(); {
 	case opts.Model != nil && opts.Model.Content == key && opts.Model.check() == nil:
@@ -443,7 +454,10 @@ func (ix *Index) Model() *Model { return ix.model }
 func (ix *Index) Params() Params { return ix.params }
 
 // Close releases the Bleve index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+func (ix *Index) Close() error {
+	ix.coll.close()
+	return ix.bi.Close()
+}
 
 // KB returns the knowledge base the index was built from.
 func (ix *Index) KB() *faq.KB { return ix.kb }
@@ -564,7 +578,7 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 // candidates retrieves the entries worth deciding on: Bleve's best for the
 // whole message, and for its question sentence.
 func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, error) {
-	search := func(v *view) (*bleve.SearchResult, error) {
+	run := func(v *view) (search.DocumentMatchCollection, error) {
 		clauses := make([]query.Query, 0, len(boosts)*len(v.terms))
 		for _, t := range v.terms {
 			if !t.unknown {
@@ -572,35 +586,34 @@ func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, 
 			}
 		}
 		if len(clauses) == 0 {
-			return &bleve.SearchResult{}, nil
+			return nil, nil
 		}
-		req := bleve.NewSearchRequestOptions(leanDisjunction{bleve.NewDisjunctionQuery(clauses...)}, maxCandidates, 0, false)
-		sr, err := ix.bi.SearchInContext(ctx, req)
+		hits, err := ix.coll.search(ctx, leanDisjunction{bleve.NewDisjunctionQuery(clauses...)}, maxCandidates)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
-		return sr, nil
+		return hits, nil
 	}
-	whole, err := search(&r.whole)
+	whole, err := run(&r.whole)
 	if err != nil {
 		return nil, nil, err
 	}
-	lists := []*bleve.SearchResult{whole}
+	lists := []search.DocumentMatchCollection{whole}
 	// The question's terms are among the whole message's: when Bleve
 	// returns fewer hits than asked for the whole message, they hold every
 	// entry the question sentence alone would find. Otherwise the question
 	// sentence's best entries go first.
-	if !r.qIsWhole && len(whole.Hits) == maxCandidates {
-		q, err := search(&r.question)
+	if !r.qIsWhole && len(whole) == maxCandidates {
+		q, err := run(&r.question)
 		if err != nil {
 			return nil, nil, err
 		}
-		lists = []*bleve.SearchResult{q, whole}
+		lists = []search.DocumentMatchCollection{q, whole}
 	}
 	var cands []int
 	var scores []float64
-	for _, sr := range lists {
-		for _, h := range sr.Hits {
+	for _, hits := range lists {
+		for _, h := range hits {
 			i, ok := ix.byID[h.ID]
 			if !ok || slices.Contains(cands, i) || len(cands) == maxCandidates {
 				continue

@@ -67,3 +67,60 @@ func TestClausePostingsScoreAsTermQueries(t *testing.T) {
 		t.Fatalf("%d clauses replayed in %d searches: the official FAQ's postings were not read", replayed, searches)
 	}
 }
+
+// TestCollectAsSearchInContext: the search's own run of Bleve's searcher
+// and collector returns what SearchInContext returns for Bleve's term
+// queries, hits and scores to the bit.
+func TestCollectAsSearchInContext(t *testing.T) {
+	ix := defaultIndex(t)
+	ctx := context.Background()
+	searches := 0
+	for _, q := range readDevSet(t) {
+		text, _ := clean(stripMentions(q.Q))
+		r := ix.read(text, nil)
+		for _, v := range []*view{&r.whole, &r.question} {
+			var clauses, terms []query.Query
+			for _, tt := range v.terms {
+				if tt.unknown {
+					continue
+				}
+				for _, c := range ix.clauses[tt.term] {
+					cq := c.(*clauseQuery)
+					clauses = append(clauses, c)
+					terms = append(terms, &query.TermQuery{Term: cq.term, FieldVal: cq.field, BoostVal: cq.boost})
+				}
+			}
+			if len(clauses) == 0 {
+				continue
+			}
+			searches++
+			for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
+				got, err := ix.coll.search(ctx, leanDisjunction{query.NewDisjunctionQuery(clauses)}, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(terms), n, 0, false))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want.Hits) {
+					t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
+				}
+				for k := range got {
+					if got[k].ID != want.Hits[k].ID || got[k].Score != want.Hits[k].Score {
+						t.Fatalf("%q: hit %d is %s %v, SearchInContext %s %v", text, k, got[k].ID, got[k].Score, want.Hits[k].ID, want.Hits[k].Score)
+					}
+				}
+			}
+		}
+	}
+	if searches < 50 {
+		t.Fatalf("only %d searches", searches)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.coll.search(ctx, query.NewMatchNoneQuery(), 1); err != bleve.ErrorIndexClosed {
+		t.Errorf("search after Close: %v, want %v", err, bleve.ErrorIndexClosed)
+	}
+}
