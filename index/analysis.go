@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -290,10 +291,17 @@ func (f *synonymFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	if in = kept; len(in) == 0 {
 		return in
 	}
-	keys := make([]string, len(in))
-	elided := make([]bool, len(in))
-	for i, t := range in {
-		keys[i], elided[i] = matchKey(string(t.Term))
+	// The keys only live while the tokens are read: they alias the terms'
+	// bytes, and a message's stay on the stack.
+	var keysBuf [48]string
+	var elidedBuf [48]bool
+	keys, elided := keysBuf[:0], elidedBuf[:0]
+	if len(in) > len(keysBuf) {
+		keys, elided = make([]string, 0, len(in)), make([]bool, 0, len(in))
+	}
+	for _, t := range in {
+		k, e := matchKey(unsafe.String(unsafe.SliceData(t.Term), len(t.Term)))
+		keys, elided = append(keys, k), append(elided, e)
 	}
 	out := make(analysis.TokenStream, 0, len(in))
 	for i := 0; i < len(in); {

@@ -77,6 +77,7 @@ type replayTFR struct {
 	q          *clauseQuery
 	pos        int
 	freq, norm bool
+	id         [8]byte // the ID of the term searcher's reused document
 }
 
 var reflectSizeReplayTFR = int(reflect.TypeFor[replayTFR]().Size())
@@ -88,6 +89,9 @@ func (t *replayTFR) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	rv := pre
 	if rv == nil {
 		rv = &index.TermFieldDoc{}
+	} else if cap(rv.ID) < len(t.id) {
+		// A document the caller reuses: its ID can be the reader's.
+		rv.ID = t.id[:0]
 	}
 	p := &t.q.post[t.pos]
 	t.pos++
