@@ -13,24 +13,34 @@ import (
 )
 
 // collect runs a query as Bleve's SearchInContext runs a request of size n
-// sorted by score, without its bookkeeping: the searcher (BM25, same
-// options) and the top-n collector are Bleve's, so hits and scores are the
-// same. Skipped is what no search here uses: stored fields loaded for each
-// hit, cost and time statistics, and the document count and field lengths
-// read again for every clause (they are read once, the index never
-// changes after New).
+// sorted by score, without its bookkeeping: the searcher is Bleve's (BM25,
+// same options), and the n best are kept in the order of its collector (by
+// score, then in the order found), so hits and scores are the same.
+// Skipped is what no search here uses: stored fields and external ids
+// loaded for each hit, cost and time statistics, and the document count
+// and field lengths read again for every clause (they are read once, the
+// index never changes after New).
 type collect struct {
 	m     mapping.IndexMapping
 	idx   index.Index
 	stats *search.BM25Stats
+	entry map[uint64]int // Bleve document number -> entry
 
 	mu     sync.RWMutex
 	closed bool
 }
 
+// hit is a document found and its score.
+type hit struct {
+	entry int
+	score float64
+}
+
 var bm25Model = search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring })
 
-func newCollect(bi bleve.Index, fields []string) (*collect, error) {
+// newCollect reads the statistics of the built index; byID gives the entry
+// of each document id.
+func newCollect(bi bleve.Index, fields []string, byID map[string]int) (*collect, error) {
 	idx, err := bi.Advanced()
 	if err != nil {
 		return nil, err
@@ -54,11 +64,22 @@ func newCollect(bi bleve.Index, fields []string) (*collect, error) {
 	} else {
 		stats = nil
 	}
-	return &collect{m: bi.Mapping(), idx: idx, stats: stats}, nil
+	c := &collect{m: bi.Mapping(), idx: idx, stats: stats, entry: make(map[uint64]int, len(byID))}
+	for id, i := range byID {
+		in, err := r.InternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		if in != nil {
+			c.entry[in.Value()] = i
+		}
+	}
+	return c, nil
 }
 
-// search returns the n best hits of q, best first.
-func (c *collect) search(ctx context.Context, q query.Query, n int) (search.DocumentMatchCollection, error) {
+// search appends to dst the n best hits of q, best first (entry -1: a
+// document of no entry).
+func (c *collect) search(ctx context.Context, q query.Query, n int, dst []hit) ([]hit, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
@@ -78,11 +99,44 @@ func (c *collect) search(ctx context.Context, q query.Query, n int) (search.Docu
 		return nil, err
 	}
 	defer s.Close()
-	coll := collector.NewTopNCollector(n, 0, search.SortOrder{&search.SortScore{Desc: true}})
-	if err := coll.Collect(ctx, s, r); err != nil {
-		return nil, err
+	// Each match goes back to the pool once read: the searcher's own and
+	// the one it returns are all it needs.
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	base := len(dst)
+	for found := uint64(0); ; found++ {
+		if found%collector.CheckDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		d, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		h := hit{entry: -1, score: d.Score}
+		if i, ok := c.entry[d.IndexInternalID.Value()]; ok {
+			h.entry = i
+		}
+		sctx.DocumentMatchPool.Put(d)
+		top := dst[base:]
+		k := len(top)
+		for k > 0 && top[k-1].score < h.score {
+			k--
+		}
+		if k >= n {
+			continue
+		}
+		if len(top) < n {
+			dst = append(dst, hit{})
+			top = dst[base:]
+		}
+		copy(top[k+1:], top[k:len(top)-1])
+		top[k] = h
 	}
-	return coll.Results(), nil
+	return dst, nil
 }
 
 func (c *collect) close() {

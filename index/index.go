@@ -26,7 +26,6 @@ import (
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/qc-ia/conformbot/faq"
@@ -425,7 +424,7 @@ func New(kb *faq.KB, opts Options) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	if ix.coll, err = newCollect(bi, fieldNames()); err != nil {
+	if ix.coll, err = newCollect(bi, fieldNames(), ix.byID); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -578,7 +577,9 @@ func (ix *Index) Search(ctx context.Context, text string) (Result, error) {
 // candidates retrieves the entries worth deciding on: Bleve's best for the
 // whole message, and for its question sentence.
 func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, error) {
-	run := func(v *view) (search.DocumentMatchCollection, error) {
+	// Both lists in one array on the stack.
+	var buf [2 * maxCandidates]hit
+	run := func(v *view, dst []hit) ([]hit, error) {
 		clauses := make([]query.Query, 0, len(boosts)*len(v.terms))
 		for _, t := range v.terms {
 			if !t.unknown {
@@ -588,37 +589,36 @@ func (ix *Index) candidates(ctx context.Context, r *reading) ([]int, []float64, 
 		if len(clauses) == 0 {
 			return nil, nil
 		}
-		hits, err := ix.coll.search(ctx, leanDisjunction{bleve.NewDisjunctionQuery(clauses...)}, maxCandidates)
+		hits, err := ix.coll.search(ctx, leanDisjunction{bleve.NewDisjunctionQuery(clauses...)}, maxCandidates, dst)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
 		return hits, nil
 	}
-	whole, err := run(&r.whole)
+	whole, err := run(&r.whole, buf[:0:maxCandidates])
 	if err != nil {
 		return nil, nil, err
 	}
-	lists := []search.DocumentMatchCollection{whole}
+	lists := [2][]hit{whole}
 	// The question's terms are among the whole message's: when Bleve
 	// returns fewer hits than asked for the whole message, they hold every
 	// entry the question sentence alone would find. Otherwise the question
 	// sentence's best entries go first.
 	if !r.qIsWhole && len(whole) == maxCandidates {
-		q, err := run(&r.question)
+		q, err := run(&r.question, buf[maxCandidates:maxCandidates])
 		if err != nil {
 			return nil, nil, err
 		}
-		lists = []search.DocumentMatchCollection{q, whole}
+		lists = [2][]hit{q, whole}
 	}
 	var cands []int
 	var scores []float64
 	for _, hits := range lists {
 		for _, h := range hits {
-			i, ok := ix.byID[h.ID]
-			if !ok || slices.Contains(cands, i) || len(cands) == maxCandidates {
+			if h.entry < 0 || slices.Contains(cands, h.entry) || len(cands) == maxCandidates {
 				continue
 			}
-			cands, scores = append(cands, i), append(scores, h.Score)
+			cands, scores = append(cands, h.entry), append(scores, h.score)
 		}
 	}
 	return cands, scores, nil

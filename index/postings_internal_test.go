@@ -95,7 +95,7 @@ func TestCollectAsSearchInContext(t *testing.T) {
 			}
 			searches++
 			for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
-				got, err := ix.coll.search(ctx, leanDisjunction{query.NewDisjunctionQuery(clauses)}, n)
+				got, err := ix.coll.search(ctx, leanDisjunction{query.NewDisjunctionQuery(clauses)}, n, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -107,8 +107,8 @@ func TestCollectAsSearchInContext(t *testing.T) {
 					t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
 				}
 				for k := range got {
-					if got[k].ID != want.Hits[k].ID || got[k].Score != want.Hits[k].Score {
-						t.Fatalf("%q: hit %d is %s %v, SearchInContext %s %v", text, k, got[k].ID, got[k].Score, want.Hits[k].ID, want.Hits[k].Score)
+					if i, ok := ix.byID[want.Hits[k].ID]; !ok || got[k].entry != i || got[k].score != want.Hits[k].Score {
+						t.Fatalf("%q: hit %d is entry %d %v, SearchInContext %s %v", text, k, got[k].entry, got[k].score, want.Hits[k].ID, want.Hits[k].Score)
 					}
 				}
 			}
@@ -120,7 +120,7 @@ func TestCollectAsSearchInContext(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ix.coll.search(ctx, query.NewMatchNoneQuery(), 1); err != bleve.ErrorIndexClosed {
+	if _, err := ix.coll.search(ctx, query.NewMatchNoneQuery(), 1, nil); err != bleve.ErrorIndexClosed {
 		t.Errorf("search after Close: %v, want %v", err, bleve.ErrorIndexClosed)
 	}
 }
