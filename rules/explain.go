@@ -134,19 +134,57 @@ func (rs *RuleSet) fill(v *verdict, tmpl string, o Outcome, f Facts, lang string
 			answers[i] = strings.Replace(answers[i], " : ", ": ", 1)
 		}
 		for i := range verify {
-			verify[i] = strings.NewReplacer("« ", "\"", " »", "\"").Replace(verify[i])
+			verify[i] = englishQuotes.Replace(verify[i])
 		}
 		for i := range possible {
-			possible[i] = strings.NewReplacer("« ", "\"", " »", "\"").Replace(possible[i])
+			possible[i] = englishQuotes.Replace(possible[i])
 		}
 	}
-	return strings.NewReplacer(
-		"{answers}", strings.Join(answers, sep),
-		"{exceptions}", strings.Join(excs, sep),
-		"{to_verify}", joinList(verify, lang),
-		"{possible}", strings.Join(possible, or),
-		"{contact}", rs.Contact,
-	).Replace(tmpl)
+	return replacePlaceholders(tmpl, [len(fillNames)]string{
+		strings.Join(answers, sep),
+		strings.Join(excs, sep),
+		joinList(verify, lang),
+		strings.Join(possible, or),
+		rs.Contact,
+	})
+}
+
+var englishQuotes = strings.NewReplacer("« ", "\"", " »", "\"")
+
+// fillNames are the placeholders a template may hold (see placeholders).
+var fillNames = [...]string{"{answers}", "{exceptions}", "{to_verify}", "{possible}", "{contact}"}
+
+// replacePlaceholders is strings.NewReplacer(fillNames[0], values[0],
+// …).Replace(tmpl) without building a replacer at every verdict: no name
+// is a prefix of another, so the first that matches at a "{" is the one.
+func replacePlaceholders(tmpl string, values [len(fillNames)]string) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
+	var b strings.Builder
+	b.Grow(len(tmpl))
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		tmpl = tmpl[i:]
+		matched := false
+		for k, name := range fillNames {
+			if strings.HasPrefix(tmpl, name) {
+				b.WriteString(values[k])
+				tmpl = tmpl[len(name):]
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte('{')
+			tmpl = tmpl[1:]
+		}
+	}
 }
 
 // joinList joins "a, b et c" / "a, b and c".
