@@ -39,6 +39,9 @@ func (q *clauseQuery) Searcher(ctx context.Context, i index.IndexReader, _ mappi
 	if q.post == nil {
 		return searcher.NewTermSearcher(ctx, i, q.term, q.field, q.boost.Value(), options)
 	}
+	if s := newClauseSearcher(ctx, q, options); s != nil {
+		return s, nil
+	}
 	bm, ok := i.(index.BM25Reader)
 	if !ok {
 		return searcher.NewTermSearcher(ctx, i, q.term, q.field, q.boost.Value(), options)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -94,21 +95,28 @@ func TestCollectAsSearchInContext(t *testing.T) {
 				continue
 			}
 			searches++
-			for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
-				got, err := ix.coll.search(ctx, leanDisjunction{query.NewDisjunctionQuery(clauses)}, n, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(terms), n, 0, false))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != len(want.Hits) {
-					t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
-				}
-				for k := range got {
-					if i, ok := ix.byID[want.Hits[k].ID]; !ok || got[k].entry != i || got[k].score != want.Hits[k].Score {
-						t.Fatalf("%q: hit %d is entry %d %v, SearchInContext %s %v", text, k, got[k].entry, got[k].score, want.Hits[k].ID, want.Hits[k].Score)
+			type pair struct{ got, want query.Query }
+			runs := []pair{{leanDisjunction{query.NewDisjunctionQuery(clauses)}, query.NewDisjunctionQuery(terms)}}
+			if len(clauses) >= 2 { // a conjunction skips with Advance
+				runs = append(runs, pair{query.NewConjunctionQuery(clauses[:2]), query.NewConjunctionQuery(terms[:2])})
+			}
+			for _, run := range runs {
+				for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
+					got, err := ix.coll.search(ctx, run.got, n, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(run.want, n, 0, false))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(got) != len(want.Hits) {
+						t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
+					}
+					for k := range got {
+						if i, ok := ix.byID[want.Hits[k].ID]; !ok || got[k].entry != i || got[k].score != want.Hits[k].Score {
+							t.Fatalf("%q: hit %d is entry %d %v, SearchInContext %s %v", text, k, got[k].entry, got[k].score, want.Hits[k].ID, want.Hits[k].Score)
+						}
 					}
 				}
 			}
@@ -116,6 +124,13 @@ func TestCollectAsSearchInContext(t *testing.T) {
 	}
 	if searches < 50 {
 		t.Fatalf("only %d searches", searches)
+	}
+	// The searches above scored the replayed clauses themselves.
+	sctx := context.WithValue(context.WithValue(ctx, search.GetScoringModelCallbackKey, bm25Model), search.BM25StatsKey, ix.coll.stats)
+	for _, cs := range ix.clauses {
+		if cq := cs[0].(*clauseQuery); cq.post != nil && newClauseSearcher(sctx, cq, search.SearcherOptions{}) == nil {
+			t.Fatalf("clause %s:%s not scored by clauseSearcher", cq.field, cq.term)
+		}
 	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
