@@ -36,6 +36,10 @@ type hit struct {
 	score float64
 }
 
+// matchPools hold the document matches of finished searches: a score and
+// a document number each, reset when given back.
+var matchPools sync.Pool
+
 var bm25Model = search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring })
 
 // newCollect reads the statistics of the built index; byID gives the entry
@@ -94,14 +98,26 @@ func (c *collect) search(ctx context.Context, q query.Query, n int, dst []hit) (
 	if c.stats != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, c.stats)
 	}
+	// Each match goes back to the pool once read: the searcher's own and
+	// the one it returns are all it needs. A search run to its end has
+	// them all back (Bleve's searchers give back each match they pass),
+	// so its pool serves the next search once the searcher is closed.
+	pool, _ := matchPools.Get().(*search.DocumentMatchPool)
+	finished := false
+	defer func() {
+		if finished {
+			matchPools.Put(pool)
+		}
+	}()
 	s, err := q.Searcher(ctx, r, c.m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	// Each match goes back to the pool once read: the searcher's own and
-	// the one it returns are all it needs.
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	if pool == nil {
+		pool = search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)
+	}
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
 	base := len(dst)
 	for found := uint64(0); ; found++ {
 		if found%collector.CheckDoneEvery == 0 {
@@ -114,6 +130,7 @@ func (c *collect) search(ctx context.Context, q query.Query, n int, dst []hit) (
 			return nil, err
 		}
 		if d == nil {
+			finished = true
 			break
 		}
 		h := hit{entry: -1, score: d.Score}
