@@ -37,6 +37,35 @@ func TestStoreUnanswered(t *testing.T) {
 	}
 }
 
+func TestGCPercent(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		val     string
+		want    int
+		wantErr bool
+	}{
+		{"", DefaultGCPercent, false},
+		{"150", 150, false},
+		{"off", -1, false},
+		{"OFF", -1, false},
+		{"0", DefaultGCPercent, true},
+		{"beaucoup", DefaultGCPercent, true},
+	} {
+		cfg, err := LoadConfig(func(k string) (string, bool) {
+			if k == "GOGC" {
+				return tt.val, true
+			}
+			return "", false
+		})
+		if (err != nil) != tt.wantErr || (err == nil && cfg.GCPercent != tt.want) {
+			t.Errorf("GOGC=%q: %d, err %v; want %d, error %v", tt.val, cfg.GCPercent, err, tt.want, tt.wantErr)
+		}
+		if err != nil && !strings.Contains(err.Error(), "GOGC") {
+			t.Errorf("GOGC=%q: error %q does not name the variable", tt.val, err)
+		}
+	}
+}
+
 func TestRateLimitConfig(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {

@@ -61,6 +61,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "bot serve : démarrage impossible / cannot start: %v\n", err)
 		return exitFail
 	}
+	// Set here, not by the runtime at start: GOGC may come from .env.
+	debug.SetGCPercent(env.Config.GCPercent)
 	defer func() {
 		if err := closeApp(); err != nil {
 			env.Logger.Error("close app", "err", err)

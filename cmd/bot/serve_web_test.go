@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -256,6 +257,8 @@ func BenchmarkWebChat(b *testing.B) {
 	}
 	// Rate limits off: one loopback generator is not what this measures.
 	cfg.DataDir, cfg.RateSession, cfg.RateAddress = b.TempDir(), ratelimit.Limit{}, ratelimit.Limit{}
+	// The collector's target bot serve sets.
+	defer debug.SetGCPercent(debug.SetGCPercent(cfg.GCPercent))
 	app := buildTestApp(context.Background(), b, cfg, io.Discard)
 	h := harden(webMux(app), app.Logger)
 	// The in-scope development questions in turn, so that the figure is not
