@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/qc-ia/conformbot/faq"
 )
 
 func TestSentences(t *testing.T) {
@@ -46,14 +44,7 @@ func TestSentences(t *testing.T) {
 // out.
 func TestRunOnQuestionClause(t *testing.T) {
 	t.Parallel()
-	kb, err := faq.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := New(kb, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := defaultIndex(t)
 	defer ix.Close()
 	text := "je travaille dans un CHU et ici tout le monde pense que la suspension c'est pour les ministères à Québec et pas pour le réseau de la santé, " +
 		"on a un projet d'assistant pour la pharmacie qui a déjà eu un avis de la sécurité de l'information, est-ce que ça inclut les établissements de santé?"
