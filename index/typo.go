@@ -35,10 +35,14 @@ func newTypoIndex(df map[string]int, stop map[string]bool) *typoIndex {
 	return ti
 }
 
+// deletions is s with each of its runes deleted in turn. A byte that is not
+// UTF-8 counts as one rune of one byte (a saved analysis may be damaged).
 func deletions(s string) []string {
 	out := make([]string, 0, len(s))
-	for i, r := range s {
-		out = append(out, s[:i]+s[i+utf8.RuneLen(r):])
+	for i := 0; i < len(s); {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		out = append(out, s[:i]+s[i+n:])
+		i += n
 	}
 	return out
 }
@@ -67,8 +71,10 @@ func (ti *typoIndex) correct(w string) (string, bool) {
 	// built in one buffer: most are looked up and dropped.
 	var buf [64]byte
 	nw := utf8.RuneCountInString(w)
-	for i, r := range w {
-		d := append(append(buf[:0], w[:i]...), w[i+utf8.RuneLen(r):]...)
+	for i := 0; i < len(w); {
+		_, n := utf8.DecodeRuneInString(w[i:])
+		d := append(append(buf[:0], w[:i]...), w[i+n:]...)
+		i += n
 		if _, ok := ti.known[string(d)]; ok {
 			consider(string(d))
 		}
