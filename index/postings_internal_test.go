@@ -9,6 +9,30 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
+// devClauses calls f with the clauses of each view (whole message, question)
+// of each development question, and the Bleve term queries they stand for.
+func devClauses(t *testing.T, ix *Index, f func(text string, clauses, terms []query.Query)) {
+	t.Helper()
+	for _, q := range readDevSet(t) {
+		text, _ := clean(stripMentions(q.Q))
+		r := ix.read(text, nil)
+		for _, v := range []*view{&r.whole, &r.question} {
+			var clauses, terms []query.Query
+			for _, tt := range v.terms {
+				if tt.unknown {
+					continue
+				}
+				for _, c := range ix.clauses[tt.term] {
+					cq := c.(*clauseQuery)
+					clauses = append(clauses, c)
+					terms = append(terms, &query.TermQuery{Term: cq.term, FieldVal: cq.field, BoostVal: cq.boost})
+				}
+			}
+			f(text, clauses, terms)
+		}
+	}
+}
+
 // TestClausePostingsScoreAsTermQueries: with the clauses' postings read
 // once (and the search's disjunction with its smaller pool of matches),
 // Bleve returns the hits and scores of its own term queries, to the bit,
@@ -38,32 +62,19 @@ func TestClausePostingsScoreAsTermQueries(t *testing.T) {
 		}
 	}
 	replayed, searches := 0, 0
-	for _, q := range readDevSet(t) {
-		text, _ := clean(stripMentions(q.Q))
-		r := ix.read(text, nil)
-		for _, v := range []*view{&r.whole, &r.question} {
-			var clauses, terms []query.Query
-			for _, tt := range v.terms {
-				if tt.unknown {
-					continue
-				}
-				for _, c := range ix.clauses[tt.term] {
-					cq := c.(*clauseQuery)
-					if cq.post != nil {
-						replayed++
-					}
-					clauses = append(clauses, c)
-					terms = append(terms, &query.TermQuery{Term: cq.term, FieldVal: cq.field, BoostVal: cq.boost})
-				}
+	devClauses(t, ix, func(text string, clauses, terms []query.Query) {
+		for _, c := range clauses {
+			if c.(*clauseQuery).post != nil {
+				replayed++
 			}
-			if len(clauses) < 2 {
-				continue
-			}
-			searches++
-			same(text, run(leanDisjunction{query.NewDisjunctionQuery(clauses)}), run(query.NewDisjunctionQuery(terms)))
-			same(text, run(query.NewConjunctionQuery(clauses[:2])), run(query.NewConjunctionQuery(terms[:2])))
 		}
-	}
+		if len(clauses) < 2 {
+			return
+		}
+		searches++
+		same(text, run(leanDisjunction{query.NewDisjunctionQuery(clauses)}), run(query.NewDisjunctionQuery(terms)))
+		same(text, run(query.NewConjunctionQuery(clauses[:2])), run(query.NewConjunctionQuery(terms[:2])))
+	})
 	if replayed == 0 || searches < 50 {
 		t.Fatalf("%d clauses replayed in %d searches: the official FAQ's postings were not read", replayed, searches)
 	}
@@ -76,52 +87,37 @@ func TestCollectAsSearchInContext(t *testing.T) {
 	ix := defaultIndex(t)
 	ctx := context.Background()
 	searches := 0
-	for _, q := range readDevSet(t) {
-		text, _ := clean(stripMentions(q.Q))
-		r := ix.read(text, nil)
-		for _, v := range []*view{&r.whole, &r.question} {
-			var clauses, terms []query.Query
-			for _, tt := range v.terms {
-				if tt.unknown {
-					continue
+	devClauses(t, ix, func(text string, clauses, terms []query.Query) {
+		if len(clauses) == 0 {
+			return
+		}
+		searches++
+		type pair struct{ got, want query.Query }
+		runs := []pair{{leanDisjunction{query.NewDisjunctionQuery(clauses)}, query.NewDisjunctionQuery(terms)}}
+		if len(clauses) >= 2 { // a conjunction skips with Advance
+			runs = append(runs, pair{query.NewConjunctionQuery(clauses[:2]), query.NewConjunctionQuery(terms[:2])})
+		}
+		for _, run := range runs {
+			for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
+				got, err := ix.coll.search(ctx, run.got, n, nil)
+				if err != nil {
+					t.Fatal(err)
 				}
-				for _, c := range ix.clauses[tt.term] {
-					cq := c.(*clauseQuery)
-					clauses = append(clauses, c)
-					terms = append(terms, &query.TermQuery{Term: cq.term, FieldVal: cq.field, BoostVal: cq.boost})
+				want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(run.want, n, 0, false))
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			if len(clauses) == 0 {
-				continue
-			}
-			searches++
-			type pair struct{ got, want query.Query }
-			runs := []pair{{leanDisjunction{query.NewDisjunctionQuery(clauses)}, query.NewDisjunctionQuery(terms)}}
-			if len(clauses) >= 2 { // a conjunction skips with Advance
-				runs = append(runs, pair{query.NewConjunctionQuery(clauses[:2]), query.NewConjunctionQuery(terms[:2])})
-			}
-			for _, run := range runs {
-				for _, n := range []int{maxCandidates, len(ix.kb.Entries)} {
-					got, err := ix.coll.search(ctx, run.got, n, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(run.want, n, 0, false))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(got) != len(want.Hits) {
-						t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
-					}
-					for k := range got {
-						if i, ok := ix.byID[want.Hits[k].ID]; !ok || got[k].entry != i || got[k].score != want.Hits[k].Score {
-							t.Fatalf("%q: hit %d is entry %d %v, SearchInContext %s %v", text, k, got[k].entry, got[k].score, want.Hits[k].ID, want.Hits[k].Score)
-						}
+				if len(got) != len(want.Hits) {
+					t.Fatalf("%q: %d hits, SearchInContext %d", text, len(got), len(want.Hits))
+				}
+				for k := range got {
+					if i, ok := ix.byID[want.Hits[k].ID]; !ok || got[k].entry != i || got[k].score != want.Hits[k].Score {
+						t.Fatalf("%q: hit %d is entry %d %v, SearchInContext %s %v", text, k, got[k].entry, got[k].score, want.Hits[k].ID, want.Hits[k].Score)
 					}
 				}
 			}
 		}
-	}
+	})
 	if searches < 50 {
 		t.Fatalf("only %d searches", searches)
 	}
