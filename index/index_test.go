@@ -73,7 +73,7 @@ func TestSearch(t *testing.T) {
 		{"falls under", "What falls under the suspension?", index.Answer, "portee-suspension"},
 		{"antérieur", "exceptions projets antérieurs", index.Answer, "exceptions"},
 		{"query syntax", `+question:exceptions AND (suspension OR gel)~2 ^3 * ? \`, inReach, "exceptions"},
-		{"regexp syntax", "/.*/ suspension^10 durée:*", index.Answer, "duree-suspension"},
+		{"regexp syntax", "/.*/ durée^2 de la suspension:*", index.Answer, "duree-suspension"},
 		// Québec forms: the "-tu" particle does not split "compte comme".
 		{"québec -tu particle", "un robot conversationnel sur notre site web, ça compte-tu comme assistant virtuel?", index.Answer, "assistant-virtuel-iag"},
 		{"québec pus", "chu pus capable d'utiliser ChatGPT au bureau ou c'est correct?", index.Answer, "version-web-copilot-chatgpt"},

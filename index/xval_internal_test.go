@@ -42,6 +42,8 @@ var xvalSets = []string{
 	"../testdata/chat_round27.jsonl",
 	"../testdata/chat_round29.jsonl",
 	"../testdata/chat_round30.jsonl",
+	"../testdata/chat_round31.jsonl",
+	"../testdata/chat_round32.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
