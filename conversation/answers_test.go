@@ -95,7 +95,7 @@ func TestPassageThatAnswers(t *testing.T) {
 	}{
 		{"Notre assistant était déjà déployé avant la suspension, avec l'EFVP faite : peut-on le garder ?", "exceptions",
 			"ceux qui, avant la date d'entrée en vigueur de la suspension, sont déjà effectifs"},
-		{"Le DPI peut-il autoriser un projet à la suite d'une demande particulière?", "exceptions",
+		{"Le DPI peut-il autoriser un projet d'assistant virtuel à la suite d'une demande particulière?", "exceptions",
 			"ceux qui, après la date d'entrée en vigueur de la suspension, sont autorisés par le dirigeant principal de l'information"},
 		{"Démarche structurée : faut-il une formation des employés?", "demarche-structuree",
 			"qu'il a mis en place des mesures de formation et de sensibilisation pour les employés visés par le système;"},

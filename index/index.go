@@ -80,7 +80,7 @@ type Params struct {
 // DefaultParams are the measured defaults (see the closing notes of the
 // cross-validation: go test ./index -run CrossValidation -v).
 var DefaultParams = Params{
-	AnswerThreshold:    0.6,
+	AnswerThreshold:    0.7,
 	AmbiguousThreshold: 0.5,
 	ChoiceMin:          0.15,
 	SuggestMin:         0.05,
