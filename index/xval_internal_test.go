@@ -50,6 +50,8 @@ var xvalSets = []string{
 	"../testdata/chat_round36.jsonl",
 	"../testdata/chat_round37.jsonl",
 	"../testdata/chat_round38.jsonl",
+	"../testdata/chat_round40.jsonl",
+	"../testdata/chat_round41.jsonl",
 	"../testdata/search3_fresh_questions.jsonl",
 	"../testdata/search4_fresh_questions.jsonl",
 	"../testdata/extra_questions.jsonl",
