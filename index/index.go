@@ -87,7 +87,7 @@ var DefaultParams = Params{
 	OffTopicBelow:      0.02,
 	UnknownWeight:      2,
 	Smoothing:          1,
-	FocusMinTerms:      1,
+	FocusMinTerms:      2,
 	ClauseWords:        20,
 	L2:                 5,
 	ContextShare:       0.5,
